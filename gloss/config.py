@@ -1,0 +1,169 @@
+"""site.yml: one typed, validated schema with its defaults in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import GlossError, Problems
+from .yamlfile import load_mapping
+
+
+@dataclass(frozen=True)
+class EntityType:
+    id: str
+    label: str
+    plural: str
+
+
+DEFAULT_TYPES = (
+    EntityType("person", "Person", "People"),
+    EntityType("organization", "Organization", "Organizations"),
+    EntityType("place", "Place", "Places"),
+)
+
+
+@dataclass
+class IngestOptions:
+    recognizer: str = "rules"
+    default_tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteConfig:
+    root: Path
+    title: str = "Gloss"
+    description: str = ""
+    base_url: str | None = None
+    language: str = "en"
+    author: str = ""
+    entity_types: tuple[EntityType, ...] = DEFAULT_TYPES
+    output_dir: str = "_site"
+    link_mentions: str = "first"  # "first" in each paragraph, or "all"
+    raw_html: bool = False
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    path: Path | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "theme"
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    def type_ids(self) -> list[str]:
+        return [t.id for t in self.entity_types]
+
+    def entity_type(self, type_id: str) -> EntityType | None:
+        return next((t for t in self.entity_types if t.id == type_id), None)
+
+
+_SCALARS = {
+    "title": str, "description": str, "base_url": (str, type(None)), "language": str,
+    "author": str, "output_dir": str, "link_mentions": str, "raw_html": bool,
+}
+_KNOWN = set(_SCALARS) | {"entity_types", "ingest"}
+
+
+def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
+    """Read root/site.yml; a missing file means defaults (said as a warning)."""
+    root = root.resolve()
+    path = root / "site.yml"
+    config = SiteConfig(root=root)
+    if not path.exists():
+        if problems is not None:
+            problems.warn("no site.yml found; using defaults", path,
+                          hint="create site.yml with at least 'title:'")
+        return config
+    config.path = path
+    text = path.read_text(encoding="utf-8-sig")
+    mapping = load_mapping(text, path, what="site.yml")
+    for key, value in mapping.data.items():
+        line = mapping.line_of(key)
+        if key not in _KNOWN:
+            raise GlossError(f"unknown key '{key}' in site.yml", path, line, 1,
+                             hint=f"known keys: {', '.join(sorted(_KNOWN))}")
+        if key in _SCALARS:
+            _check_type(key, value, _SCALARS[key], path, line)
+            setattr(config, key, value)
+        elif key == "entity_types":
+            config.entity_types = _entity_types(value, path, line)
+        elif key == "ingest":
+            config.ingest = _ingest_options(value, path, line)
+    _validate(config, mapping.line_of, path)
+    return config
+
+
+def _check_type(key: str, value: Any, expected: Any, path: Path, line: int) -> None:
+    # YAML's true/false are bools, and bool is an int: do not let them pass as text or numbers.
+    if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
+        names = expected.__name__ if isinstance(expected, type) else "text"
+        raise GlossError(f"'{key}' must be {_article(names)}, not {type(value).__name__} ({value!r})",
+                         path, line, 1)
+
+
+def _article(name: str) -> str:
+    return {"str": "text", "bool": "true or false", "text": "text"}.get(name, name)
+
+
+def _entity_types(value: Any, path: Path, line: int) -> tuple[EntityType, ...]:
+    if not isinstance(value, list) or not value:
+        raise GlossError("'entity_types' must be a non-empty list of {id, label, plural}", path, line, 1)
+    types = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"id": item}
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise GlossError("each entry of 'entity_types' needs an 'id' (text)", path, line, 1)
+        extra = set(item) - {"id", "label", "plural"}
+        if extra:
+            raise GlossError(f"unknown key '{sorted(extra)[0]}' in entity_types", path, line, 1,
+                             hint="an entity type has id, label and plural")
+        type_id = item["id"]
+        label = str(item.get("label") or type_id.capitalize())
+        types.append(EntityType(type_id, label, str(item.get("plural") or label + "s")))
+    return tuple(types)
+
+
+def _ingest_options(value: Any, path: Path, line: int) -> IngestOptions:
+    if not isinstance(value, dict):
+        raise GlossError("'ingest' must be a mapping", path, line, 1)
+    options = IngestOptions()
+    for key, item in value.items():
+        if key == "recognizer":
+            _check_type("ingest.recognizer", item, str, path, line)
+            options.recognizer = item
+        elif key == "default_tags":
+            if not isinstance(item, list) or not all(isinstance(t, str) for t in item):
+                raise GlossError("'ingest.default_tags' must be a list of text", path, line, 1)
+            options.default_tags = item
+        else:
+            raise GlossError(f"unknown key 'ingest.{key}' in site.yml", path, line, 1,
+                             hint="known: recognizer, default_tags")
+    return options
+
+
+def _validate(config: SiteConfig, line_of, path: Path) -> None:
+    if config.link_mentions not in ("first", "all"):
+        raise GlossError("'link_mentions' must be 'first' or 'all'", path, line_of("link_mentions"), 1)
+    out = config.output_path
+    forbidden = {config.root, config.content_dir.resolve(), config.seeds_dir.resolve(),
+                 config.theme_dir.resolve(), Path("/")}
+    if out in forbidden or out in config.root.parents or config.root.is_relative_to(out):
+        raise GlossError(f"output_dir '{config.output_dir}' would overwrite your project files",
+                         path, line_of("output_dir"), 1,
+                         hint="use a folder of its own, such as _site")
+    for protected in (config.content_dir, config.seeds_dir, config.theme_dir):
+        if out.is_relative_to(protected.resolve()):
+            raise GlossError(f"output_dir '{config.output_dir}' is inside {protected.name}/",
+                             path, line_of("output_dir"), 1, hint="use a folder of its own, such as _site")

@@ -1,0 +1,322 @@
+"""Load stage: content/ files into Article and Entity objects, and the registry of entities."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .errors import GlossError, Problems
+from .yamlfile import YamlMapping, load_mapping
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Names Windows refuses as files: an id like this could not be checked out there.
+RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+ARTICLE_KEYS = {"title", "date", "source", "summary", "tags", "draft", "author", "dateline", "updated"}
+ENTITY_KEYS = {"name", "type", "aliases", "description", "wikidata", "links", "source", "review"}
+
+
+@dataclass
+class Article:
+    slug: str
+    path: Path  # as shown in messages: relative to the project root
+    title: str
+    body: str
+    body_line: int  # file line (1-based) of the body's first line
+    date: dt.date | None = None
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    dateline: str = ""
+    draft: bool = False
+    source: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+
+
+@dataclass
+class Entity:
+    id: str
+    path: Path
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    description: str = ""
+    wikidata: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    review: bool = False
+    sha256: str = ""
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text)) and text not in RESERVED_IDS and len(text) <= 120
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII slug of `text` (accents folded); empty if nothing Latin is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    if slug in RESERVED_IDS:
+        slug += "-1"
+    return slug
+
+
+def normalize_name(name: str) -> str:
+    """The form names are compared in: case-folded, straight apostrophes, single spaces."""
+    name = name.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(name.split()).casefold()
+
+
+# ---------------------------------------------------------------- front matter
+
+def split_front_matter(text: str, path: Path) -> tuple[YamlMapping, str, int]:
+    """Split '---' front matter from the body; returns (mapping, body, body's first line)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise GlossError("no front matter: the file must start with a '---' line", path, 1, 1,
+                         hint="add '---', then 'title: ...', then '---' at the top of the file")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            mapping = load_mapping(yaml_text, path, line_offset=1, what="front matter")
+            return mapping, "\n".join(lines[index + 1:]), index + 2
+    raise GlossError("front matter is not closed", path, 1, 1,
+                     hint="add a line with only '---' after the last front matter key")
+
+
+def _require_str(mapping: YamlMapping, key: str, path: Path, required: bool = False) -> str:
+    value = mapping.data.get(key)
+    if value is None:
+        if required:
+            raise GlossError(f"missing '{key}' in front matter", path, mapping.first_line, 1,
+                             hint=f"add '{key}: ...'")
+        return ""
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise GlossError(f"'{key}' must be text, not {type(value).__name__}", path, mapping.line_of(key), 1)
+    return value
+
+
+def _str_list(mapping: YamlMapping, key: str, path: Path) -> list[str]:
+    value = mapping.data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise GlossError(f"'{key}' must be a list of text, like [a, b]", path, mapping.line_of(key), 1)
+    return [str(v) for v in value]
+
+
+def _date(mapping: YamlMapping, key: str, path: Path) -> dt.date | None:
+    value = mapping.data.get(key)
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise GlossError(f"'{key}' must be a date like 2021-09-06, not {value!r}", path, mapping.line_of(key), 1)
+
+
+def _warn_unknown(mapping: YamlMapping, known: set[str], path: Path, problems: Problems) -> None:
+    for key in mapping.data:
+        if key not in known:
+            problems.warn(f"unknown front matter key '{key}' (ignored)", path, mapping.line_of(key), 1,
+                          hint=f"known keys: {', '.join(sorted(known))}")
+
+
+# ---------------------------------------------------------------- loading
+
+def parse_article(text: str, path: Path, problems: Problems) -> Article:
+    mapping, body, body_line = split_front_matter(text, path)
+    _warn_unknown(mapping, ARTICLE_KEYS, path, problems)
+    draft = mapping.data.get("draft", False)
+    if not isinstance(draft, bool):
+        raise GlossError("'draft' must be true or false", path, mapping.line_of("draft"), 1)
+    source = mapping.data.get("source") or {}
+    if not isinstance(source, dict):
+        raise GlossError("'source' must be a mapping like {file: ..., sha256: ...}", path,
+                         mapping.line_of("source"), 1)
+    slug = path.stem
+    if not is_slug(slug):
+        raise GlossError(f"article file name '{path.name}' is not a slug", path, 1, 1,
+                         hint=f"rename it to lowercase letters, digits, hyphens, e.g. {slugify(slug) or 'article'}.md")
+    return Article(
+        slug=slug, path=path, title=_require_str(mapping, "title", path, required=True), body=body,
+        body_line=body_line, date=_date(mapping, "date", path), summary=_require_str(mapping, "summary", path),
+        tags=[slugify(t) or t for t in _str_list(mapping, "tags", path)], author=_require_str(mapping, "author", path),
+        dateline=_require_str(mapping, "dateline", path), draft=draft, source=source,
+    )
+
+
+def parse_entity(text: str, path: Path, type_ids: list[str], problems: Problems) -> Entity:
+    mapping, body, body_line = split_front_matter(text, path)
+    _warn_unknown(mapping, ENTITY_KEYS, path, problems)
+    entity_id = path.stem
+    if not is_slug(entity_id):
+        raise GlossError(f"entity id '{entity_id}' is not a slug", path, 1, 1,
+                         hint=f"ids are lowercase letters, digits and hyphens, e.g. {slugify(entity_id) or 'name'}.md")
+    entity_type = _require_str(mapping, "type", path) or "unknown"
+    if entity_type not in type_ids:
+        raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", path,
+                         mapping.line_of("type"), 1, hint=f"use one of: {', '.join(type_ids)}")
+    links = mapping.data.get("links") or {}
+    if not isinstance(links, dict) or not all(isinstance(v, str) for v in links.values()):
+        raise GlossError("'links' must map names to URLs", path, mapping.line_of("links"), 1)
+    for label, url in links.items():
+        if not re.match(r"^https?://", url, re.IGNORECASE):
+            raise GlossError(f"link '{label}' must be an http(s) URL, not {url!r}", path,
+                             mapping.line_of("links"), 1, hint="write the full address, starting with https://")
+    wikidata = mapping.data.get("wikidata")
+    if wikidata is not None and not (isinstance(wikidata, str) and re.match(r"^Q\d+$", wikidata)):
+        raise GlossError(f"'wikidata' must be an id like Q42, not {wikidata!r}", path, mapping.line_of("wikidata"), 1)
+    review = mapping.data.get("review", False)
+    return Entity(
+        id=entity_id, path=path, name=_require_str(mapping, "name", path, required=True), type=entity_type,
+        aliases=_str_list(mapping, "aliases", path), description=_require_str(mapping, "description", path),
+        wikidata=wikidata, links=dict(links), body=body, body_line=body_line, review=bool(review),
+    )
+
+
+def display_path(path: Path, root: Path) -> Path:
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
+def read_text(path: Path, shown: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"file is not UTF-8 (byte {exc.start})", shown, None, None,
+                         hint="save it as UTF-8 in your editor") from None
+
+
+def load_articles(config: SiteConfig, problems: Problems) -> list[Article]:
+    articles = []
+    for path in sorted((config.content_dir / "articles").glob("*.md")):
+        if path.name.endswith(".ingest.md"):
+            continue
+        shown = display_path(path, config.root)
+        try:
+            text = read_text(path, shown)
+            articles.append(parse_article(text, shown, problems))
+        except GlossError as error:
+            problems.add(error)
+    return articles
+
+
+def load_entities(config: SiteConfig, problems: Problems) -> list[Entity]:
+    entities = []
+    type_ids = config.type_ids()
+    for path in sorted((config.content_dir / "entities").glob("*.md")):
+        shown = display_path(path, config.root)
+        try:
+            entities.append(parse_entity(read_text(path, shown), shown, type_ids, problems))
+        except GlossError as error:
+            problems.add(error)
+    return entities
+
+
+# ---------------------------------------------------------------- registry
+
+class EntityRegistry:
+    """Every entity, found by id, name or alias (case-insensitive)."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.by_id: dict[str, Entity] = {e.id: e for e in entities}
+        self._by_name: dict[str, list[str]] = {}
+        for entity in entities:
+            for name in {normalize_name(n) for n in entity.names()}:
+                self._by_name.setdefault(name, []).append(entity.id)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __iter__(self):
+        return iter(self.by_id.values())
+
+    def get(self, entity_id: str) -> Entity | None:
+        return self.by_id.get(entity_id)
+
+    def candidates(self, target: str) -> list[str]:
+        """Ids `target` could mean: an exact id wins, else every entity with that name or alias."""
+        target = target.strip()
+        if target in self.by_id:
+            return [target]
+        return sorted(self._by_name.get(normalize_name(target), []))
+
+    def resolve(self, target: str) -> Entity | None:
+        """The one entity `target` names, or None when it names none or several."""
+        found = self.candidates(target)
+        return self.by_id[found[0]] if len(found) == 1 else None
+
+    def surface_forms(self) -> list[tuple[str, str]]:
+        """(name or alias, entity id) pairs, for matching names in raw text."""
+        return [(name, e.id) for e in self.by_id.values() for name in e.names()]
+
+    def conflicts(self) -> list[tuple[str, list[str]]]:
+        """Names shared by more than one entity."""
+        return sorted((name, ids) for name, ids in self._by_name.items() if len(ids) > 1)
+
+
+# ---------------------------------------------------------------- writing
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
+
+
+def entity_file_text(name: str, entity_type: str, aliases: list[str], description: str,
+                     extra: dict[str, Any] | None = None) -> str:
+    import yaml
+
+    data: dict[str, Any] = {"name": name, "type": entity_type, "aliases": aliases, "description": description}
+    data.update(extra or {})
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return f"---\n{front}---\n"
+
+
+def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id: str | None = None,
+                      aliases: list[str] | None = None, description: str = "") -> Path:
+    """Create content/entities/<id>.md; refuses to overwrite or to clash with a known name."""
+    if entity_type not in config.type_ids():
+        raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", config.path,
+                         hint=f"use one of: {', '.join(config.type_ids())}")
+    entity_id = entity_id or slugify(name)
+    if not is_slug(entity_id):
+        raise GlossError(f"'{entity_id}' is not a valid entity id", None,
+                         hint="use lowercase letters, digits and hyphens, e.g. --id zabihullah-mujahid")
+    path = config.content_dir / "entities" / f"{entity_id}.md"
+    if path.exists():
+        raise GlossError(f"entity '{entity_id}' already exists", display_path(path, config.root), 1, 1,
+                         hint="edit that file, or choose another --id")
+    registry = EntityRegistry(load_entities(config, Problems()))
+    for candidate in [name, *(aliases or [])]:
+        taken = registry.candidates(candidate)
+        if taken:
+            raise GlossError(f"the name '{candidate}' already belongs to {', '.join(taken)}",
+                             display_path(registry.by_id[taken[0]].path, config.root), 1, 1,
+                             hint="add it as an alias there instead, or choose another name")
+    atomic_write(path, entity_file_text(name, entity_type, aliases or [], description))
+    return display_path(path, config.root)

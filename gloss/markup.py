@@ -1,0 +1,226 @@
+"""Gloss's Markdown syntax as markdown-it-py plugins: entity mentions and CriticMarkup.
+
+The rules only emit tokens (with the target or note in `meta`); resolving mention targets
+against the entity registry happens later, in the graph stage, and the render rules read the
+resolved links from `env["gloss"]`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.footnote import footnote_plugin
+
+MENTION_OPEN = "[["
+MENTION_CLOSE = "]]"
+
+
+def _position(state: StateInline, pos: int) -> dict[str, int]:
+    """Offset of `pos` inside the inline block, as (lines after its first line, column)."""
+    before = state.src[:pos]
+    newline = before.rfind("\n")
+    return {"line_offset": before.count("\n"), "col": pos - newline}
+
+
+def _push_error(state: StateInline, start: int, end: int, message: str, hint: str) -> None:
+    token = state.push("gloss_error", "", 0)
+    token.content = state.src[start:end]
+    token.meta = {"message": message, "hint": hint, **_position(state, start)}
+
+
+def mention_rule(state: StateInline, silent: bool) -> bool:
+    """`[[target]]` or `[[target|text shown]]`, e.g. `[[zabihullah-mujahid|Mujahid]]`."""
+    src, start = state.src, state.pos
+    if not src.startswith(MENTION_OPEN, start):
+        return False
+    close = src.find(MENTION_CLOSE, start + 2, state.posMax)
+    if close < 0:
+        if not silent:
+            _push_error(state, start, start + 2, "unclosed '[[': a mention needs a closing ']]'",
+                        "write [[entity]] or [[entity|text shown]], or escape it as \\[[")
+        state.pos = start + 2
+        return True
+    inner = src[start + 2:close]
+    if not silent:
+        problem = _mention_problem(inner)
+        if problem:
+            _push_error(state, start, close + 2, *problem)
+        else:
+            target, _, shown = inner.partition("|")
+            shown = shown if "|" in inner else target
+            token = state.push("gloss_mention_open", "a", 1)
+            token.meta = {"target": " ".join(target.split()), **_position(state, start)}
+            text = state.push("text", "", 0)
+            text.content = " ".join(shown.split()) if "\n" in shown else shown
+            state.push("gloss_mention_close", "a", -1)
+    state.pos = close + 2
+    return True
+
+
+def _mention_problem(inner: str) -> tuple[str, str] | None:
+    target, bar, shown = inner.partition("|")
+    if MENTION_OPEN in inner:
+        return ("mentions cannot be nested", "close the first mention with ']]' before starting another")
+    if not target.strip():
+        return ("mention has no entity: '[[" + inner + "]]'",
+                "write the entity id or name before '|', e.g. [[taliban|the group]]")
+    if bar and not shown.strip():
+        return ("mention has an empty text after '|'", "write the text to show after '|', or drop the '|'")
+    if "[" in target or "]" in target:
+        return ("mention target contains a bracket", "use the entity id or name: [[entity|text]]")
+    return None
+
+
+# CriticMarkup: (opening, closing, token name). Highlight and point notes come first so that
+# "{==" is not mistaken for something else.
+CRITIC_MARKS = (
+    ("{==", "==}", "highlight"),
+    ("{>>", "<<}", "note"),
+    ("{++", "++}", "insert"),
+    ("{--", "--}", "delete"),
+    ("{~~", "~~}", "substitute"),
+)
+
+
+def critic_rule(state: StateInline, silent: bool) -> bool:
+    """CriticMarkup: `{==span==}{>>note<<}`, `{>>note<<}`, `{++add++}`, `{--cut--}`, `{~~a~>b~~}`."""
+    src, start = state.src, state.pos
+    if src[start] != "{":
+        return False
+    mark = next((m for m in CRITIC_MARKS if src.startswith(m[0], start)), None)
+    if mark is None:
+        return False
+    opening, closing, kind = mark
+    close = src.find(closing, start + 3, state.posMax)
+    if close < 0:
+        if not silent:
+            _push_error(state, start, start + 3, f"unclosed '{opening}': it needs a closing '{closing}'",
+                        f"close it with '{closing}' in the same paragraph (CriticMarkup cannot span paragraphs)")
+        state.pos = start + 3
+        return True
+    if not silent:
+        if kind == "substitute":
+            _push_substitution(state, start + 3, close)
+        else:
+            _push_wrapped(state, kind, start + 3, close)
+    state.pos = close + 3
+    return True
+
+
+def _tokenize_range(state: StateInline, start: int, end: int) -> None:
+    """Parse src[start:end] as inline Markdown into the current token stream (as links do)."""
+    old_pos, old_max = state.pos, state.posMax
+    state.pos, state.posMax = start, end
+    state.md.inline.tokenize(state)
+    state.pos, state.posMax = old_pos, old_max
+
+
+def _push_wrapped(state: StateInline, kind: str, start: int, end: int, **meta: Any) -> None:
+    token = state.push(f"critic_{kind}_open", "", 1)
+    token.meta = {**_position(state, start - 3), **meta}
+    _tokenize_range(state, start, end)
+    state.push(f"critic_{kind}_close", "", -1)
+
+
+def _push_substitution(state: StateInline, start: int, end: int) -> None:
+    middle = state.src.find("~>", start, end)
+    if middle < 0:
+        _push_error(state, start - 3, end + 3, "substitution needs '~>' between old and new text",
+                    "write {~~old~>new~~}")
+        return
+    _push_wrapped(state, "delete", start, middle, substitute=True)
+    _push_wrapped(state, "insert", middle + 2, end)
+
+
+# ---------------------------------------------------------------- plugins
+
+def mention_plugin(md: MarkdownIt) -> None:
+    """Register the `[[…]]` mention rule; links are rendered from env["gloss"].links."""
+    md.inline.ruler.before("link", "gloss_mention", mention_rule)
+    md.add_render_rule("gloss_mention_open", render_mention_open)
+    md.add_render_rule("gloss_mention_close", render_mention_close)
+    md.add_render_rule("gloss_error", render_error)
+
+
+def critic_plugin(md: MarkdownIt) -> None:
+    """Register CriticMarkup notes and editorial corrections."""
+    md.inline.ruler.before("emphasis", "critic", critic_rule)
+    for kind in ("highlight", "note", "insert", "delete"):
+        md.add_render_rule(f"critic_{kind}_open", render_critic_open)
+        md.add_render_rule(f"critic_{kind}_close", render_critic_close)
+
+
+def create_markdown(raw_html: bool = False) -> MarkdownIt:
+    """The one Markdown parser Gloss uses: CommonMark + tables + footnotes + Gloss syntax."""
+    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
+    md.enable("table")
+    md.use(footnote_plugin, inline=False)
+    md.use(mention_plugin)
+    md.use(critic_plugin)
+    return md
+
+
+# ---------------------------------------------------------------- rendering
+
+def _esc(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def render_mention_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    link = env["gloss"].links[tokens[idx].meta["index"]]
+    return link.open_tag()
+
+
+def render_mention_close(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    link = env["gloss"].links[tokens[idx - 2].meta["index"]]
+    return link.close_tag()
+
+
+def render_error(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    return _esc(tokens[idx].content)
+
+
+CRITIC_HTML = {
+    "highlight": ('<mark class="critic-highlight">', "</mark>"),
+    "insert": ('<ins class="critic-insert" title="Added by the editor">', "</ins>"),
+    "delete": ('<del class="critic-delete" title="Removed by the editor">', "</del>"),
+}
+
+
+def render_critic_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    kind = token.type[len("critic_"):-len("_open")]
+    if kind == "note":
+        return env["gloss"].notes.open_tag(token)
+    if kind == "delete" and token.meta and token.meta.get("substitute"):
+        return '<del class="critic-delete critic-substitute" title="Replaced by the editor">'
+    return CRITIC_HTML[kind][0]
+
+
+def render_critic_close(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    kind = tokens[idx].type[len("critic_"):-len("_close")]
+    if kind == "note":
+        return env["gloss"].notes.close_tag(tokens[idx])
+    return CRITIC_HTML[kind][1]
+
+
+# ---------------------------------------------------------------- escaping for writers
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}<>&|])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Escape plain text so Gloss's Markdown shows it exactly as written (used by ingest)."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
+
+
+def _escape_marker(marker: str) -> str:
+    if marker[0].isdigit():
+        return marker[:-1] + "\\" + marker[-1]
+    return "\\" + marker

@@ -1,0 +1,152 @@
+"""Parse stage: an article's Markdown into tokens, plus every annotation with its source place.
+
+Nothing here knows about other articles or the registry: mention targets stay as written and
+are resolved by the graph stage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import GlossError
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass
+class Mention:
+    """One `[[target|text]]` in a document, as written."""
+
+    index: int
+    target: str
+    text: str
+    line: int
+    col: int
+    block: int  # which paragraph/heading/list item it is in
+    offset: int  # character offset in the document's plain text
+    in_note: bool = False
+
+
+@dataclass
+class Note:
+    index: int
+    line: int
+    text: str
+
+
+@dataclass
+class ParsedDocument:
+    path: Path
+    tokens: list[Token]
+    mentions: list[Mention] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    problems: list[GlossError] = field(default_factory=list)
+    text: str = ""  # the plain text readers see, blocks separated by blank lines
+    blocks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each block in text
+
+    def sentence_around(self, mention: Mention) -> tuple[str, int, int]:
+        """The sentence holding `mention`, and the mention's (start, end) inside it."""
+        start, end = self.blocks[mention.block]
+        block_text = self.text[start:end]
+        local = mention.offset - start
+        sentence_start = 0
+        for match in _SENTENCE_END.finditer(block_text):
+            if match.end() > local:
+                return _clip(block_text[sentence_start:match.start()], local - sentence_start, mention)
+            sentence_start = match.end()
+        return _clip(block_text[sentence_start:], local - sentence_start, mention)
+
+
+def _clip(sentence: str, local: int, mention: Mention) -> tuple[str, int, int]:
+    stripped = sentence.rstrip()
+    return stripped, local, min(local + len(mention.text), len(stripped))
+
+
+def parse_document(md: MarkdownIt, body: str, path: Path, first_line: int) -> ParsedDocument:
+    """Tokenize `body` and collect mentions, notes and syntax problems with file positions."""
+    tokens = md.parse(body, {})
+    doc = ParsedDocument(path=path, tokens=tokens)
+    _Walker(doc, first_line).walk(tokens)
+    return doc
+
+
+class _Walker:
+    """One pass over the token stream that builds the plain text and the annotation lists."""
+
+    def __init__(self, doc: ParsedDocument, first_line: int) -> None:
+        self.doc = doc
+        self.first_line = first_line
+        self.parts: list[str] = []
+        self.length = 0
+        self.note_depth = 0
+        self.note_parts: list[str] = []
+
+    def walk(self, tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.type == "inline" and token.children is not None:
+                self._block(token)
+        self.doc.text = "".join(self.parts)
+
+    def _emit(self, text: str) -> None:
+        if self.note_depth:
+            self.note_parts.append(text)
+        else:
+            self.parts.append(text)
+            self.length += len(text)
+
+    def _block(self, inline: Token) -> None:
+        if self.doc.blocks:
+            self._emit("\n\n")
+        start = self.length
+        block_line = self.first_line + (inline.map[0] if inline.map else 0)
+        children = inline.children or []
+        for position, child in enumerate(children):
+            if child.type == "gloss_mention_open":
+                self._mention(child, children[position + 1].content, block_line)
+            else:
+                self._child(child, block_line)
+        self.doc.blocks.append((start, self.length))
+
+    def _child(self, token: Token, block_line: int) -> None:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            self._text(token.content, block_line)
+        elif kind in ("softbreak", "hardbreak"):
+            self._emit(" ")
+        elif kind == "critic_note_open":
+            self.note_depth += 1
+            self.note_parts = []
+            token.meta["index"] = len(self.doc.notes)
+            self.doc.notes.append(Note(len(self.doc.notes), block_line + token.meta["line_offset"], ""))
+        elif kind == "critic_note_close":
+            self.note_depth -= 1
+            self.doc.notes[-1].text = "".join(self.note_parts).strip()
+            token.meta = {"index": self.doc.notes[-1].index}
+        elif kind == "gloss_error":
+            meta = token.meta
+            self.doc.problems.append(GlossError(meta["message"], self.doc.path, block_line + meta["line_offset"],
+                                                meta["col"], meta["hint"]))
+            self._emit(token.content)
+
+    def _text(self, content: str, block_line: int) -> None:
+        for match in _UNDEFINED_FOOTNOTE.finditer(content):
+            self.doc.problems.append(GlossError(
+                f"footnote [^{match.group(1)}] has no definition", self.doc.path, block_line, None,
+                hint=f"add a line '[^{match.group(1)}]: your source' at the end of the article",
+                severity="warning"))
+        self._emit(content)
+
+    def _mention(self, token: Token, text: str, block_line: int) -> None:
+        meta = token.meta
+        index = len(self.doc.mentions)
+        meta["index"] = index
+        self.doc.mentions.append(Mention(
+            index=index, target=meta["target"], text=text, line=block_line + meta["line_offset"],
+            col=meta["col"], block=len(self.doc.blocks), offset=self.length, in_note=bool(self.note_depth),
+        ))

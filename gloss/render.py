@@ -1,0 +1,340 @@
+"""Render stage: the site graph through the theme's Jinja2 templates into files in a folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from .config import SiteConfig
+from .content import Article, Entity
+from .errors import GlossError
+from .graph import MentionSite, SiteGraph
+from .parse import ParsedDocument
+
+# ---------------------------------------------------------------- what render rules read
+
+
+@dataclass
+class MentionLink:
+    """How one mention is drawn: the render rule for `[[…]]` asks this for its tags."""
+
+    entity: Entity
+    href: str
+    anchor: str
+    linked: bool  # the first mention of the entity in its paragraph is a link; later ones are quieter
+    articles: int
+
+    def open_tag(self) -> str:
+        e = self.entity
+        attrs = (f'class="mention mention-{escape(e.type)}{"" if self.linked else " mention-repeat"}" '
+                 f'id="{self.anchor}" data-entity="{escape(e.id)}" data-type="{escape(e.type)}" '
+                 f'data-name="{escape(e.name)}" data-description="{escape(e.description)}" '
+                 f'data-articles="{self.articles}" title="{escape(_card_title(e))}"')
+        if self.linked:
+            return f'<a href="{escape(self.href)}" {attrs}>'
+        return f'<span {attrs}>'
+
+    def close_tag(self) -> str:
+        return "</a>" if self.linked else "</span>"
+
+
+def _card_title(entity: Entity) -> str:
+    return f"{entity.name} ({entity.type})" + (f": {entity.description}" if entity.description else "")
+
+
+class NoteMarkup:
+    """Sidenotes: a numbered label that toggles the note on narrow screens, in the margin on wide ones."""
+
+    def open_tag(self, token: Any) -> str:
+        n = token.meta["index"] + 1
+        return (f'<label for="note-{n}" class="note-ref" id="note-ref-{n}" aria-describedby="note-{n}-text">'
+                f'<span class="visually-hidden">Note </span>{n}</label>'
+                f'<input type="checkbox" id="note-{n}" class="note-toggle">'
+                f'<span class="sidenote" id="note-{n}-text" role="note">'
+                f'<a class="note-number" href="#note-ref-{n}" aria-label="Back to note {n} in the text">{n}</a> ')
+
+    def close_tag(self, token: Any) -> str:
+        return "</span>"
+
+
+@dataclass
+class RenderEnv:
+    links: dict[int, MentionLink] = field(default_factory=dict)
+    notes: NoteMarkup = field(default_factory=NoteMarkup)
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass
+class Page:
+    path: str  # output file, relative to the site root, with "/" separators
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def url(self) -> str:
+        return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
+
+
+def article_url(slug: str) -> str:
+    return f"articles/{slug}/"
+
+
+def entity_url(entity_id: str) -> str:
+    return f"entities/{entity_id}/"
+
+
+def tag_url(tag: str) -> str:
+    return f"tags/{tag}/"
+
+
+def relative(from_page: str, target: str) -> str:
+    """A link from the page at `from_page` to the site path `target`, as a relative URL."""
+    base = posixpath.dirname(from_page)
+    fragment = ""
+    if "#" in target:
+        target, fragment = target.split("#", 1)
+        fragment = "#" + fragment
+    rel = posixpath.relpath(target or ".", base or ".") if target else ""
+    if target.endswith("/") and rel != ".":
+        rel += "/"
+    if rel == ".":
+        rel = "./"
+    return rel + fragment
+
+
+class Renderer:
+    """Turns a SiteGraph into pages using the theme; one method per kind of page."""
+
+    def __init__(self, config: SiteConfig, graph: SiteGraph, md: MarkdownIt, build_time: dt.datetime) -> None:
+        self.config = config
+        self.graph = graph
+        self.md = md
+        self.build_time = build_time
+        self.env = _jinja_env(config)
+        self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
+
+    # -- body HTML
+
+    def body_html(self, key: str, doc: ParsedDocument, page_path: str) -> Markup:
+        env = RenderEnv()
+        seen_in_block: set[tuple[int, str]] = set()
+        for mention in doc.mentions:
+            entity = self.graph.entity_for(key, mention)
+            if entity is None:
+                continue
+            first = (mention.block, entity.id) not in seen_in_block
+            seen_in_block.add((mention.block, entity.id))
+            env.links[mention.index] = MentionLink(
+                entity=entity, href=relative(page_path, entity_url(entity.id)), anchor=f"m-{mention.index + 1}",
+                linked=first or self.config.link_mentions == "all", articles=self.article_counts.get(entity.id, 0))
+        return Markup(self.md.renderer.render(doc.tokens, self.md.options, {"gloss": env}))
+
+    # -- pages
+
+    def pages(self) -> list[Page]:
+        pages = [self.home_page(), self.entities_index(), self.tags_index(), self.not_found_page()]
+        pages += [self.article_page(a) for a in self.graph.articles]
+        pages += [self.entity_page(e) for e in self.graph.registry]
+        pages += [self.tag_page(tag, articles) for tag, articles in sorted(self.graph.tags.items())]
+        pages += [Page("feed.xml", "feed.xml", {"articles": self.graph.articles[:50]}),
+                  Page("sitemap.xml", "sitemap.xml", {}),
+                  Page("robots.txt", "robots.txt", {})]
+        return pages
+
+    def sitemap_urls(self) -> list[str]:
+        urls = ["", "entities/", "tags/"]
+        urls += [article_url(a.slug) for a in self.graph.articles]
+        urls += [entity_url(e.id) for e in self.graph.registry]
+        urls += [tag_url(t) for t in sorted(self.graph.tags)]
+        return urls
+
+    def article_page(self, article: Article) -> Page:
+        path = article_url(article.slug) + "index.html"
+        doc = self.graph.documents[article.slug]
+        return Page(path, "article.html", {
+            "article": article, "body": self.body_html(article.slug, doc, path),
+            "whos_who": self.whos_who(article, doc), "notes": doc.notes,
+            "json_ld": self.article_json_ld(article),
+        })
+
+    def whos_who(self, article: Article, doc: ParsedDocument) -> list[dict[str, Any]]:
+        first_anchor: dict[str, str] = {}
+        for mention in doc.mentions:
+            entity = self.graph.entity_for(article.slug, mention)
+            if entity and not mention.in_note:
+                first_anchor.setdefault(entity.id, f"m-{mention.index + 1}")
+        counts = self.graph.article_entities.get(article.slug, Counter())
+        groups = []
+        for entity_type in self.config.entity_types:
+            members = [(self.graph.registry.by_id[i], counts[i], first_anchor.get(i)) for i in counts
+                       if self.graph.registry.by_id[i].type == entity_type.id]
+            members.sort(key=lambda m: (-m[1], m[0].name.casefold()))
+            if members:
+                groups.append({"type": entity_type, "entities": members})
+        return groups
+
+    def entity_page(self, entity: Entity) -> Page:
+        path = entity_url(entity.id) + "index.html"
+        grouped: dict[str, list[MentionSite]] = {}
+        for site in self.graph.sites.get(entity.id, []):
+            grouped.setdefault(site.article.slug, []).append(site)
+        passages = [(sites[0].article, sites) for sites in grouped.values()]
+        co = self.graph.co_mentions.get(entity.id, Counter())
+        related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
+        first_seen, last_seen = self.graph.seen_range(entity.id)
+        notes_doc = self.graph.entity_documents.get(entity.id)
+        notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.tokens else ""
+        return Page(path, "entity.html", {
+            "entity": entity, "entity_type": self.config.entity_type(entity.type), "passages": passages,
+            "mention_count": len(self.graph.sites.get(entity.id, [])), "related": related,
+            "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
+            "json_ld": self.entity_json_ld(entity),
+        })
+
+    def entities_index(self) -> Page:
+        grouped = self.graph.entities_by_type()
+        groups = []
+        for entity_type in self.config.entity_types:
+            members = [(e, len(self.graph.sites.get(e.id, [])), self.article_counts[e.id])
+                       for e in grouped.get(entity_type.id, [])]
+            groups.append({"type": entity_type, "entities": members})
+        return Page("entities/index.html", "entities.html", {"groups": groups})
+
+    def home_page(self) -> Page:
+        items = []
+        for article in self.graph.articles:
+            counts = self.graph.article_entities.get(article.slug, Counter())
+            top = [self.graph.registry.by_id[i] for i, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:5]]
+            items.append((article, top))
+        return Page("index.html", "home.html", {"items": items})
+
+    def tags_index(self) -> Page:
+        return Page("tags/index.html", "tags.html", {"tags": sorted((t, len(a)) for t, a in self.graph.tags.items())})
+
+    def tag_page(self, tag: str, articles: list[Article]) -> Page:
+        return Page(tag_url(tag) + "index.html", "tag.html", {"tag": tag, "articles": articles})
+
+    def not_found_page(self) -> Page:
+        return Page("404.html", "404.html", {})
+
+    # -- structured data
+
+    def absolute(self, path: str) -> str | None:
+        return self.config.base_url.rstrip("/") + "/" + path if self.config.base_url else None
+
+    def article_json_ld(self, article: Article) -> Markup:
+        counts = self.graph.article_entities.get(article.slug, Counter())
+        data = {
+            "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+            "datePublished": article.date.isoformat() if article.date else None,
+            "description": article.summary or None,
+            "author": {"@type": "Person", "name": article.author} if article.author else None,
+            "mentions": [self._thing(self.graph.registry.by_id[i]) for i in sorted(counts)],
+        }
+        return json_ld(data)
+
+    def entity_json_ld(self, entity: Entity) -> Markup:
+        return json_ld({"@context": "https://schema.org", **self._thing(entity),
+                        "description": entity.description or None})
+
+    def _thing(self, entity: Entity) -> dict[str, Any]:
+        kind = {"person": "Person", "organization": "Organization", "place": "Place"}.get(entity.type, "Thing")
+        same_as = list(entity.links.values())
+        if entity.wikidata:
+            same_as.append(f"https://www.wikidata.org/wiki/{entity.wikidata}")
+        thing: dict[str, Any] = {"@type": kind, "name": entity.name}
+        if entity.aliases:
+            thing["alternateName"] = entity.aliases
+        if same_as:
+            thing["sameAs"] = same_as
+        url = self.absolute(entity_url(entity.id))
+        if url:
+            thing["url"] = url
+        return thing
+
+    # -- writing
+
+    def render_page(self, page: Page) -> str:
+        try:
+            template = self.env.get_template(page.template)
+        except jinja2.TemplateNotFound as exc:
+            raise GlossError(f"template '{exc.name}' is missing (needed for {page.path})",
+                             self.config.theme_dir / "templates", hint="restore it from the default theme") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise template_error(exc, self.config) from None
+        context = {"site": self.config, "page": page, "build_time": self.build_time, "renderer": self,
+                   "types": {t.id: t for t in self.config.entity_types}, **page.context}
+        try:
+            return template.render(context)
+        except jinja2.TemplateError as exc:
+            raise GlossError(f"template '{page.template}' failed while rendering {page.path}: {exc}",
+                             self.config.theme_dir / "templates" / page.template) from None
+
+    def write(self, out_dir: Path) -> int:
+        count = 0
+        for page in self.pages():
+            target = out_dir / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.render_page(page), encoding="utf-8")
+            count += 1
+        static = self.config.theme_dir / "static"
+        if static.is_dir():
+            shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
+        return count
+
+
+def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> GlossError:
+    path = Path(exc.filename) if exc.filename else config.theme_dir / "templates" / (exc.name or "?")
+    try:
+        path = path.relative_to(config.root)
+    except ValueError:
+        pass
+    return GlossError(f"template syntax error: {exc.message}", path, exc.lineno, 1,
+                      hint="fix the Jinja2 tag on this line")
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' escaped so text cannot close the element."""
+    clean = {k: v for k, v in data.items() if v not in (None, [], "")}
+    text = json.dumps(clean, ensure_ascii=False, sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _jinja_env(config: SiteConfig) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.globals["url"] = _url
+    env.globals["absolute_url"] = _absolute_url
+    env.globals["article_url"] = article_url
+    env.globals["entity_url"] = entity_url
+    env.globals["tag_url"] = tag_url
+    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
+    return env
+
+
+@jinja2.pass_context
+def _url(context: Any, target: str) -> str:
+    return relative(context["page"].path, target)
+
+
+@jinja2.pass_context
+def _absolute_url(context: Any, target: str) -> str:
+    base = context["site"].base_url
+    return base.rstrip("/") + "/" + target if base else target

@@ -1,0 +1,64 @@
+"""YAML loading that keeps line numbers, so errors point into the user's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from .errors import GlossError
+
+
+@dataclass
+class YamlMapping:
+    """A loaded YAML mapping plus the 1-based line of each top-level key."""
+
+    data: dict[str, Any]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.first_line)
+
+
+def load_mapping(text: str, path: str | Path, line_offset: int = 0, what: str = "YAML") -> YamlMapping:
+    """Parse `text` as a YAML mapping; `line_offset` maps fragment lines to file lines."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else line_offset + 1
+        col = mark.column + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise GlossError(
+            f"{what} is not valid YAML: {problem}", path, line, col,
+            hint="check indentation, colons and quotes on this line (quote text containing ': ')",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise GlossError(f"{what} is not valid YAML: {exc}", path, line_offset + 1, 1) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return YamlMapping({}, {}, line_offset + 1)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        raise GlossError(
+            f"{what} must be a mapping of keys to values, but it is {kind}",
+            path, line_offset + 1, 1, hint="write it as 'key: value' lines",
+        )
+    lines = {}
+    for key_node, _value in node.value:
+        lines[str(key_node.value)] = key_node.start_mark.line + 1 + line_offset
+    bad = [k for k in data if not isinstance(k, str)]
+    if bad:
+        raise GlossError(f"{what} keys must be text, not {bad[0]!r}", path, line_offset + 1, 1)
+    return YamlMapping(data, lines, line_offset + 1)

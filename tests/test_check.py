@@ -1,0 +1,91 @@
+"""`build.py check` and `build`: every problem as path:line:col: message, exit 1, site untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_gloss, tree_hash
+
+ENTITIES = {
+    "content/entities/ahmad-massoud.md": "---\nname: Ahmad Massoud\ntype: person\naliases: [Massoud]\n---\n",
+    "content/entities/ahmad-shah-massoud.md": "---\nname: Ahmad Shah Massoud\ntype: person\naliases: [Massoud]\n---\n",
+    "content/entities/kabul.md": "---\nname: Kabul\ntype: place\n---\n",
+}
+BROKEN = {
+    **ENTITIES,
+    "content/articles/unknown.md": "---\ntitle: U\n---\nIn [[Kabul]] and\n[[Atlantis]] too.\n",
+    "content/articles/ambiguous.md": "---\ntitle: A\n---\nFirst line.\n\nThen [[Massoud]] spoke.\n",
+    "content/articles/yaml.md": "---\ntitle: Y\ndate: [2021\n---\nBody.\n",
+    "content/articles/unclosed.md": "---\ntitle: C\n---\nIt [[Kabul said.\n",
+}
+
+
+def test_check_prints_one_located_message_per_problem_and_exits_1(make_site) -> None:
+    root = make_site(BROKEN)
+    result = run_gloss(root, "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("    hint:")]
+    errors = [line for line in lines if "warning:" not in line]
+    assert "content/articles/ambiguous.md:6:6: ambiguous entity 'Massoud': it could be ahmad-massoud " \
+           "(Ahmad Massoud), ahmad-shah-massoud (Ahmad Shah Massoud)" in errors
+    assert "content/articles/unclosed.md:4:4: unclosed '[[': a mention needs a closing ']]'" in errors
+    assert "content/articles/unknown.md:5:1: unknown entity 'Atlantis'" in errors
+    assert any(e.startswith("content/articles/yaml.md:4:1: front matter is not valid YAML") for e in errors)
+    assert len(errors) == 4
+    assert "check: 4 error(s)" in result.stdout
+
+
+def test_check_on_good_content_exits_0(mini_site: Path) -> None:
+    result = run_gloss(mini_site, "check")
+    assert result.returncode == 0, result.stderr
+    assert "check: 0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_failed_build_leaves_previous_site_byte_for_byte(mini_site: Path) -> None:
+    assert run_gloss(mini_site, "build").returncode == 0
+    before = tree_hash(mini_site / "_site")
+    article = mini_site / "content/articles/talks.md"
+    article.write_text(article.read_text() + "\nAnd [[Nowhere]].\n")
+    result = run_gloss(mini_site, "build")
+    assert result.returncode == 1
+    assert "unknown entity 'Nowhere'" in result.stderr
+    assert "the previous site was left as it was" in result.stderr
+    assert tree_hash(mini_site / "_site") == before
+    assert [p.name for p in mini_site.iterdir() if p.name.startswith("._site")] == []
+
+
+def test_broken_template_is_reported_with_its_name_and_line(mini_site: Path) -> None:
+    (mini_site / "theme/templates/tag.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{{ tag }\n")
+    result = run_gloss(mini_site, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "theme/templates/tag.html:3:1: template syntax error" in result.stderr
+    assert not (mini_site / "_site").exists()
+
+
+def test_missing_template_names_the_page_that_needed_it(mini_site: Path) -> None:
+    (mini_site / "theme/templates/tag.html").unlink()
+    result = run_gloss(mini_site, "build")
+    assert result.returncode == 1
+    assert "template 'tag.html' is missing (needed for tags/afghanistan/index.html)" in result.stderr
+
+
+def test_usage_errors_exit_2(mini_site: Path) -> None:
+    assert run_gloss(mini_site, "frobnicate").returncode == 2
+    assert run_gloss(mini_site, "new-entity").returncode == 2
+
+
+def test_every_command_has_help(mini_site: Path) -> None:
+    for command in ["build", "ingest", "check", "serve", "new-entity"]:
+        result = run_gloss(mini_site, command, "--help")
+        assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_new_entity_writes_a_stub_and_refuses_a_taken_name(mini_site: Path) -> None:
+    result = run_gloss(mini_site, "new-entity", "Ali Nazary", "--type", "person", "--description", "NRF spokesman.")
+    assert result.returncode == 0, result.stderr
+    text = (mini_site / "content/entities/ali-nazary.md").read_text()
+    assert text == "---\nname: Ali Nazary\ntype: person\naliases: []\ndescription: NRF spokesman.\n---\n"
+    again = run_gloss(mini_site, "new-entity", "Mujahid", "--type", "person")
+    assert again.returncode == 1
+    assert "the name 'Mujahid' already belongs to zabihullah-mujahid" in again.stderr

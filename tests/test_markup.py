@@ -1,0 +1,74 @@
+"""Gloss's Markdown dialect, case by case from tests/fixtures/markup/*.md (title . input . html .)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gloss.config import SiteConfig
+from gloss.content import Article, Entity, EntityRegistry
+from gloss.errors import Problems
+from gloss.graph import build_graph
+from gloss.markup import create_markdown, escape_markdown
+from gloss.parse import parse_document
+from gloss.render import Renderer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markup"
+
+
+def read_cases(path: Path) -> list[tuple[str, str, str]]:
+    """markdown-it's fixture format: a title line, then input and expected HTML, each closed by '.'."""
+    cases, lines = [], path.read_text(encoding="utf-8").split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title = lines[i]
+        assert lines[i + 1] == ".", f"{path.name}: expected '.' after title {title!r}"
+        i += 2
+        parts = []
+        for _ in range(2):
+            start = i
+            while lines[i] != ".":
+                i += 1
+            parts.append("\n".join(lines[start:i]) + "\n")
+            i += 1
+        cases.append((title, parts[0], parts[1]))
+    return cases
+
+
+CASES = [(p.stem, *case) for p in sorted(FIXTURES.glob("*.md")) for case in read_cases(p)]
+
+ENTITIES = [
+    Entity("taliban", Path("content/entities/taliban.md"), "Taliban", "organization",
+           description="Islamist movement."),
+    Entity("zabihullah-mujahid", Path("content/entities/zabihullah-mujahid.md"), "Zabihullah Mujahid", "person",
+           aliases=["Mujahid"], description="Taliban spokesman."),
+]
+
+
+def render_article_body(markdown: str) -> str:
+    md = create_markdown()
+    article = Article("a", Path("content/articles/a.md"), "A", markdown, 5, date=dt.date(2021, 9, 6))
+    problems = Problems()
+    doc = parse_document(md, markdown, article.path, article.body_line)
+    graph = build_graph([article], {"a": doc}, {}, EntityRegistry(ENTITIES), problems)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    renderer = Renderer(SiteConfig(root=Path(".")), graph, md, dt.datetime(2021, 9, 7))
+    return str(renderer.body_html("a", doc, "articles/a/index.html"))
+
+
+@pytest.mark.parametrize("name,title,source,expected", CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])
+def test_markup_fixture(name: str, title: str, source: str, expected: str) -> None:
+    assert render_article_body(source) == expected
+
+
+def test_escape_markdown_round_trips_every_special_character() -> None:
+    text = "# [[x]] {==y==} *a* _b_ `c` <d> & \\ |e| 1. f\n- g\n> h"
+    html = render_article_body(escape_markdown(text))
+    plain = html.replace("<p>", "").replace("</p>", "").replace("&lt;", "<").replace("&gt;", ">")
+    plain = plain.replace("&amp;", "&").strip()
+    assert plain == text
