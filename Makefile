@@ -35,7 +35,7 @@ lint: setup
 
 # Regenerate the golden output of tests/fixtures/mini after an intended change to the HTML.
 golden: setup
-	$(PY) -m tests.golden
+	PYTHONPATH=.:tests $(PY) tests/golden.py
 
 clean:
 	rm -rf _site .gloss-cache .pytest_cache
