@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup site build test serve bench eval lint golden clean
+.PHONY: setup site build test serve bench eval lint golden clean browser-deps screenshots
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,14 +18,28 @@ site: setup
 
 build: site
 
-test: setup
+test: setup browser-deps
 	$(PY) -m pytest -q
+
+# What the browser tests need: Debian's chromium (driven by Playwright, never its own download) and axe-core.
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-audit --no-fund axe-core@4
+
+# Screenshots of the built example site for the README, in docs/screenshots/.
+screenshots: site browser-deps
+	$(PY) tools/screenshots.py
 
 serve: setup
 	$(PY) build.py serve
 
-bench: setup
-	$(PY) -m bench
+$(VENV)/.bench-installed: requirements-bench.txt $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+# Gloss against Hugo and Pelican on generated sites (BENCH_ARGS="--sizes 1000 --runs 1" for a quick look).
+bench: setup $(VENV)/.bench-installed
+	$(PY) -m bench $(BENCH_ARGS)
 
 eval: setup
 	$(PY) -m gloss.evaluate

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .annotations import write_annotations
 from .config import SiteConfig
 from .content import Article, Entity, EntityRegistry, load_articles, load_entities
 from .errors import BuildFailed, GlossError, Problems
@@ -17,6 +18,7 @@ from .graph import SiteGraph, build_graph
 from .markup import create_markdown
 from .parse import ParsedDocument, parse_document
 from .render import Renderer
+from .search import index_site
 
 
 @dataclass
@@ -93,6 +95,9 @@ def build_site(config: SiteConfig, problems: Problems, drafts: bool = False,
                         build_time or dt.datetime.now(dt.UTC).replace(microsecond=0))
     try:
         count = _timed(model.stages, "render", lambda: renderer.write(temp), lambda n: _n(n, "page"))
+        _timed(model.stages, "annotate", lambda: write_annotations(config, model.graph, temp),
+               lambda n: _n(n, "annotation") + " (W3C Web Annotation)")
+        _timed(model.stages, "search", lambda: index_site(temp, problems, config.path), lambda s: s)
         swap_in(temp, out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)

@@ -1,8 +1,8 @@
 """Gloss's Markdown syntax as markdown-it-py plugins: entity mentions and CriticMarkup.
 
 The rules only emit tokens (with the target or note in `meta`); resolving mention targets
-against the entity registry happens later, in the graph stage, and the render rules read the
-resolved links from `env["gloss"]`.
+against the entity registry happens later, in the graph stage. The mention render rules write
+placeholders that the render stage replaces with links (see `mention_placeholder`).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _push_substitution(state: StateInline, start: int, end: int) -> None:
 # ---------------------------------------------------------------- plugins
 
 def mention_plugin(md: MarkdownIt) -> None:
-    """Register the `[[…]]` mention rule; links are rendered from env["gloss"].links."""
+    """Register the `[[…]]` mention rule; its render rules write placeholders filled at render time."""
     md.inline.ruler.before("link", "gloss_mention", mention_rule)
     md.add_render_rule("gloss_mention_open", render_mention_open)
     md.add_render_rule("gloss_mention_close", render_mention_close)
@@ -170,14 +170,22 @@ def _esc(text: str) -> str:
             .replace('"', "&quot;").replace("'", "&#39;"))
 
 
+def mention_placeholder(index: int, closing: bool = False) -> str:
+    """Where a mention's tag goes. Tags are filled in at render time, once targets are resolved,
+    so parsed HTML can be cached whatever the registry holds. Markdown-it turns NUL in input into
+    U+FFFD, so no text can forge one."""
+    return f"\x00{'C' if closing else 'M'}{index}\x00"
+
+
+MENTION_PLACEHOLDER = re.compile("\x00([MC])(\\d+)\x00")
+
+
 def render_mention_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
-    link = env["gloss"].links[tokens[idx].meta["index"]]
-    return link.open_tag()
+    return mention_placeholder(tokens[idx].meta["index"])
 
 
 def render_mention_close(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
-    link = env["gloss"].links[tokens[idx - 2].meta["index"]]
-    return link.close_tag()
+    return mention_placeholder(tokens[idx - 2].meta["index"], closing=True)
 
 
 def render_error(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
@@ -191,11 +199,21 @@ CRITIC_HTML = {
 }
 
 
+def render_note_open(number: int) -> str:
+    """A numbered label that toggles the note on narrow screens; in the margin on wide ones."""
+    return (f'<label for="note-{number}" class="note-ref" id="note-ref-{number}" aria-describedby="note-{number}-text">'
+            f'<span class="visually-hidden">Note </span>{number}</label>'
+            f'<input type="checkbox" id="note-{number}" class="note-toggle">'
+            f'<span class="sidenote" id="note-{number}-text" role="note">'
+            f'<a class="note-number" href="#note-ref-{number}" aria-label="Back to note {number} in the text">'
+            f'{number}</a> ')
+
+
 def render_critic_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     kind = token.type[len("critic_"):-len("_open")]
     if kind == "note":
-        return env["gloss"].notes.open_tag(token)
+        return render_note_open(token.meta["index"] + 1)
     if kind == "delete" and token.meta and token.meta.get("substitute"):
         return '<del class="critic-delete critic-substitute" title="Replaced by the editor">'
     return CRITIC_HTML[kind][0]
@@ -204,7 +222,7 @@ def render_critic_open(self: Any, tokens: list, idx: int, options: Any, env: dic
 def render_critic_close(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
     kind = tokens[idx].type[len("critic_"):-len("_close")]
     if kind == "note":
-        return env["gloss"].notes.close_tag(tokens[idx])
+        return "</span>"
     return CRITIC_HTML[kind][1]
 
 

@@ -42,8 +42,10 @@ class Note:
 
 @dataclass
 class ParsedDocument:
+    """Plain, picklable data: what the parse cache stores and the render stage reads."""
+
     path: Path
-    tokens: list[Token]
+    html: str  # body HTML with mention placeholders (markup.mention_placeholder)
     mentions: list[Mention] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     problems: list[GlossError] = field(default_factory=list)
@@ -71,8 +73,9 @@ def _clip(sentence: str, local: int, mention: Mention) -> tuple[str, int, int]:
 def parse_document(md: MarkdownIt, body: str, path: Path, first_line: int) -> ParsedDocument:
     """Tokenize `body` and collect mentions, notes and syntax problems with file positions."""
     tokens = md.parse(body, {})
-    doc = ParsedDocument(path=path, tokens=tokens)
+    doc = ParsedDocument(path=path, html="")
     _Walker(doc, first_line).walk(tokens)
+    doc.html = md.renderer.render(tokens, md.options, {})
     return doc
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
 from .graph import MentionSite, SiteGraph
+from .markup import MENTION_PLACEHOLDER
 from .parse import ParsedDocument
+from .svggraph import Edge, Node, circle_graph, ego_graph
 
 # ---------------------------------------------------------------- what render rules read
 
@@ -32,14 +35,13 @@ class MentionLink:
     href: str
     anchor: str
     linked: bool  # the first mention of the entity in its paragraph is a link; later ones are quieter
-    articles: int
 
     def open_tag(self) -> str:
         e = self.entity
         attrs = (f'class="mention mention-{escape(e.type)}{"" if self.linked else " mention-repeat"}" '
                  f'id="{self.anchor}" data-entity="{escape(e.id)}" data-type="{escape(e.type)}" '
                  f'data-name="{escape(e.name)}" data-description="{escape(e.description)}" '
-                 f'data-articles="{self.articles}" title="{escape(_card_title(e))}"')
+                 f'title="{escape(_card_title(e))}"')
         if self.linked:
             return f'<a href="{escape(self.href)}" {attrs}>'
         return f'<span {attrs}>'
@@ -50,27 +52,6 @@ class MentionLink:
 
 def _card_title(entity: Entity) -> str:
     return f"{entity.name} ({entity.type})" + (f": {entity.description}" if entity.description else "")
-
-
-class NoteMarkup:
-    """Sidenotes: a numbered label that toggles the note on narrow screens, in the margin on wide ones."""
-
-    def open_tag(self, token: Any) -> str:
-        n = token.meta["index"] + 1
-        return (f'<label for="note-{n}" class="note-ref" id="note-ref-{n}" aria-describedby="note-{n}-text">'
-                f'<span class="visually-hidden">Note </span>{n}</label>'
-                f'<input type="checkbox" id="note-{n}" class="note-toggle">'
-                f'<span class="sidenote" id="note-{n}-text" role="note">'
-                f'<a class="note-number" href="#note-ref-{n}" aria-label="Back to note {n} in the text">{n}</a> ')
-
-    def close_tag(self, token: Any) -> str:
-        return "</span>"
-
-
-@dataclass
-class RenderEnv:
-    links: dict[int, MentionLink] = field(default_factory=dict)
-    notes: NoteMarkup = field(default_factory=NoteMarkup)
 
 
 # ---------------------------------------------------------------- pages
@@ -128,7 +109,7 @@ class Renderer:
     # -- body HTML
 
     def body_html(self, key: str, doc: ParsedDocument, page_path: str) -> Markup:
-        env = RenderEnv()
+        links: dict[int, MentionLink] = {}
         seen_in_block: set[tuple[int, str]] = set()
         for mention in doc.mentions:
             entity = self.graph.entity_for(key, mention)
@@ -136,15 +117,16 @@ class Renderer:
                 continue
             first = (mention.block, entity.id) not in seen_in_block
             seen_in_block.add((mention.block, entity.id))
-            env.links[mention.index] = MentionLink(
+            links[mention.index] = MentionLink(
                 entity=entity, href=relative(page_path, entity_url(entity.id)), anchor=f"m-{mention.index + 1}",
-                linked=first or self.config.link_mentions == "all", articles=self.article_counts.get(entity.id, 0))
-        return Markup(self.md.renderer.render(doc.tokens, self.md.options, {"gloss": env}))
+                linked=first or self.config.link_mentions == "all")
+        return Markup(fill_mentions(doc.html, links))
 
     # -- pages
 
     def pages(self) -> list[Page]:
-        pages = [self.home_page(), self.entities_index(), self.tags_index(), self.not_found_page()]
+        pages = [self.home_page(), self.entities_index(), self.tags_index(), self.not_found_page(),
+                 self.search_page(), self.entities_data()]
         pages += [self.article_page(a) for a in self.graph.articles]
         pages += [self.entity_page(e) for e in self.graph.registry]
         pages += [self.tag_page(tag, articles) for tag, articles in sorted(self.graph.tags.items())]
@@ -195,12 +177,12 @@ class Renderer:
         related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
         first_seen, last_seen = self.graph.seen_range(entity.id)
         notes_doc = self.graph.entity_documents.get(entity.id)
-        notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.tokens else ""
+        notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.html else ""
         return Page(path, "entity.html", {
             "entity": entity, "entity_type": self.config.entity_type(entity.type), "passages": passages,
             "mention_count": len(self.graph.sites.get(entity.id, [])), "related": related,
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
-            "json_ld": self.entity_json_ld(entity),
+            "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path),
         })
 
     def entities_index(self) -> Page:
@@ -210,7 +192,35 @@ class Renderer:
             members = [(e, len(self.graph.sites.get(e.id, [])), self.article_counts[e.id])
                        for e in grouped.get(entity_type.id, [])]
             groups.append({"type": entity_type, "entities": members})
-        return Page("entities/index.html", "entities.html", {"groups": groups})
+        return Page("entities/index.html", "entities.html", {"groups": groups, "graph_svg": self.index_graph()})
+
+    # -- co-occurrence pictures (static SVG)
+
+    GRAPH_LIMIT = 200
+
+    def graph_node(self, entity: Entity, page_path: str) -> Node:
+        return Node(entity.id, entity.name, entity.type, len(self.graph.sites.get(entity.id, [])),
+                    relative(page_path, entity_url(entity.id)))
+
+    def graph_edges(self, ids: set[str]) -> list[Edge]:
+        return [Edge(a, b, n) for a in sorted(ids) for b, n in sorted(self.graph.co_mentions.get(a, {}).items())
+                if a < b and b in ids]
+
+    def index_graph(self) -> Markup:
+        mentioned = [e for e in self.graph.registry if self.graph.sites.get(e.id)]
+        mentioned.sort(key=lambda e: (-len(self.graph.sites[e.id]), e.id))
+        shown = mentioned[:self.GRAPH_LIMIT]
+        nodes = [self.graph_node(e, "entities/index.html") for e in shown]
+        title = "Entities mentioned together" + (f" (the {len(shown)} most mentioned)" if len(mentioned) > len(shown)
+                                                 else "")
+        return Markup(circle_graph(nodes, self.graph_edges({n.id for n in nodes}),
+                                   self.config.type_ids(), title))
+
+    def neighbourhood_graph(self, entity: Entity, page_path: str) -> Markup:
+        co = self.graph.co_mentions.get(entity.id, Counter())
+        neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path), n) for i, n in co.items()]
+        return Markup(ego_graph(self.graph_node(entity, page_path), neighbours,
+                                self.graph_edges(set(co)), f"{entity.name} and the entities mentioned with it"))
 
     def home_page(self) -> Page:
         items = []
@@ -229,6 +239,17 @@ class Renderer:
     def not_found_page(self) -> Page:
         return Page("404.html", "404.html", {})
 
+    def search_page(self) -> Page:
+        return Page("search/index.html", "search.html", {})
+
+    def entities_data(self) -> Page:
+        """entities.json: what hover cards show that depends on other articles (so article pages need not)."""
+        data = {e.id: {"name": e.name, "type": e.type, "description": e.description,
+                       "articles": self.article_counts[e.id], "mentions": len(self.graph.sites.get(e.id, [])),
+                       "url": entity_url(e.id)} for e in sorted(self.graph.registry, key=lambda e: e.id)}
+        return Page("entities.json", "entities.json", {"data": Markup(json.dumps(data, ensure_ascii=False,
+                                                                                 indent=1, sort_keys=True))})
+
     # -- structured data
 
     def absolute(self, path: str) -> str | None:
@@ -242,6 +263,8 @@ class Renderer:
             "description": article.summary or None,
             "author": {"@type": "Person", "name": article.author} if article.author else None,
             "mentions": [self._thing(self.graph.registry.by_id[i]) for i in sorted(counts)],
+            "url": self.absolute(article_url(article.slug)), "inLanguage": self.config.language,
+            "keywords": article.tags,
         }
         return json_ld(data)
 
@@ -293,6 +316,16 @@ class Renderer:
         if static.is_dir():
             shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
         return count
+
+
+def fill_mentions(html: str, links: dict[int, MentionLink]) -> str:
+    """Replace each mention placeholder by its link (or quieter span) tag."""
+
+    def tag(match: re.Match) -> str:
+        link = links[int(match.group(2))]
+        return link.open_tag() if match.group(1) == "M" else link.close_tag()
+
+    return MENTION_PLACEHOLDER.sub(tag, html)
 
 
 def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> GlossError:

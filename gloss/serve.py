@@ -1,35 +1,258 @@
-"""Preview server: build, serve the output with livereload, rebuild when sources change."""
+"""Preview server: serve the built site with livereload, rebuild on changes, show errors in the page.
+
+Built on livereload's pieces the way they are meant to be combined: its watcher (subclassed to
+see every change of a burst at once and to skip editor temp files), its websocket reload handler
+and script injector, and tornado's static file handler (subclassed to answer 404 for anything
+outside the site). The one addition is `/__gloss/status`, which the injected overlay script polls
+to show the last build error over the page.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import sys
+import time
 import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from livereload import Server
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
+from livereload.watcher import Watcher
+from tornado import web
 
-from .builder import build_site
 from .config import SiteConfig
 from .errors import BuildFailed, GlossError, Problems
 
+EDITOR_LITTER = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 
-def rebuild(config: SiteConfig, drafts: bool) -> bool:
-    """One rebuild; errors are printed and the last good site keeps being served."""
-    problems = Problems()
+
+def is_editor_litter(path: str) -> bool:
+    """Swap files, backups and half-written temp files that editors leave while saving."""
+    name = os.path.basename(path)
+    return (name.endswith(EDITOR_LITTER) or name.startswith((".#", "#")) or name == "4913"
+            or (name.startswith(".") and ".tmp" in name))
+
+
+@dataclass
+class BuildStatus:
+    """What the overlay shows: the errors of the last rebuild (empty when it succeeded)."""
+
+    errors: list[dict[str, object]] = field(default_factory=list)
+    version: int = 0
+
+    def as_json(self) -> str:
+        return json.dumps({"errors": self.errors, "version": self.version})
+
+
+class Rebuilder:
+    """Runs one rebuild for a set of changed paths and records the outcome for the overlay."""
+
+    def __init__(self, config: SiteConfig, drafts: bool) -> None:
+        self.config = config
+        self.drafts = drafts
+        self.status = BuildStatus()
+
+    def __call__(self, changed: list[str]) -> bool:
+        from .builder import build_site
+
+        start = time.perf_counter()
+        problems = Problems()
+        try:
+            if any(Path(p).is_relative_to(self.config.seeds_dir) for p in changed):
+                self._ingest()
+            model = build_site(self.config, problems, drafts=self.drafts)
+        except BuildFailed as failed:
+            return self._failed(failed.problems.errors, changed)
+        except GlossError as error:
+            return self._failed([error], changed)
+        self.status = BuildStatus([], self.status.version + 1)
+        for warning in problems.warnings:
+            print(warning.format(), file=sys.stderr)
+        pages = next((s.summary for s in model.stages if s.name == "render"), "")
+        print(f"rebuilt after {describe(changed, self.config.root)}: {pages} in "
+              f"{time.perf_counter() - start:.2f} s", flush=True)
+        return True
+
+    def _ingest(self) -> None:
+        from .ingest import ingest_seeds
+
+        report = ingest_seeds(self.config)
+        if report.written or report.refused:
+            print(f"ingest: {report.summary()}", flush=True)
+
+    def _failed(self, errors: list[GlossError], changed: list[str]) -> bool:
+        for error in errors:
+            print(error.format(), file=sys.stderr)
+        print(f"rebuild after {describe(changed, self.config.root)} failed; still serving the last good site",
+              file=sys.stderr, flush=True)
+        self.status = BuildStatus([_error_json(e) for e in errors], self.status.version + 1)
+        return False
+
+
+def _error_json(error: GlossError) -> dict[str, object]:
+    return {"path": error.path, "line": error.line, "col": error.col, "message": error.message,
+            "hint": error.hint, "text": error.format()}
+
+
+def describe(changed: list[str], root: Path) -> str:
+    shown = []
+    for path in changed[:3]:
+        try:
+            shown.append(str(Path(path).relative_to(root)))
+        except ValueError:
+            shown.append(path)
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return ", ".join(shown) + more + " changed"
+
+
+class SourceWatcher(Watcher):
+    """Polls the sources; a burst of events (temp file + rename, several saves) is one rebuild."""
+
+    def __init__(self, roots: list[Path], on_change: Callable[[list[str]], bool], site_root: Path,
+                 settle: float = 0.15) -> None:
+        super().__init__()
+        self.roots = roots
+        self.on_change = on_change
+        self.site_root = site_root
+        self.settle = settle
+        self.stamps = self.scan()
+
+    def scan(self) -> dict[str, tuple[int, int]]:
+        stamps = {}
+        for root in self.roots:
+            if root.is_file():
+                stamps[str(root)] = _stamp(root)
+                continue
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in files:
+                    path = os.path.join(folder, name)
+                    if not is_editor_litter(path):
+                        stamps[path] = _stamp(Path(path))
+        return stamps
+
+    def changes(self) -> set[str]:
+        new = self.scan()
+        changed = {p for p in new.keys() | self.stamps.keys() if new.get(p) != self.stamps.get(p)}
+        self.stamps = new
+        return changed
+
+    def examine(self) -> tuple[str | None, float | None]:
+        if self._changes:
+            return self._changes.pop()
+        changed = self.changes()
+        if not changed:
+            return None, None
+        while True:  # let a burst of writes settle before reading anything
+            time.sleep(self.settle)
+            more = self.changes()
+            if not more:
+                break
+            changed |= more
+        ok = self.on_change(sorted(changed))
+        return (self.reload_path(changed) if ok else None), None
+
+    def reload_path(self, changed: set[str]) -> str:
+        """A stylesheet path lets livereload swap just the CSS; anything else reloads the page."""
+        static = self.site_root / "theme" / "static"
+        if all(p.endswith(".css") and Path(p).is_relative_to(static) for p in changed):
+            return str(Path(sorted(changed)[0]).relative_to(static.parent))
+        return "index.html"
+
+
+def _stamp(path: Path) -> tuple[int, int]:
     try:
-        model = build_site(config, problems, drafts=drafts)
-    except BuildFailed as failed:
-        for problem in failed.problems.sorted():
-            print(problem.format(), file=sys.stderr)
-        print("rebuild failed; still serving the last good site", file=sys.stderr)
-        return False
-    except GlossError as error:
-        print(error.format(), file=sys.stderr)
-        print("rebuild failed; still serving the last good site", file=sys.stderr)
-        return False
-    pages = next((s.summary for s in model.stages if s.name == "render"), "")
-    print(f"rebuilt: {pages} in {sum(s.seconds for s in model.stages):.2f} s", flush=True)
-    return True
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+class SiteFileHandler(StaticFileHandler):
+    """Static files of the built site; anything outside it, or missing, is a plain 404."""
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        return _not_found_outside_root(lambda: super(SiteFileHandler, cls).get_absolute_path(root, path))
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        return _not_found_outside_root(lambda: super(SiteFileHandler, self).validate_absolute_path(root, absolute_path))
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        page = Path(self.root) / "404.html"
+        if status_code == 404 and page.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+def _not_found_outside_root(check: Callable[[], str | None]) -> str | None:
+    """Tornado answers 403 for paths outside the root; say 404, revealing nothing about them."""
+    try:
+        return check()
+    except web.HTTPError as error:
+        if error.status_code == 403:
+            raise web.HTTPError(404) from None
+        raise
+
+
+class StatusHandler(web.RequestHandler):
+    rebuilder: Rebuilder
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(self.rebuilder.status.as_json())
+
+
+OVERLAY_JS = Path(__file__).with_name("overlay.js")
+
+
+class OverlayHandler(web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/javascript")
+        self.finish(OVERLAY_JS.read_bytes())
+
+
+class GlossServer(Server):
+    """livereload's Server with Gloss's status endpoint and error overlay added."""
+
+    def __init__(self, watcher: SourceWatcher, rebuilder: Rebuilder) -> None:
+        super().__init__(watcher=watcher)
+        self.rebuilder = rebuilder
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True):  # noqa: ANN001
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # never drop the reload after a quick second edit
+        StatusHandler.rebuilder = self.rebuilder
+        script = (b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
+                  b'<script src="/__gloss/overlay.js"></script>')
+
+        class Injector(LiveScriptInjector):
+            pass
+
+        Injector.script = script
+        handlers = [
+            (r"/livereload", LiveReloadHandler), (r"/forcereload", ForceReloadHandler),
+            (r"/livereload.js", LiveReloadJSHandler), (r"/__gloss/status", StatusHandler),
+            (r"/__gloss/overlay.js", OverlayHandler),
+            (r"/(.*)", SiteFileHandler, {"path": self.root, "default_filename": "index.html"}),
+        ]
+        app = web.Application(handlers=handlers, debug=False, transforms=[Injector])
+        app.listen(port, address=host)
+
+
+def free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -41,12 +264,6 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           drafts: bool = True) -> int:
     if port == 0:
@@ -54,13 +271,14 @@ def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_br
     elif not port_is_free(host, port):
         raise GlossError(f"port {port} on {host} is already in use",
                          hint="stop the other server, or choose another with --port (or --port 0 for any free one)")
-    rebuild(config, drafts)
-    server = Server()
-    for watched in (config.content_dir, config.seeds_dir, config.theme_dir, config.root / "site.yml"):
-        server.watch(str(watched), lambda: rebuild(config, drafts), delay=0.2)
+    rebuilder = Rebuilder(config, drafts)
+    rebuilder([str(config.content_dir)])
+    roots = [config.content_dir, config.seeds_dir, config.theme_dir, config.root / "site.yml"]
+    watcher = SourceWatcher([r for r in roots if r.exists()], rebuilder, config.root)
+    server = GlossServer(watcher, rebuilder)
     url = f"http://{host}:{port}/"
     print(f"serving {config.output_path} at {url} (Ctrl+C to stop)", flush=True)
     if open_browser:
         webbrowser.open(url)
-    server.serve(host=host, port=port, root=str(config.output_path), open_url_delay=None)
+    server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
     return 0

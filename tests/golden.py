@@ -31,7 +31,7 @@ def regenerate() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = build_mini(Path(tmp))
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(out, GOLDEN, ignore=shutil.ignore_patterns("static"))
+        shutil.copytree(out, GOLDEN, ignore=shutil.ignore_patterns("static", "pagefind"))
     print(f"wrote {GOLDEN.relative_to(ROOT)}")
 
 

@@ -22,7 +22,8 @@ def test_missing_site_yml_uses_defaults_and_says_so(tmp_path: Path) -> None:
 
 
 def test_config_values_are_read(tmp_path: Path) -> None:
-    write_config(tmp_path, "title: News\nbase_url: https://x.org/\nentity_types: [person, {id: event, plural: Events}]\n")
+    write_config(tmp_path, "title: News\nbase_url: https://x.org/\n"
+                           "entity_types: [person, {id: event, plural: Events}]\n")
     config = load_config(tmp_path)
     assert config.title == "News" and config.base_url == "https://x.org/"
     assert [(t.id, t.label, t.plural) for t in config.entity_types] == [

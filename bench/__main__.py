@@ -1,0 +1,142 @@
+"""`make bench`: Gloss against Hugo and Pelican on generated sites; prints a table of figures.
+
+python -m bench [--sizes 1000,10000] [--runs 3] [--no-pelican] [--no-hugo] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from .corpus import make_entities, write_seeds, write_site
+from .measure import Run, median_run, run_measured
+from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
+
+ROOT = Path(__file__).resolve().parent.parent
+GLOSS = [sys.executable, str(ROOT / "build.py")]
+
+
+def gloss(root: Path, *args: str) -> Run:
+    return run_measured([*GLOSS, "--root", str(root), *args])
+
+
+def pages_written(output: str) -> str:
+    match = re.search(r"wrote (\d+) of (\d+) pages", output) or re.search(r"render\s+(\d+) pages", output)
+    return "/".join(match.groups()) if match else "?"
+
+
+def clean(root: Path, *names: str) -> None:
+    for name in names:
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def edit_article_and_entity(root: Path, counter: list[int]) -> None:
+    """One mention removed and one added in one article, and one entity description changed."""
+    counter[0] += 1
+    article = sorted((root / "content/articles").glob("*.md"))[len(counter) * 7 % 50]
+    text = article.read_text()
+    first = re.search(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]", text)
+    text = text[:first.start()] + first.group(2) + text[first.end():]
+    entity = sorted((root / "content/entities").glob("*.md"))[counter[0] % 40]
+    text = text.rstrip("\n") + f" Edit {counter[0]} names [[{entity.stem}]].\n"
+    article.write_text(text)
+    described = sorted((root / "content/entities").glob("*.md"))[-1 - counter[0] % 40]
+    described.write_text(re.sub(r"description: .*", f"description: Edited {counter[0]} times.",
+                                described.read_text(), count=1))
+
+
+def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
+    count = int(pages.split("/")[0]) if pages.split("/")[0].isdigit() else 0
+    per_second = f"{count / run.seconds:8.0f}" if count and run.seconds else "       -"
+    ratio = f"{run.seconds / hugo:6.2f}x" if hugo else "      -"
+    return f"| {name:<34} | {run.seconds:8.3f} | {run.peak_mb:8.0f} | {pages:>13} | {per_second} | {ratio} |"
+
+
+def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool) -> list[str]:
+    site = work / f"gloss-{n}"
+    if not site.exists():
+        write_site(site, n)
+        shutil.copytree(ROOT / "theme", site / "theme")
+    lines = []
+    hugo_cold = hugo_noop = None
+    if hugo:
+        hsite = work / f"hugo-{n}"
+        if not hsite.exists():
+            write_hugo_site(site, hsite)
+        cmd = [hugo_binary(), "--quiet", "-s", str(hsite), "-d", str(hsite / "public")]
+        cold = median_run(runs, lambda: run_measured(cmd), lambda: clean(hsite, "public", "resources"))
+        noop = median_run(runs, lambda: run_measured(cmd))
+        hugo_cold, hugo_noop = cold.seconds, noop.seconds
+        hugo_pages = str(sum(1 for _ in (hsite / "public").rglob("*.html")))
+        lines.append(row(f"Hugo {n} cold", cold, hugo_pages, None))
+        lines.append(row(f"Hugo {n} no-op rebuild", noop, hugo_pages, None))
+        pf = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site", str(hsite / "public")]))
+        lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
+    if pelican and n <= 1000:
+        psite = work / f"pelican-{n}"
+        if not psite.exists():
+            write_pelican_site(site, psite)
+        cold = median_run(max(1, runs - 1), lambda: run_measured(pelican_command(psite)),
+                          lambda: clean(psite, "output"))
+        lines.append(row(f"Pelican {n} cold", cold, str(sum(1 for _ in (psite / "output").rglob("*.html"))),
+                         hugo_cold))
+    cold = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"),
+                      lambda: clean(site, "_site", ".gloss-cache"))
+    lines.append(row(f"Gloss {n} cold (no cache)", cold, pages_written(cold.output), hugo_cold))
+    warm = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"))
+    lines.append(row(f"Gloss {n} warm, nothing changed", warm, pages_written(warm.output), hugo_noop))
+    counter = [0]
+    edit = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"),
+                      lambda: edit_article_and_entity(site, counter))
+    lines.append(row(f"Gloss {n} after 1 article + 1 entity edit", edit, pages_written(edit.output), hugo_noop))
+    search = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site", str(site / "_site")]))
+    lines.append(row(f"Pagefind on Gloss's {n}", search, pages_written(cold.output), None))
+    return lines
+
+
+def bench_ingest(work: Path, seeds: int, registry_size: int) -> list[str]:
+    site = work / f"ingest-{seeds}"
+    clean(site, ".")
+    (site / "content/articles").mkdir(parents=True)
+    (site / "content/entities").mkdir(parents=True)
+    (site / "site.yml").write_text("title: Ingest bench\n")
+    registry = make_entities(registry_size, seed=3)
+    for e in registry:
+        (site / f"content/entities/{e.id}.md").write_text(
+            f"---\nname: {e.name}\ntype: {e.type}\naliases: [{', '.join(e.aliases)}]\n"
+            f"description: {e.description}\n---\n")
+    write_seeds(site / "seeds", seeds, registry)
+    run = gloss(site, "ingest")
+    count = str(sum(1 for _ in (site / "content/articles").glob("*.md")))
+    return [row(f"Ingest {seeds} seeds, {registry_size} entities", run, count, None)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-pelican", action="store_true")
+    parser.add_argument("--no-ingest", action="store_true")
+    parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "gloss-bench")
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print("| case                               | median s | peak MB  | pages written | pages/s  | / Hugo  |")
+    print("|------------------------------------|---------:|---------:|--------------:|---------:|--------:|")
+    for n in (int(s) for s in args.sizes.split(",")):
+        for line in bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican):
+            print(line, flush=True)
+    if not args.no_ingest:
+        for line in bench_ingest(args.workdir, 1000, 5000):
+            print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

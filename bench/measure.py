@@ -1,0 +1,49 @@
+"""Wall time and peak memory (whole process tree, sampled) of a command."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psutil
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.01) -> Run:
+    """Run `cmd`, sampling the resident memory of it and all its children until it exits."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(interval)
+    seconds = time.perf_counter() - start
+    output = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-2000:]}")
+    return Run(seconds, peak / 2**20, output)
+
+
+def median_run(times: int, make_run: Callable[[], Run], before: Callable[[], None] | None = None) -> Run:
+    """Median wall time over `times` runs (each after `before`), with the largest peak memory."""
+    runs = []
+    for _ in range(times):
+        if before:
+            before()
+        runs.append(make_run())
+    seconds = statistics.median(r.seconds for r in runs)
+    return Run(seconds, max(r.peak_mb for r in runs), runs[-1].output)

@@ -1,0 +1,76 @@
+"""Every entity mention exported in the W3C Web Annotation data model (https://www.w3.org/TR/annotation-model/).
+
+One collection per article in `annotations/<slug>.jsonld` and one for the whole site in `annotations.jsonld`.
+Each mention is an Annotation whose target is the article, selected by a TextQuoteSelector (the mention's text
+plus up to 32 characters either side, taken from the plain text readers see), and whose body is the entity page.
+URLs are absolute when site.yml sets base_url, otherwise relative to the site root.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .graph import SiteGraph
+from .parse import ParsedDocument
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_LENGTH = 32  # characters of prefix and suffix
+
+
+def site_url(config: SiteConfig, path: str) -> str:
+    return config.base_url.rstrip("/") + "/" + path if config.base_url else path
+
+
+def quote_selector(doc: ParsedDocument, offset: int, exact: str) -> dict[str, str]:
+    text = doc.text
+    return {"type": "TextQuoteSelector", "exact": exact,
+            "prefix": text[max(0, offset - CONTEXT_LENGTH):offset],
+            "suffix": text[offset + len(exact):offset + len(exact) + CONTEXT_LENGTH]}
+
+
+def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str) -> list[dict[str, Any]]:
+    """One Annotation per resolved mention in the article's text (mentions inside notes are left out)."""
+    doc = graph.documents[slug]
+    page = site_url(config, f"articles/{slug}/")
+    items = []
+    for mention in doc.mentions:
+        entity = graph.entity_for(slug, mention)
+        if entity is None or mention.in_note:
+            continue
+        exact = doc.text[mention.offset:mention.offset + len(mention.text)]
+        items.append({
+            "@context": CONTEXT,
+            "id": site_url(config, f"annotations/{slug}.jsonld#m-{mention.index + 1}"),
+            "type": "Annotation",
+            "motivation": "identifying",
+            "body": site_url(config, f"entities/{entity.id}/"),
+            "target": {"source": page, "selector": quote_selector(doc, mention.offset, exact)},
+        })
+    return items
+
+
+def collection(config: SiteConfig, path: str, label: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"@context": CONTEXT, "id": site_url(config, path), "type": "AnnotationCollection", "label": label,
+            "total": len(items), "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
+
+
+def write_annotations(config: SiteConfig, graph: SiteGraph, out_dir: Path) -> int:
+    """Write the per-article and whole-site collections; returns how many annotations were written."""
+    folder = out_dir / "annotations"
+    folder.mkdir(parents=True, exist_ok=True)
+    everything: list[dict[str, Any]] = []
+    for article in graph.articles:
+        items = article_annotations(config, graph, article.slug)
+        everything += items
+        path = f"annotations/{article.slug}.jsonld"
+        _dump(out_dir / path, collection(config, path, f"Entity mentions in “{article.title}”", items))
+    _dump(out_dir / "annotations.jsonld",
+          collection(config, "annotations.jsonld", f"Entity mentions in {config.title}", everything))
+    return len(everything)
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

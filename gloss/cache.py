@@ -1,0 +1,92 @@
+"""The parse cache: parsed documents keyed by content hash and engine version, in one SQLite file.
+
+`.gloss-cache/` is safe to delete at any time. A cache that cannot be read (corrupt file, older
+format, another engine version) is ignored with a warning and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from pathlib import Path
+
+from . import __version__
+from .errors import Problems
+from .parse import ParsedDocument
+
+CACHE_FORMAT = 1
+
+
+def cache_key(text: str, path: Path, options: str) -> str:
+    """Same text, path and parser options in the same engine version → same parse."""
+    digest = hashlib.sha256()
+    for part in (__version__, str(CACHE_FORMAT), options, str(path), text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """Read cached parses in bulk, collect new ones, write them back in one transaction."""
+
+    def __init__(self, folder: Path | None, problems: Problems | None = None) -> None:
+        self.path = folder / "parse.sqlite" if folder else None
+        self.problems = problems
+        self.new: dict[str, ParsedDocument] = {}
+        self.hits = 0
+        self._db: sqlite3.Connection | None = None
+        if self.path:
+            self._open()
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            self._db.execute("SELECT count(*) FROM parsed").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._discard(f"parse cache {self.path} is unreadable ({exc}); starting a new one")
+
+    def _discard(self, message: str) -> None:
+        if self.problems is not None:
+            self.problems.warn(message, self.path, hint="nothing to do: .gloss-cache/ is rebuilt as needed")
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self.path.unlink(missing_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+
+    def get(self, key: str) -> ParsedDocument | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data FROM parsed WHERE key = ?", (key,)).fetchone()
+            doc = pickle.loads(row[0]) if row else None
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
+            self._discard(f"parse cache {self.path} is corrupt ({type(exc).__name__}); starting a new one")
+            return None
+        if isinstance(doc, ParsedDocument):
+            self.hits += 1
+            return doc
+        return None
+
+    def put(self, key: str, doc: ParsedDocument) -> None:
+        self.new[key] = doc
+
+    def save(self) -> None:
+        if self._db is None or not self.new:
+            return
+        rows = [(k, pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL)) for k, d in self.new.items()]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO parsed (key, data) VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError:
+            pass  # a cache that cannot be written only costs speed next time
+        self.new.clear()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

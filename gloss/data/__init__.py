@@ -1,0 +1,47 @@
+"""Word lists shipped with Gloss for the rule-based recogniser, loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent
+
+
+def _words(name: str) -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    given_names: frozenset[str]
+    org_cues: frozenset[str]
+    roles: frozenset[str]  # lower case
+    honorifics: frozenset[str]
+    calendar: frozenset[str]
+    demonyms: frozenset[str]
+    common: frozenset[str]  # lower case
+    places: dict[str, int]  # name -> tier (1 = country, capital, big city; 2 = other)
+
+    def place_tier(self, name: str) -> int | None:
+        return self.places.get(name) or self.places.get(name.title() if name.isupper() else name)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    places = {}
+    for line in _words("places.tsv"):
+        name, _, tier = line.partition("\t")
+        places[name] = int(tier or 2)
+    return Gazetteer(
+        given_names=frozenset(_words("given_names.txt")),
+        org_cues=frozenset(_words("org_cues.txt")),
+        roles=frozenset(w.lower() for w in _words("roles.txt")),
+        honorifics=frozenset(_words("honorifics.txt")),
+        calendar=frozenset(_words("calendar.txt")),
+        demonyms=frozenset(_words("demonyms.txt")),
+        common=frozenset(w.lower() for w in _words("common_words.txt")),
+        places=places,
+    )

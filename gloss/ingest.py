@@ -1,0 +1,375 @@
+"""Ingest stage: seed files into articles with `[[…]]` mentions, plus stubs for new entities.
+
+Every run is planned in full before anything is written, so a seed that fails leaves content/
+as it was; a manifest of what ingest wrote lets it tell its own files from an editor's edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import SiteConfig
+from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity, slugify
+from .errors import GlossError, Problems
+from .markup import escape_markdown
+from .recognize import Mention, NewEntity, Recognition, recognize
+from .seedtext import SeedDoc, parse_seed, read_seed, summary_of
+
+MANIFEST = ".gloss-ingest.json"
+RECOGNIZERS = ("rules",)
+SEED_SUFFIXES = (".txt", ".md")
+
+
+@dataclass
+class IngestReport:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+    proposals: list[Path] = field(default_factory=list)
+    new_entities: list[Path] = field(default_factory=list)
+    updated_entities: list[Path] = field(default_factory=list)
+    review: list[GlossError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line a person reads, e.g. "1 article written, 14 new entities, 2 to review"."""
+        parts = [_count(len(self.written), "article") + " written"]
+        for number, what in ((len(self.skipped), "unchanged"), (len(self.refused), "refused (edited by hand)"),
+                             (len(self.proposals), "proposal"), (len(self.new_entities), "new entity"),
+                             (len(self.updated_entities), "entity updated"), (len(self.review), "to review")):
+            if number:
+                parts.append(f"{number} {what}" if what[0] in "ure" or what == "to review"
+                             else _count(number, what))
+        return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    if number == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {plural}"
+
+
+@dataclass
+class Planned:
+    """What one seed turns into, before anything is written."""
+
+    seed: str
+    seed_sha256: str
+    article: Path  # relative to root
+    article_text: str
+    entities: dict[Path, str]  # new entity files: path -> text
+    aliases: dict[str, list[str]]  # existing entity id -> new aliases
+    review: list[GlossError]
+
+
+# ---------------------------------------------------------------- public entry points
+
+def annotate_text(text: str, registry: EntityRegistry | None, config: SiteConfig) -> list[dict]:
+    """The mentions ingest would make in `text`, as character offsets (the `annotate` command)."""
+    recognition = _recognize(text, registry, config)
+    return [{"start": m.start, "end": m.end, "text": m.text, "entity": m.entity, "type": m.type}
+            for m in recognition.mentions]
+
+
+def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: bool = False) -> IngestReport:
+    """Ingest `seeds` (default: every new or changed seed); refuse to overwrite hand edits."""
+    _check_recognizer(config)
+    root = config.root
+    manifest = _load_manifest(config)
+    problems = Problems()
+    registry_entities = load_entities(config, problems)
+    report = IngestReport()
+    writes: dict[Path, str] = {}
+    for seed in _seed_list(config, seeds):
+        shown = _relative(seed, root)
+        text, data = read_seed(seed, shown)
+        digest = hashlib.sha256(data).hexdigest()
+        owned = _article_of(manifest, shown.as_posix())
+        if owned and not force and manifest[owned]["seed_sha256"] == digest and (root / owned).exists():
+            report.skipped.append(Path(owned))
+            continue
+        registry = EntityRegistry(registry_entities)
+        plan = _plan(config, shown.as_posix(), text, digest, registry, manifest, owned, writes)
+        _decide(config, plan, manifest, force, report, writes)
+        registry_entities = _grow(registry_entities, plan, config)
+    _write_all(root, writes)
+    if report.written:
+        _save_manifest(config, manifest)
+    return report
+
+
+# ---------------------------------------------------------------- planning one seed
+
+def _check_recognizer(config: SiteConfig) -> None:
+    if config.ingest.recognizer not in RECOGNIZERS:
+        raise GlossError(f"unknown ingest recognizer '{config.ingest.recognizer}'", config.path, None, None,
+                         hint=f"use one of: {', '.join(RECOGNIZERS)}")
+
+
+def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig) -> Recognition:
+    _check_recognizer(config)
+    return recognize(text, registry, config.type_ids())
+
+
+def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
+    if seeds is None:
+        if not config.seeds_dir.is_dir():
+            return []
+        return sorted(p for p in config.seeds_dir.iterdir() if p.suffix in SEED_SUFFIXES and p.is_file())
+    found = []
+    for seed in seeds:
+        path = seed if seed.is_absolute() else config.root / seed
+        if not path.is_file():
+            raise GlossError(f"seed not found: {seed}", seed, None, None, hint="give the path of a .txt or .md file")
+        found.append(path)
+    return found
+
+
+def _relative(path: Path, root: Path) -> Path:
+    try:
+        return path.resolve().relative_to(root)
+    except ValueError:
+        return path
+
+
+def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry,
+          manifest: dict, owned: str | None, writes: dict[Path, str]) -> Planned:
+    doc = parse_seed(text)
+    recognition = _recognize(text, registry, config)
+    mentions = _in_body(doc, recognition.mentions)
+    article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)
+    body, review = _render_body(doc, mentions, recognition, article)
+    front = _front_matter(doc, seed, digest, config)
+    front_text = _dump_front(front)
+    offset = front_text.count("\n")
+    for warning in review:
+        warning.line += offset
+    entities = _entity_files(config, recognition, article.stem)
+    return Planned(seed, digest, article, front_text + body, entities, recognition.new_aliases, review)
+
+
+def _in_body(doc: SeedDoc, mentions: list[Mention]) -> list[Mention]:
+    """Mentions inside the body's blocks (a headline or dateline moved to front matter has none)."""
+    spans = [(b.start, b.start + len(b.text)) for b in doc.blocks]
+    return [m for m in mentions if any(s <= m.start and m.end <= e for s, e in spans)]
+
+
+def _free_article_path(config: SiteConfig, title: str, manifest: dict, writes: dict[Path, str]) -> Path:
+    base = slugify(title) or "article"
+    slug, n = base, 2
+    while True:
+        path = Path("content/articles") / f"{slug}.md"
+        if is_slug(slug) and path.as_posix() not in manifest and path not in writes \
+                and not (config.root / path).exists():
+            return path
+        slug, n = f"{base}-{n}", n + 1
+
+
+def _front_matter(doc: SeedDoc, seed: str, digest: str, config: SiteConfig) -> dict:
+    front: dict = {"title": doc.title}
+    if doc.date:
+        front["date"] = doc.date
+    if doc.dateline:
+        front["dateline"] = doc.dateline
+    if doc.author:
+        front["author"] = doc.author
+    front["source"] = {"file": seed, "sha256": digest}
+    front["summary"] = summary_of([b.text for b in doc.blocks if b.kind == "paragraph"][:2])
+    front["tags"] = sorted({*config.ingest.default_tags, *doc.tags})
+    return front
+
+
+def _dump_front(data: dict) -> str:
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10**6)
+    return f"---\n{text}---\n"
+
+
+# ---------------------------------------------------------------- body
+
+def _render_body(doc: SeedDoc, mentions: list[Mention], recognition: Recognition, article: Path
+                 ) -> tuple[str, list[GlossError]]:
+    """Markdown for the blocks, with `[[id|text]]` for each mention; warnings with body lines."""
+    lines: list[str] = []
+    review: list[GlossError] = []
+    for block in doc.blocks:
+        if lines:
+            lines.append("")
+        prefix = "## " if block.kind == "heading" else ""
+        inside = [m for m in mentions if block.start <= m.start < block.start + len(block.text)]
+        text, columns = _mark_up(block.text, block.start, inside)
+        for mention, col in zip(inside, columns, strict=True):
+            if mention.review:
+                review.append(GlossError(_review_message(mention), article, len(lines) + 1,
+                                         col + len(prefix) + 1, severity="warning", hint=_review_hint(mention)))
+        lines.append(prefix + text)
+    return "\n".join(lines) + "\n", review
+
+
+def _review_message(mention: Mention) -> str:
+    return f"'{mention.text}' linked to {mention.entity}: {mention.review}"
+
+
+def _review_hint(mention: Mention) -> str:
+    if "type" in mention.review:
+        return f"set the right type in content/entities/{mention.entity}.md, then delete its `review: true`"
+    return "if the link is right, correct the spelling in the article; else change the mention's target"
+
+
+def _mark_up(text: str, offset: int, mentions: list[Mention]) -> tuple[str, list[int]]:
+    """Escape the text and wrap each mention; the column of each mention in the result."""
+    out, columns, pos = [], [], 0
+    for mention in mentions:
+        start, end = mention.start - offset, mention.end - offset
+        out.append(_escape_piece(text[pos:start], first=not out))
+        columns.append(sum(len(p) for p in out))
+        out.append(_mention_markup(mention))
+        pos = end
+    out.append(_escape_piece(text[pos:], first=not out))
+    return "".join(out), columns
+
+
+def _escape_piece(piece: str, first: bool) -> str:
+    """escape_markdown for a piece of a line; only the line's first piece can start a block."""
+    if first:
+        return escape_markdown(piece)
+    return escape_markdown("x" + piece)[1:]
+
+
+def _mention_markup(mention: Mention) -> str:
+    """`[[id|text]]`: the shown text is not Markdown inside a mention, so it is written as is."""
+    if any(c in mention.text for c in "|[]\n"):
+        return escape_markdown(mention.text)
+    return f"[[{mention.entity}|{mention.text}]]"
+
+
+# ---------------------------------------------------------------- entities
+
+def _entity_files(config: SiteConfig, recognition: Recognition, slug: str) -> dict[Path, str]:
+    files = {}
+    for entity in recognition.new_entities.values():
+        path = Path("content/entities") / f"{entity.id}.md"
+        if not (config.root / path).exists():
+            files[path] = _entity_text(entity, slug)
+    return files
+
+
+def _entity_text(entity: NewEntity, slug: str) -> str:
+    data: dict = {"name": entity.name, "type": entity.type, "aliases": list(entity.aliases)}
+    if entity.description:
+        data["description"] = entity.description
+    data["source"] = slug
+    if entity.review:
+        data["review"] = True
+    return _dump_front(data)
+
+
+def _grow(entities: list[Entity], plan: Planned, config: SiteConfig) -> list[Entity]:
+    """The registry the next seed sees: this seed's new entities and aliases included."""
+    problems = Problems()
+    grown = []
+    for entity in entities:
+        extra = plan.aliases.get(entity.id, [])
+        grown.append(Entity(**{**entity.__dict__, "aliases": [*entity.aliases, *extra]}) if extra else entity)
+    for path, text in plan.entities.items():
+        grown.append(parse_entity(text, path, config.type_ids(), problems))
+    return grown
+
+
+ALIASES_LINE = re.compile(r"^aliases:.*(?:\n[ \t]+-.*|\n-.*)*", re.MULTILINE)
+
+
+def add_aliases(text: str, aliases: list[str]) -> str:
+    """The entity file with `aliases` extended: only that front matter line changes."""
+    end = text.find("\n---", 3)
+    head, rest = text[:end + 1], text[end + 1:]
+    match = ALIASES_LINE.search(head)
+    current = yaml.safe_load(match.group(0))["aliases"] if match else []
+    current = current if isinstance(current, list) else ([current] if current else [])
+    merged = [*current, *(a for a in aliases if a not in current)]
+    line = yaml.safe_dump({"aliases": merged}, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                          width=10**6).rstrip("\n")
+    head = head[:match.start()] + line + head[match.end():] if match else head + line + "\n"
+    return head + rest
+
+
+# ---------------------------------------------------------------- deciding and writing
+
+def _decide(config: SiteConfig, plan: Planned, manifest: dict, force: bool, report: IngestReport,
+            writes: dict[Path, str]) -> None:
+    """Write the article, or refuse when a person edited it since ingest wrote it."""
+    key = plan.article.as_posix()
+    target = config.root / plan.article
+    if target.exists() and not force and (key not in manifest
+                                          or _sha(target.read_bytes()) != manifest[key]["written_sha256"]):
+        proposal = plan.article.with_name(plan.article.stem + ".ingest.md")
+        writes[proposal] = plan.article_text
+        report.proposals.append(proposal)
+        report.refused.append((plan.article, (
+            f"{plan.article} was edited by hand since ingest wrote it; not overwritten. The new version is in "
+            f"{proposal}: compare with `diff {plan.article} {proposal}`, or rerun with --force to overwrite")))
+        return
+    writes[plan.article] = plan.article_text
+    manifest[key] = {"seed": plan.seed, "seed_sha256": plan.seed_sha256,
+                     "written_sha256": _sha(plan.article_text.encode("utf-8"))}
+    report.written.append(plan.article)
+    report.review.extend(plan.review)
+    for path, text in plan.entities.items():
+        writes[path] = text
+        report.new_entities.append(path)
+    for entity_id, aliases in plan.aliases.items():
+        path = Path("content/entities") / f"{entity_id}.md"
+        current = writes.get(path) or (config.root / path).read_text(encoding="utf-8")
+        writes[path] = add_aliases(current, aliases)
+        if path not in report.updated_entities:
+            report.updated_entities.append(path)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _article_of(manifest: dict, seed: str) -> str | None:
+    return next((article for article, entry in manifest.items() if entry.get("seed") == seed), None)
+
+
+def _load_manifest(config: SiteConfig) -> dict:
+    path = config.content_dir / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GlossError(f"ingest manifest is not valid JSON: {exc}", _relative(path, config.root), None, None,
+                         hint="restore it from version control, or delete it (ingest then treats "
+                              "every article as hand-edited)") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _save_manifest(config: SiteConfig, manifest: dict) -> None:
+    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    _write_all(config.root, {Path("content") / MANIFEST: text})
+
+
+def _write_all(root: Path, writes: dict[Path, str]) -> None:
+    """Write each file through a temporary file and os.replace, so none is ever half written."""
+    for relative, text in writes.items():
+        target = (root / relative).resolve()
+        if not target.is_relative_to((root / "content").resolve()):
+            raise GlossError(f"refusing to write outside content/: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise

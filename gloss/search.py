@@ -1,0 +1,47 @@
+"""Search: index the built site with Pagefind (the `pagefind` Python package and its binary).
+
+Runs as the last build step, on the temporary output folder before it is swapped in, so the
+index always matches the pages. Without the binary the build warns and the site works without search.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import Problems
+
+MISSING_HINT = "install it with: .venv/bin/pip install 'pagefind[bin]' (or run `make setup`)"
+
+
+def pagefind_command() -> list[str] | None:
+    """How to run Pagefind here, or None when neither the Python package nor its binary is installed."""
+    try:
+        import pagefind_bin  # noqa: F401  (ships the binary)
+    except ImportError:
+        return None
+    return [sys.executable, "-m", "pagefind"]
+
+
+def index_site(site_dir: Path, problems: Problems, config_path: Path | None = None) -> str:
+    """Write `site_dir/pagefind/`; returns a one-line summary for the build report."""
+    command = pagefind_command()
+    where = config_path or site_dir
+    if command is None:
+        problems.warn("Pagefind is not installed: the site is built without its search index", where,
+                      hint=MISSING_HINT)
+        return "skipped (Pagefind missing)"
+    try:
+        result = subprocess.run([*command, "--site", str(site_dir), "--quiet"], capture_output=True, text=True,
+                                timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        problems.warn(f"Pagefind could not run ({exc}): the site is built without its search index", where,
+                      hint=MISSING_HINT)
+        return "skipped (Pagefind failed)"
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        problems.warn(f"Pagefind failed: {detail[-1] if detail else 'exit ' + str(result.returncode)}; "
+                      "the site is built without its search index", where, hint=MISSING_HINT)
+        return "skipped (Pagefind failed)"
+    return "search index written"

@@ -1,0 +1,258 @@
+"""Seed reading and structure: title, dateline, byline, subheadings, paragraphs, sentences.
+
+Ingest must never invent or drop words, so everything here works with offsets into the
+seed's own text: a block is a slice of one seed line, and what is taken out of the body
+(a headline, a dateline, a byline) is kept in front matter instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import GlossError
+
+MAX_TITLE_WORDS = 14
+MAX_HEADING_WORDS = 10
+END_PUNCTUATION = ".!?:;,\"'”’…)]"
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "LONDON 1996-08-30" alone on a line, or "KABUL, Sept 6 (Reuters) -" before the first sentence.
+DATELINE_LINE = re.compile(r"^([A-Z][A-Z .'’-]*[A-Z])[,.]?\s+(\d{4}-\d{2}-\d{2})\s*$")
+DATELINE_PREFIX = re.compile(
+    r"^([A-Z][A-Z .'’-]*[A-Z]),?\s+(?:([A-Z][a-z]{2,4})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?\s*)?"
+    r"(?:\((?:Reuters|AP|AFP|UPI|dpa|Xinhua)\)\s*)?[-–—]+\s+"
+)
+BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})\s*$")
+SECTION_HEADLINE = re.compile(r"^([A-Z][A-Z &/]+?)\s+-\s+(.+)$")
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "st",
+    "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e", "mt", "ft",
+}
+
+
+@dataclass
+class Block:
+    """A heading or paragraph: `text` is seed[start:start + len(text)] exactly."""
+
+    kind: str  # "heading" or "paragraph"
+    text: str
+    start: int
+
+
+@dataclass
+class SeedDoc:
+    text: str
+    title: str
+    blocks: list[Block]
+    date: dt.date | None = None
+    dateline: str = ""
+    author: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+def read_seed(path: Path, shown: Path | str) -> tuple[str, bytes]:
+    """The seed's text and bytes; a seed that is empty, binary or not UTF-8 is refused."""
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise GlossError("seed is a binary file, not text", shown, None, None,
+                         hint="ingest reads plain-text (.txt) or Markdown (.md) articles")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"seed is not UTF-8 (byte {exc.start})", shown, None, None,
+                         hint="save it as UTF-8 in your editor") from None
+    if not text.strip():
+        raise GlossError("seed is empty", shown, 1, 1, hint="put the article's text in the file, or delete it")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), data
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset, stripped line) for every non-blank line."""
+    found, offset = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            found.append((offset + raw.index(stripped[0]), stripped))
+        offset += len(raw) + 1
+    return found
+
+
+def parse_seed(text: str) -> SeedDoc:
+    """Find headline, dateline, byline, subheadings and paragraphs of a plain-text seed."""
+    lines = _lines(text)
+    doc = SeedDoc(text=text, title="", blocks=[])
+    if lines and reads_as_headline(lines[0][1]) and len(lines) > 1:
+        doc.title, doc.tags = readable_headline(lines[0][1])
+        lines = lines[1:]
+    lines = _take_dateline_and_byline(doc, lines)
+    for index, (start, line) in enumerate(lines):
+        kind = "heading" if index > 0 and reads_as_subheading(line) else "paragraph"
+        doc.blocks.append(Block(kind, line, start))
+    if not doc.title:
+        first = next((b for b in doc.blocks if b.kind == "paragraph"), None)
+        doc.title = headline_from_sentence(first_sentence(first.text)) if first else "Untitled"
+    return doc
+
+
+def _take_dateline_and_byline(doc: SeedDoc, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Move a dateline and a byline at the top into front matter, out of the body."""
+    kept = list(lines)
+    for _ in range(2):
+        if not kept:
+            break
+        start, line = kept[0]
+        if match := DATELINE_LINE.match(line):
+            doc.dateline = match.group(1)
+            doc.date = _iso_date(match.group(2))
+            kept.pop(0)
+        elif match := BYLINE.match(line):
+            doc.author = match.group(1)
+            kept.pop(0)
+    if kept and not doc.dateline and (match := DATELINE_PREFIX.match(kept[0][1])):
+        start, line = kept[0]
+        doc.dateline = match.group(1)
+        doc.date = _month_day_date(match.group(2), match.group(3), match.group(4))
+        rest = line[match.end():]
+        kept[0] = (start + match.end(), rest)
+    return kept
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _month_day_date(month: str | None, day: str | None, year: str | None) -> dt.date | None:
+    """A date only when the dateline gives the year too: a guessed year would be invented."""
+    if not (month and day and year) or month.lower() not in MONTHS:
+        return None
+    try:
+        return dt.date(int(year), MONTHS[month.lower()], int(day))
+    except ValueError:
+        return None
+
+
+def reads_as_headline(line: str) -> bool:
+    """Short, and either ALL CAPS or without a sentence's closing full stop."""
+    words = line.split()
+    if len(words) > MAX_TITLE_WORDS:
+        return False
+    if is_all_caps(line):
+        return True
+    return not line.rstrip().endswith((".", "!", "?", ",", ";", ":", "”", '"'))
+
+
+def reads_as_subheading(line: str) -> bool:
+    words = line.split()
+    return (len(words) <= MAX_HEADING_WORDS and line[0].isupper() and not line.endswith(tuple(END_PUNCTUATION))
+            and not any(q in line for q in "\"“”"))
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "as", "vs", "with", "from"}
+
+
+def readable_headline(line: str) -> tuple[str, list[str]]:
+    """An ALL-CAPS or "SECTION - HEADLINE" line as a title in title case, plus its section as a tag."""
+    tags: list[str] = []
+    if is_all_caps(line) and (match := SECTION_HEADLINE.match(line)):
+        tags = [match.group(1).strip().lower()]
+        line = match.group(2)
+    line = line.strip().rstrip(".")
+    if not is_all_caps(line):
+        return line, tags
+    words = line.split()
+    titled = [w.lower() if i and w.lower() in SMALL_WORDS else _title_word(w) for i, w in enumerate(words)]
+    return " ".join(titled), tags
+
+
+def _title_word(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+
+def headline_from_sentence(sentence: str) -> str:
+    """A headline from a long first sentence: its first clause, never cut mid-word."""
+    sentence = sentence.strip().rstrip(".!?")
+    words = sentence.split()
+    if len(words) <= MAX_TITLE_WORDS:
+        return sentence
+    clause = re.split(r",\s|;\s|\s[–—]\s", sentence)[0]
+    if 4 <= len(clause.split()) <= MAX_TITLE_WORDS:
+        return clause
+    return " ".join(words[:MAX_TITLE_WORDS]) + "…"
+
+
+# ---------------------------------------------------------------- sentences
+
+SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`; knows common abbreviations and initials."""
+    spans, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        end = match.end()
+        if _is_abbreviation(text, match.start()) or not _next_starts_sentence(text, end):
+            continue
+        spans.append((start, end))
+        start = _skip_space(text, end)
+    if start < len(text.rstrip()):
+        spans.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"([\w.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower()
+    return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def _next_starts_sentence(text: str, end: int) -> bool:
+    rest = text[end:].lstrip()
+    return not rest or not rest[0].islower()
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def first_sentence(text: str) -> str:
+    spans = split_sentences(text)
+    return text[spans[0][0]:spans[0][1]] if spans else text
+
+
+def summary_of(paragraphs: list[str], target: int = 160, limit: int = 300) -> str:
+    """The first sentence or two, plain text, never cut mid-word."""
+    text = " ".join(paragraphs)
+    summary = ""
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        if summary and len(summary) + len(sentence) + 1 > limit:
+            break
+        summary = f"{summary} {sentence}".strip()
+        if len(summary) >= target:
+            break
+    if len(summary) > limit:
+        summary = summary[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return summary

@@ -1,0 +1,163 @@
+"""Static SVG pictures of which entities appear together, made at build time (no JavaScript needed).
+
+Two deterministic layouts, written by hand:
+- `circle_graph`: every entity on a ring, grouped by type (a gap between types), the most mentioned
+  first in each group; edges are curves through the inside of the ring, wider for entities that share
+  more articles; labels stand radially outside the ring, so they never sit on the dense centre.
+  At 200 entities the ring grows to keep one label line per node.
+- `ego_graph`: one entity in the centre and its most frequent companions around it.
+
+Colours come from the page's CSS (classes `node-<type>`, `edge`), so the picture follows light and dark mode.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+LABEL_SPACE = 150  # room outside the ring for labels, in SVG units
+LINE = 13.0  # arc length per node on the ring: one label line
+MAX_LABEL = 26
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    type: str
+    weight: int  # mentions (node size)
+    href: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: str
+    b: str
+    weight: int  # articles both appear in (edge width)
+
+
+def _f(value: float) -> str:
+    text = f"{value:.1f}"
+    return "0" if text in ("-0.0", "0.0") else text.removesuffix(".0")
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1].rstrip() + "…"
+
+
+def _node_radius(weight: int, heaviest: int) -> float:
+    return 3.0 + 5.0 * math.sqrt(weight / heaviest) if heaviest else 3.0
+
+
+def _edge_width(weight: int, heaviest: int) -> float:
+    return 0.6 + 3.4 * (weight / heaviest) if heaviest else 0.6
+
+
+def _strongest(edges: list[Edge], keep: set[str], limit: int) -> list[Edge]:
+    chosen = [e for e in edges if e.a in keep and e.b in keep and e.a != e.b]
+    chosen.sort(key=lambda e: (-e.weight, e.a, e.b))
+    return chosen[:limit]
+
+
+def _open_svg(size: float, title: str, description: str, css_class: str) -> list[str]:
+    half = size / 2
+    slug = css_class.replace(" ", "-")
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" viewBox="{_f(-half)} {_f(-half)} '
+            f'{_f(size)} {_f(size)}" width="{_f(size)}" height="{_f(size)}" '
+            f'aria-labelledby="{slug}-title {slug}-desc">',
+            f'<title id="{slug}-title">{escape(title)}</title>',
+            f'<desc id="{slug}-desc">{escape(description)}</desc>']
+
+
+def _node(node: Node, x: float, y: float, r: float, angle: float | None, center: bool = False) -> str:
+    """A linked dot with its label: radial (outside the ring) at `angle`, or below the dot for the centre."""
+    if angle is None:
+        label = (f'<text x="{_f(x)}" y="{_f(y + r + 14)}" text-anchor="middle" class="label label-center">'
+                 f'{escape(_label(node.label))}</text>')
+    else:
+        degrees = math.degrees(angle)
+        left = math.cos(angle) < -1e-9
+        lx, ly = x + (r + 5) * math.cos(angle), y + (r + 5) * math.sin(angle)
+        rotate = degrees + 180 if left else degrees
+        anchor = "end" if left else "start"
+        label = (f'<text x="{_f(lx)}" y="{_f(ly)}" dy="0.35em" text-anchor="{anchor}" '
+                 f'transform="rotate({_f(rotate)} {_f(lx)} {_f(ly)})" class="label">{escape(_label(node.label))}</text>')
+    kind = "node node-center" if center else "node"
+    return (f'<a href="{escape(node.href)}" class="{kind} node-{escape(node.type)}">'
+            f'<title>{escape(node.label)} ({escape(node.type)}, {node.weight} mention{"" if node.weight == 1 else "s"})'
+            f'</title><circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}"/>{label}</a>')
+
+
+def circle_graph(nodes: list[Node], edges: list[Edge], type_order: list[str], title: str,
+                 max_edges: int = 600) -> str:
+    """All `nodes` on a ring grouped by type; the `max_edges` strongest edges between them."""
+    if not nodes:
+        return ""
+    rank = {t: i for i, t in enumerate(type_order)}
+    ordered = sorted(nodes, key=lambda n: (rank.get(n.type, len(rank)), -n.weight, n.label.casefold(), n.id))
+    groups = len({n.type for n in ordered})
+    gap = 2 if groups > 1 else 0
+    slots = len(ordered) + gap * groups
+    radius = max(110.0, slots * LINE / (2 * math.pi))
+    heaviest = max(n.weight for n in ordered)
+    places: dict[str, tuple[float, float, float]] = {}
+    slot, previous = 0, None
+    for node in ordered:
+        if previous is not None and node.type != previous:
+            slot += gap
+        previous = node.type
+        angle = 2 * math.pi * slot / slots - math.pi / 2
+        places[node.id] = (radius * math.cos(angle), radius * math.sin(angle), angle)
+        slot += 1
+    kept = _strongest(edges, set(places), max_edges)
+    heaviest_edge = max((e.weight for e in kept), default=0)
+    description = (f"{len(ordered)} entities on a ring, grouped by type; {len(kept)} lines join entities mentioned in "
+                   "the same articles, wider for more shared articles.")
+    out = _open_svg(2 * (radius + LABEL_SPACE), title, description, "cograph")
+    out.append('<g class="edges">')
+    for edge in kept:
+        (ax, ay, _), (bx, by, _) = places[edge.a][:3], places[edge.b][:3]
+        cx, cy = (ax + bx) * 0.2, (ay + by) * 0.2  # pulled towards the centre: a curve inside the ring
+        out.append(f'<path class="edge" d="M{_f(ax)} {_f(ay)}Q{_f(cx)} {_f(cy)} {_f(bx)} {_f(by)}" '
+                   f'stroke-width="{_f(_edge_width(edge.weight, heaviest_edge))}"/>')
+    out.append('</g><g class="nodes">')
+    for node in ordered:
+        x, y, angle = places[node.id]
+        out.append(_node(node, x, y, _node_radius(node.weight, heaviest), angle))
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def ego_graph(center: Node, neighbours: list[tuple[Node, int]], edges: list[Edge], title: str,
+              limit: int = 24) -> str:
+    """`center` in the middle, its `limit` strongest companions (node, shared articles) around it."""
+    chosen = sorted(neighbours, key=lambda item: (-item[1], item[0].label.casefold(), item[0].id))[:limit]
+    if not chosen:
+        return ""
+    radius = max(100.0, len(chosen) * LINE * 1.6 / (2 * math.pi))
+    heaviest = max([center.weight, *(n.weight for n, _ in chosen)])
+    heaviest_edge = max(w for _, w in chosen)
+    places: dict[str, tuple[float, float, float]] = {}
+    for i, (node, _) in enumerate(chosen):
+        angle = 2 * math.pi * i / len(chosen) - math.pi / 2
+        places[node.id] = (radius * math.cos(angle), radius * math.sin(angle), angle)
+    description = (f"{center.label} in the centre, joined to the {len(chosen)} entities most often mentioned in the "
+                   "same articles; wider lines for more shared articles.")
+    out = _open_svg(2 * (radius + LABEL_SPACE), title, description, "cograph egograph")
+    out.append('<g class="edges">')
+    for edge in _strongest(edges, set(places), 200):
+        (ax, ay, _), (bx, by, _) = places[edge.a], places[edge.b]
+        out.append(f'<path class="edge edge-side" d="M{_f(ax)} {_f(ay)}Q{_f((ax + bx) * 0.3)} {_f((ay + by) * 0.3)} '
+                   f'{_f(bx)} {_f(by)}" stroke-width="{_f(_edge_width(edge.weight, heaviest_edge) * 0.5)}"/>')
+    for node, weight in chosen:
+        x, y, _ = places[node.id]
+        out.append(f'<line class="edge" x1="0" y1="0" x2="{_f(x)}" y2="{_f(y)}" '
+                   f'stroke-width="{_f(_edge_width(weight, heaviest_edge))}"/>')
+    out.append('</g><g class="nodes">')
+    for node, _ in chosen:
+        x, y, angle = places[node.id]
+        out.append(_node(node, x, y, _node_radius(node.weight, heaviest), angle))
+    out.append(_node(center, 0, 0, _node_radius(center.weight, heaviest) + 2, None, center=True))
+    out.append("</g></svg>")
+    return "\n".join(out)

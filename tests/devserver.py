@@ -1,0 +1,72 @@
+"""Start the real `build.py serve` in a subprocess on a free port, and read its log as it runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class DevServer:
+    def __init__(self, site: Path, *args: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--root", str(site), "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=site)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = ""
+        wait_until(lambda: self._find_url(), timeout=30, what=lambda: "server start:\n" + self.log())
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def _find_url(self) -> bool:
+        for line in self.lines:
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                self.url = match.group(1)
+                return True
+        if self.proc.poll() is not None:
+            raise AssertionError("server exited:\n" + self.log())
+        return False
+
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    def rebuilds(self) -> list[str]:
+        return [line for line in self.lines if line.startswith(("rebuilt after", "rebuild after"))]
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 15, what: Callable[[], str] | str = "") -> None:
+    """Poll `check` until true; fail with `what` (a message, or a function making one) after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s: {what() if callable(what) else what}")

@@ -1,0 +1,138 @@
+"""The W3C Web Annotation export and the schema.org JSON-LD, checked against the built mini site."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_gloss
+from sitecrawl import NS, parse_html
+
+from gloss.builder import load_model
+from gloss.config import load_config
+from gloss.errors import Problems
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    import shutil
+
+    root = tmp_path_factory.mktemp("anno") / "mini"
+    shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(FIXTURES.parent.parent / "theme", root / "theme")
+    assert run_gloss(root, "build", "--no-ingest").returncode == 0
+    return root
+
+
+def plain_texts(root: Path) -> dict[str, str]:
+    config = load_config(root)
+    model = load_model(config, Problems())
+    return {slug: doc.text for slug, doc in model.graph.documents.items()}
+
+
+def check_annotation(item: dict, texts: dict[str, str], base: str) -> None:
+    assert item["@context"] == CONTEXT
+    assert item["type"] == "Annotation"
+    assert item["motivation"] == "identifying"
+    assert re.fullmatch(re.escape(base) + r"entities/[a-z0-9-]+/", item["body"])
+    target = item["target"]
+    slug = re.fullmatch(re.escape(base) + r"articles/([a-z0-9-]+)/", target["source"]).group(1)
+    selector = target["selector"]
+    assert selector["type"] == "TextQuoteSelector"
+    text = texts[slug]
+    exact, prefix, suffix = selector["exact"], selector["prefix"], selector["suffix"]
+    assert exact and exact in text
+    quote = prefix + exact + suffix
+    assert quote in text, quote  # the exact text at the recorded place, with its context either side
+    at = text.index(quote) + len(prefix)
+    assert text[at:at + len(exact)] == exact
+    assert len(prefix) == min(32, at) and len(suffix) <= 32
+
+
+def test_each_article_has_a_collection_of_valid_annotations(built: Path) -> None:
+    texts = plain_texts(built)
+    base = "https://example.org/mini/"
+    total = 0
+    for slug in texts:
+        data = json.loads((built / "_site" / "annotations" / f"{slug}.jsonld").read_text(encoding="utf-8"))
+        assert data["@context"] == CONTEXT and data["type"] == "AnnotationCollection"
+        items = data["first"]["items"]
+        assert data["total"] == len(items) and data["first"]["type"] == "AnnotationPage"
+        for item in items:
+            check_annotation(item, texts, base)
+        total += len(items)
+    assert total == 8  # every mention in both articles' text
+    everything = json.loads((built / "_site" / "annotations.jsonld").read_text(encoding="utf-8"))
+    assert everything["total"] == total == len(everything["first"]["items"])
+    ids = [item["id"] for item in everything["first"]["items"]]
+    assert len(set(ids)) == len(ids)
+
+
+def test_annotation_points_at_the_mention_and_its_entity(built: Path) -> None:
+    data = json.loads((built / "_site/annotations/panjshir-falls.jsonld").read_text(encoding="utf-8"))
+    third = data["first"]["items"][2]
+    assert third["id"] == "https://example.org/mini/annotations/panjshir-falls.jsonld#m-3"
+    assert third["body"] == "https://example.org/mini/entities/zabihullah-mujahid/"
+    assert third["target"]["selector"] == {"type": "TextQuoteSelector", "exact": "Mujahid",
+                                           "prefix": "iban say they control Panjshir. ",
+                                           "suffix": " said so in Kabul.\n\nReaction\n\nFi"}
+
+
+def test_relative_urls_without_base_url(make_site) -> None:
+    root = make_site({
+        "site.yml": "title: T\n",
+        "content/entities/kabul.md": "---\nname: Kabul\ntype: place\n---\n",
+        "content/articles/a.md": "---\ntitle: A\ndate: 2021-01-01\n---\nIn [[Kabul]] {>>a note on [[Kabul]]<<} now.\n",
+    })
+    assert run_gloss(root, "build", "--no-ingest").returncode == 0
+    data = json.loads((root / "_site/annotations/a.jsonld").read_text(encoding="utf-8"))
+    items = data["first"]["items"]
+    assert len(items) == 1  # the mention inside the note is not in the text readers see
+    assert items[0]["body"] == "entities/kabul/" and items[0]["target"]["source"] == "articles/a/"
+    check_annotation(items[0], plain_texts(root), "")
+
+
+def json_ld(page: Path) -> dict:
+    tree = parse_html(page.read_text(encoding="utf-8"))
+    scripts = [s for s in tree.iter(NS + "script") if s.get("type") == "application/ld+json"]
+    assert len(scripts) == 1
+    return json.loads(scripts[0].text)
+
+
+def test_article_json_ld_is_a_news_article_with_mentions(built: Path) -> None:
+    data = json_ld(built / "_site/articles/panjshir-falls/index.html")
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["headline"] == "Panjshir falls" and data["datePublished"] == "2021-09-06"
+    kinds = {m["name"]: m["@type"] for m in data["mentions"]}
+    assert kinds == {"Kabul": "Place", "Panjshir": "Place", "Taliban": "Organization", "Zabihullah Mujahid": "Person"}
+    assert data["url"] == "https://example.org/mini/articles/panjshir-falls/"
+
+
+@pytest.mark.parametrize(("entity", "kind"), [("kabul", "Place"), ("taliban", "Organization"),
+                                               ("zabihullah-mujahid", "Person")])
+def test_entity_json_ld_has_its_schema_type(built: Path, entity: str, kind: str) -> None:
+    data = json_ld(built / f"_site/entities/{entity}/index.html")
+    assert data["@type"] == kind and data["url"] == f"https://example.org/mini/entities/{entity}/"
+    assert data["description"]
+
+
+def test_panjshir_json_ld_has_aliases_and_wikidata(built: Path) -> None:
+    data = json_ld(built / "_site/entities/panjshir/index.html")
+    assert data["alternateName"] == ["Panjshir Valley", "Panjshir province"]
+    assert "https://www.wikidata.org/wiki/Q238012" in data["sameAs"]
+
+
+def test_open_graph_and_machine_readable_files(built: Path) -> None:
+    site = built / "_site"
+    page = (site / "articles/panjshir-falls/index.html").read_text(encoding="utf-8")
+    for prop in ("og:title", "og:description", "og:type", "og:url", "og:site_name"):
+        assert f'property="{prop}"' in page
+    assert "Sitemap: https://example.org/mini/sitemap.xml" in (site / "robots.txt").read_text()
+    entities = json.loads((site / "entities.json").read_text(encoding="utf-8"))
+    assert entities["kabul"] == {"name": "Kabul", "type": "place", "description": "Capital of Afghanistan.",
+                                 "articles": 2, "mentions": 2, "url": "entities/kabul/"}
+    assert "data-articles" not in page  # counts that change with other articles live in entities.json only

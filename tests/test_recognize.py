@@ -1,0 +1,186 @@
+"""Entity recognition and linking within one text, on small texts of their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gloss.content import Entity, EntityRegistry
+from gloss.recognize import recognize
+
+TYPES = ["person", "organization", "place"]
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_22fdcdff3e63ad71.txt"
+
+
+def links(text: str, registry: EntityRegistry | None = None) -> list[tuple[str, str, str]]:
+    return [(m.text, m.entity, m.type) for m in recognize(text, registry, TYPES).mentions]
+
+
+def entity(entity_id: str, name: str, type_: str, aliases: list[str] | None = None) -> Entity:
+    return Entity(id=entity_id, path=Path(f"content/entities/{entity_id}.md"), name=name, type=type_,
+                  aliases=aliases or [])
+
+
+def test_short_form_links_to_nearest_full_name():
+    text = ("The son of the fighter Ahmad Shah Massoud vowed to fight.\n"
+            "Ahmad Massoud, the leader of the front, is safe.\n"
+            "On Sunday, Massoud said he was open to talks.\n")
+    found = links(text)
+    assert ("Massoud", "ahmad-massoud", "person") in found
+    assert ("Massoud", "ahmad-shah-massoud", "person") not in found
+
+
+def test_surname_after_full_name_links_back():
+    found = links("Taliban spokesman, Zabihullah Mujahid, tweeted on Monday.\nMujahid claimed victory.\n")
+    assert found.count(("Mujahid", "zabihullah-mujahid", "person")) == 1
+
+
+def test_acronym_defined_in_parentheses_becomes_alias():
+    result = recognize("Ahmad Massoud leads the National Resistance Front (NRF). The NRF said it would fight.\n",
+                       None, TYPES)
+    front = result.new_entities["national-resistance-front"]
+    assert front.type == "organization"
+    assert "NRF" in front.aliases
+    assert [m.entity for m in result.mentions if m.text == "NRF"] == ["national-resistance-front"] * 2
+
+
+def test_misspelt_acronym_is_linked_and_flagged():
+    text = "The National Resistance Front (NRF) spoke.\nLater the NFR proposed talks.\n"
+    result = recognize(text, None, TYPES)
+    nfr = [m for m in result.mentions if m.text == "NFR"]
+    assert nfr and nfr[0].entity == "national-resistance-front"
+    assert "misspelling" in nfr[0].review
+    assert "NFR" not in result.new_entities["national-resistance-front"].aliases
+
+
+def test_possessive_links_name_without_s():
+    found = links("The Taliban’s deputy leader spoke.\nIran's government agreed with the Taliban.\n")
+    assert ("Taliban", "taliban", "organization") in found
+    assert ("Iran", "iran", "place") in found
+
+
+def test_valley_and_province_variants_link_to_the_place():
+    found = links("Fighters held Panjshir for years.\nPanjshir province fell.\nThey fought across Panjshir Valley.\n")
+    assert {e for _, e, _ in found} == {"panjshir"}
+    assert ("Panjshir Valley", "panjshir", "place") in found
+
+
+def test_sentence_initial_common_words_and_dates_are_not_entities():
+    found = links("Media cited reports on Monday.\nFighters in Kabul held out against the Soviet army.\n"
+                  "However, Afghan forces left.\nNeighboring Iran agreed.\n")
+    assert {t for t, _, _ in found} == {"Kabul", "Iran"}
+
+
+def test_organisation_of_a_country_keeps_the_country_linked():
+    result = recognize("The assault is condemned, Iran's Foreign Ministry spokesman Saeed Khatibzadeh said.\n",
+                       None, TYPES)
+    by_text = {m.text: (m.entity, m.type) for m in result.mentions}
+    assert by_text["Iran"] == ("iran", "place")
+    assert by_text["Foreign Ministry"] == ("iran-s-foreign-ministry", "organization")
+    assert by_text["Saeed Khatibzadeh"][1] == "person"
+    assert result.new_entities["saeed-khatibzadeh"].description == "Iran's Foreign Ministry spokesman."
+
+
+def test_descriptions_come_from_appositions_and_role_phrases():
+    text = ("Forces led by the former vice president, Amrullah Saleh, fought on.\n"
+            "Ahmad Massoud, the leader of the National Resistance Front, is safe.\n"
+            "Ali Nazary spoke for the group.\n")
+    new = recognize(text, None, TYPES).new_entities
+    assert new["amrullah-saleh"].description == "Former vice president."
+    assert new["ahmad-massoud"].description == "Leader of the National Resistance Front."
+    assert new["ali-nazary"].description == ""
+
+
+def test_registry_names_match_longest_first():
+    registry = EntityRegistry([entity("national-resistance-front", "National Resistance Front", "organization",
+                                      ["NRF"]),
+                               entity("resistance", "Resistance", "organization")])
+    found = links("The National Resistance Front said so, and the NRF agreed.\n", registry)
+    assert found == [("National Resistance Front", "national-resistance-front", "organization"),
+                     ("NRF", "national-resistance-front", "organization")]
+
+
+def test_short_form_of_registry_entity_links_and_is_learnt_as_alias():
+    registry = EntityRegistry([entity("zabihullah-mujahid", "Zabihullah Mujahid", "person")])
+    result = recognize("Zabihullah Mujahid spoke.\nLater, Mujahid said more.\n", registry, TYPES)
+    assert [m.entity for m in result.mentions] == ["zabihullah-mujahid"] * 2
+    assert result.new_aliases == {"zabihullah-mujahid": ["Mujahid"]}
+    assert result.new_entities == {}
+
+
+def test_unclear_type_is_annotated_and_marked_for_review():
+    result = recognize("They met Zorblat yesterday near the hills.\n", None, TYPES)
+    assert [m.text for m in result.mentions] == ["Zorblat"]
+    assert result.new_entities["zorblat"].review
+    assert "guess" in result.mentions[0].review
+
+
+def test_seed_with_empty_registry_finds_what_an_editor_would():
+    result = recognize(SEED.read_text(encoding="utf-8"), None, TYPES)
+    types = {e.id: e.type for e in result.new_entities.values()}
+    assert types == {
+        "taliban": "organization", "panjshir": "place", "kabul": "place", "afghanistan": "place",
+        "zabihullah-mujahid": "person", "mullah-abdul-ghani-baradar": "person", "amrullah-saleh": "person",
+        "ahmad-shah-massoud": "person", "ahmad-massoud": "person",
+        "national-resistance-front-of-afghanistan": "organization", "ali-nazary": "person",
+        "tajikistan": "place", "iran": "place", "iran-s-foreign-ministry": "organization",
+        "saeed-khatibzadeh": "person",
+    }
+    texts = {m.text for m in result.mentions}
+    assert not texts & {"Media", "Monday", "Sunday", "Soviet", "Afghan", "Anti", "Resistance", "Fighters"}
+    assert result.new_entities["zabihullah-mujahid"].description == "Taliban spokesman."
+    assert set(result.new_entities["national-resistance-front-of-afghanistan"].aliases) == {
+        "National Resistance Front", "NRF"}
+
+
+def test_misspelt_name_is_linked_to_the_known_one_and_flagged():
+    result = recognize("Taliban spokesman Zabihullah Mujahid spoke.\nLater Zabihulah Mujahid said more.\n",
+                       None, TYPES)
+    second = result.mentions[-1]
+    assert (second.text, second.entity) == ("Zabihulah Mujahid", "zabihullah-mujahid")
+    assert "misspelling of 'Zabihullah Mujahid'" in second.review
+    assert set(result.new_entities) == {"taliban", "zabihullah-mujahid"}
+
+
+def test_new_person_sharing_a_registry_surname_is_flagged_as_likely_duplicate():
+    registry = EntityRegistry([entity("ahmad-shah-massoud", "Ahmad Shah Massoud", "person")])
+    result = recognize("Ahmad Massoud spoke on Sunday.\n", registry, TYPES)
+    [mention] = result.mentions
+    assert mention.entity == "ahmad-massoud"
+    assert mention.review == "may be the same as ahmad-shah-massoud"
+
+
+def test_dateline_city_and_region_are_places():
+    found = links("Henke leads in Milwaukee\nMILWAUKEE, Wisconsin 1996-08-29\nNolan Henke fired a 62.\n")
+    assert ("MILWAUKEE", "milwaukee", "place") in found
+    assert ("Wisconsin", "wisconsin", "place") in found
+
+
+def test_acronym_initials_extend_the_name_across_small_words():
+    found = links("The Organization for Security and Cooperation in Europe (OSCE) postponed the vote.\n")
+    assert found[0][0] == "Organization for Security and Cooperation in Europe"
+    assert found[1] == ("OSCE", found[0][1], "organization")
+
+
+def test_names_joined_by_ampersand_are_one_organisation():
+    found = links("Shares of Douglas & Lomason Co rose on Friday.\n")
+    assert found == [("Douglas & Lomason Co", "douglas-lomason-co", "organization")]
+
+
+def test_titles_inside_a_run_split_it():
+    found = links("Russian Prime Minister Viktor Chernomyrdin said so, and Cofinec CEO Stephen Frater agreed.\n")
+    assert ("Viktor Chernomyrdin", "viktor-chernomyrdin", "person") in found
+    assert ("Stephen Frater", "stephen-frater", "person") in found
+    assert ("Cofinec", "cofinec", "organization") in found
+
+
+def test_all_caps_headline_links_only_names_known_from_the_text():
+    text = "SOCCER - SHEARER NAMED AS ENGLAND CAPTAIN.\nAlan Shearer was named England captain on Friday.\n"
+    found = links(text)
+    assert ("SHEARER", "alan-shearer", "person") in found
+    assert ("ENGLAND", "england", "place") in found
+    assert not any(t in ("SOCCER", "NAMED", "CAPTAIN") for t, _, _ in found)
+
+
+def test_surname_before_the_full_name_links_forward():
+    found = links("Yeltsin endorses plan.\nPresident Boris Yeltsin backed it on Friday.\nLater Yeltsin left.\n")
+    assert [e for t, e, _ in found] == ["boris-yeltsin"] * 3

@@ -1,0 +1,75 @@
+"""Seed structure: headlines, datelines, bylines, subheadings and sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gloss.errors import GlossError
+from gloss.seedtext import headline_from_sentence, parse_seed, read_seed, split_sentences, summary_of
+
+
+def test_long_first_line_gives_headline_from_first_clause_and_stays_in_body():
+    text = ("The Taliban say they now have full control over Panjshir, the last pocket of territory north "
+            "of Kabul still outside their rule, but resistance forces have vowed to fight.\nSecond line.\n")
+    doc = parse_seed(text)
+    assert doc.title == "The Taliban say they now have full control over Panjshir"
+    assert doc.blocks[0].text.startswith("The Taliban say")
+
+
+def test_headline_is_never_cut_mid_word():
+    sentence = " ".join(["word"] * 10 + ["unbroken"] * 10)
+    title = headline_from_sentence(sentence)
+    assert all(w in ("word", "unbroken", "unbroken…") for w in title.split())
+
+
+def test_all_caps_section_headline_becomes_title_and_tag():
+    doc = parse_seed("SOCCER - SHEARER NAMED AS ENGLAND CAPTAIN.\nLONDON 1996-08-30\nAlan Shearer was named.\n")
+    assert doc.title == "Shearer Named as England Captain"
+    assert doc.tags == ["soccer"]
+    assert doc.dateline == "LONDON"
+    assert doc.date == dt.date(1996, 8, 30)
+    assert [b.text for b in doc.blocks] == ["Alan Shearer was named."]
+
+
+def test_reuters_dateline_prefix_leaves_the_body():
+    text = "Taliban take the valley\nKABUL, Sept 6 (Reuters) - The Taliban said on Monday they held it.\n"
+    doc = parse_seed(text)
+    assert doc.dateline == "KABUL"
+    assert doc.date is None  # no year in the dateline: a guessed one would be invented
+    assert doc.blocks[0].text == "The Taliban said on Monday they held it."
+    assert text[doc.blocks[0].start:].startswith(doc.blocks[0].text)
+
+
+def test_byline_becomes_author():
+    doc = parse_seed("Storm hits the coast\nBy Jane Smith\nThe storm came at night.\n")
+    assert doc.author == "Jane Smith"
+    assert [b.text for b in doc.blocks] == ["The storm came at night."]
+
+
+def test_short_line_without_end_punctuation_is_a_subheading():
+    doc = parse_seed("A long first sentence that ends like a sentence does.\nResistance vows to continue fighting\n"
+                     "They said so.\n")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "heading", "paragraph"]
+
+
+def test_sentences_split_after_closing_quotes_but_not_after_abbreviations():
+    text = 'Mr. Smith went to Washington. "It is done." The U.S. agreed with J. Doe.'
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == ["Mr. Smith went to Washington.", '"It is done."', "The U.S. agreed with J. Doe."]
+
+
+def test_summary_takes_whole_sentences():
+    summary = summary_of(["First sentence is here. Second one follows it. Third."], target=30)
+    assert summary == "First sentence is here. Second one follows it."
+
+
+@pytest.mark.parametrize("data, message", [(b"", "empty"), (b"  \n", "empty"), (b"\x00\x01", "binary"),
+                                           (b"caf\xe9", "not UTF-8")])
+def test_bad_seed_is_refused(tmp_path: Path, data: bytes, message: str):
+    seed = tmp_path / "bad.txt"
+    seed.write_bytes(data)
+    with pytest.raises(GlossError, match=message):
+        read_seed(seed, "seeds/bad.txt")

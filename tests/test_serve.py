@@ -1,0 +1,126 @@
+"""`build.py serve`, started for real on a free port and edited under its feet."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from devserver import DevServer, wait_until
+
+
+@pytest.fixture
+def server(mini_site: Path):
+    dev = DevServer(mini_site)
+    yield dev
+    dev.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def test_edited_article_text_appears_at_its_url(server: DevServer, mini_site: Path) -> None:
+    assert "spoke to reporters" in server.get("articles/talks/")[1]
+    edit(mini_site / "content/articles/talks.md", "spoke to reporters", "spoke to the press")
+    wait_until(lambda: "spoke to the press" in server.get("articles/talks/")[1], what=server.log)
+
+
+def test_entity_description_change_reaches_entity_page_and_hover_data(server: DevServer, mini_site: Path) -> None:
+    edit(mini_site / "content/entities/kabul.md", "Capital of Afghanistan.", "Largest city of Afghanistan.")
+    wait_until(lambda: "Largest city of Afghanistan." in server.get("entities/kabul/")[1], what=server.log)
+    assert 'data-description="Largest city of Afghanistan."' in server.get("articles/talks/")[1]
+    cards = json.loads(server.get("entities.json")[1])
+    assert cards["kabul"]["description"] == "Largest city of Afghanistan."
+
+
+def test_added_mention_lists_the_article_on_the_entity_page(server: DevServer, mini_site: Path) -> None:
+    assert "Talks in Kabul" not in server.get("entities/taliban/")[1]
+    edit(mini_site / "content/articles/talks.md", "to reporters", "to reporters about the [[Taliban]]")
+    wait_until(lambda: "Talks in Kabul" in server.get("entities/taliban/")[1], what=server.log)
+
+
+def test_deleted_article_disappears_everywhere(server: DevServer, mini_site: Path) -> None:
+    assert "Talks in Kabul" in server.get("")[1]
+    (mini_site / "content/articles/talks.md").unlink()
+    wait_until(lambda: "Talks in Kabul" not in server.get("")[1], what=server.log)
+    assert "Talks in Kabul" not in server.get("entities/kabul/")[1]
+    assert server.get("articles/talks/")[0] == 404
+
+
+def test_broken_yaml_shows_overlay_and_keeps_last_good_page(server: DevServer, mini_site: Path) -> None:
+    article = mini_site / "content/articles/talks.md"
+    good = article.read_text()
+    article.write_text(good.replace("title: Talks in Kabul", "title: [Talks in Kabul"))
+    wait_until(lambda: json.loads(server.get("__gloss/status")[1])["errors"], what=server.log)
+    error = json.loads(server.get("__gloss/status")[1])["errors"][0]
+    assert (error["path"], error["line"]) == ("content/articles/talks.md", 3)
+    status, page = server.get("articles/talks/")
+    assert status == 200 and "Talks in Kabul" in page
+    assert '<script src="/__gloss/overlay.js"></script>' in page
+    assert "content/articles/talks.md:3:" in server.log()
+    article.write_text(good)
+    wait_until(lambda: json.loads(server.get("__gloss/status")[1])["errors"] == [], what=server.log)
+
+
+def test_save_by_temp_file_and_rename_is_one_rebuild(server: DevServer, mini_site: Path) -> None:
+    article = mini_site / "content/articles/talks.md"
+    before = len(server.rebuilds())
+    temp = article.with_name(".talks.md.tmp")
+    temp.write_text(article.read_text().replace("reporters", "journalists"))
+    swap = article.with_name(".talks.md.swp")
+    swap.write_text("vim swap")
+    os.replace(temp, article)
+    wait_until(lambda: "journalists" in server.get("articles/talks/")[1], what=server.log)
+    swap.unlink()
+    wait_until(lambda: len(server.rebuilds()) > before)
+    time.sleep(2)  # two more polling rounds: nothing else may rebuild
+    assert len(server.rebuilds()) == before + 1, server.log()
+
+
+@pytest.mark.parametrize("path", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
+                                  "//etc/passwd", "/static/../../site.yml", "/%2e%2e/content/articles/talks.md"])
+def test_paths_outside_the_site_are_not_found(server: DevServer, path: str) -> None:
+    host, port = server.url.split("//")[1].strip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    status_line = response.split(b"\r\n", 1)[0].decode()
+    assert " 404 " in status_line, status_line
+    assert b"root:" not in response and b"title:" not in response
+
+
+def test_taken_port_is_reported_with_a_hint(mini_site: Path) -> None:
+    from conftest import run_gloss
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = run_gloss(mini_site, "serve", "--port", str(port))
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port 0" in result.stderr
+
+
+def test_drafts_are_served_but_not_built(mini_site: Path) -> None:
+    from conftest import run_gloss
+
+    draft = mini_site / "content/articles/draft.md"
+    draft.write_text("---\ntitle: Work in progress\ndraft: true\n---\nAbout [[Kabul]].\n")
+    assert run_gloss(mini_site, "build").returncode == 0
+    assert not (mini_site / "_site/articles/draft").exists()
+    assert run_gloss(mini_site, "build", "--drafts").returncode == 0
+    assert (mini_site / "_site/articles/draft/index.html").exists()
+    dev = DevServer(mini_site)
+    try:
+        assert dev.get("articles/draft/")[0] == 200
+    finally:
+        dev.stop()
