@@ -72,5 +72,9 @@ def write_annotations(config: SiteConfig, graph: SiteGraph, out_dir: Path) -> in
     return len(everything)
 
 
+def annotation_json(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
 def _dump(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_bytes(annotation_json(data))

@@ -1,24 +1,34 @@
-"""The build: load → parse → graph → render, written to a temporary folder and swapped in whole."""
+"""The build: load → parse → link → render, doing only the work that changed since the last build.
+
+A `SiteBuilder` remembers what it saw (file stamps, parsed documents, a hash of every page it
+wrote). `build.py serve` keeps one alive between rebuilds; `build.py build` starts from the parse
+cache in `.gloss-cache/`. Either way a rebuild re-parses only changed files, re-renders only pages
+whose inputs changed, and rewrites only pages whose bytes changed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import pickle
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .annotations import write_annotations
+from . import __version__
+from .cache import ParseCache, cache_key
 from .config import SiteConfig
-from .content import Article, Entity, EntityRegistry, load_articles, load_entities
+from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
 from .errors import BuildFailed, GlossError, Problems
 from .graph import SiteGraph, build_graph
 from .markup import create_markdown
+from .output import build_lock, clean_stale_outputs, page_hash, safe_target, swap_in, temp_folder, write_file
 from .parse import ParsedDocument, parse_document
-from .render import Renderer
-from .search import index_site
+from .render import PageSpec, Renderer
+
+PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -32,6 +42,17 @@ class StageReport:
 
 
 @dataclass
+class SourceEntry:
+    """One content file as last read: its stamp, and what loading and parsing it gave."""
+
+    stamp: tuple[int, int]
+    key: str
+    item: Article | Entity | None
+    doc: ParsedDocument | None
+    problems: list[GlossError]
+
+
+@dataclass
 class SiteModel:
     """Everything loaded, parsed and linked: what `check` inspects and `build` renders."""
 
@@ -40,99 +61,452 @@ class SiteModel:
     graph: SiteGraph
     problems: Problems
     stages: list[StageReport] = field(default_factory=list)
+    pages_total: int = 0
+    rendered: int = 0
+    written: int = 0
+    removed: int = 0
 
 
-def _timed(stages: list[StageReport], name: str, func: Callable, summary: Callable) -> object:
-    start = time.perf_counter()
-    value = func()
-    stages.append(StageReport(name, summary(value), time.perf_counter() - start))
-    return value
-
-
-def load_model(config: SiteConfig, problems: Problems, drafts: bool = False) -> SiteModel:
-    """Load, parse and link the whole site, collecting every problem rather than stopping at one."""
-    stages: list[StageReport] = []
-
-    def load() -> tuple[list[Article], list[Entity]]:
-        return load_articles(config, problems), load_entities(config, problems)
-
-    articles, entities = _timed(stages, "load", load,
-                                lambda v: f"{_n(len(v[0]), 'article')}, {_n(len(v[1]), 'entity', 'entities')}")
-    if not drafts:
-        articles = [a for a in articles if not a.draft]
-    registry = EntityRegistry(entities)
-    for name, ids in registry.conflicts():
-        problems.warn(f"the name '{name}' is shared by {', '.join(ids)}; mentions of it are ambiguous",
-                      registry.by_id[ids[1]].path, 1, 1, hint="keep the name on one entity, or always link by id")
-    md = create_markdown(raw_html=config.raw_html)
-
-    def parse() -> tuple[dict[str, ParsedDocument], dict[str, ParsedDocument]]:
-        docs = {a.slug: parse_document(md, a.body, a.path, a.body_line) for a in articles}
-        entity_docs = {e.id: parse_document(md, e.body, e.path, e.body_line) for e in entities if e.body.strip()}
-        for doc in [*docs.values(), *entity_docs.values()]:
-            for problem in doc.problems:
-                problems.add(problem)
-        return docs, entity_docs
-
-    docs, entity_docs = _timed(stages, "parse", parse,
-                               lambda v: _n(sum(len(d.mentions) for d in v[0].values()), "mention"))
-    graph = _timed(stages, "link", lambda: build_graph(articles, docs, entity_docs, registry, problems),
-                   lambda g: f"{_n(len(g.sites), 'entity', 'entities')} mentioned, "
-                             f"{_n(len(problems.errors), 'error')}")
-    return SiteModel(articles, entities, graph, problems, stages)
-
-
-def build_site(config: SiteConfig, problems: Problems, drafts: bool = False,
-               build_time: dt.datetime | None = None) -> SiteModel:
-    """Build into a temporary folder beside the output and swap it in only if all went well."""
-    model = load_model(config, problems, drafts)
-    if problems.errors:
-        raise BuildFailed(problems)
-    out = config.output_path
-    clean_stale_outputs(out)
-    temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    renderer = Renderer(config, model.graph, create_markdown(raw_html=config.raw_html),
-                        build_time or dt.datetime.now(dt.UTC).replace(microsecond=0))
-    try:
-        count = _timed(model.stages, "render", lambda: renderer.write(temp), lambda n: _n(n, "page"))
-        _timed(model.stages, "annotate", lambda: write_annotations(config, model.graph, temp),
-               lambda n: _n(n, "annotation") + " (W3C Web Annotation)")
-        _timed(model.stages, "search", lambda: index_site(temp, problems, config.path), lambda s: s)
-        swap_in(temp, out)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    model.stages.append(StageReport("write", f"{_n(count, 'page')} in {_shown(out, config.root)}/", 0.0))
-    return model
-
-
-def swap_in(temp: Path, out: Path) -> None:
-    """Replace `out` by `temp` with two renames, so readers never see a half-written site."""
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.rename(out, old)
-    os.rename(temp, out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def clean_stale_outputs(out: Path) -> None:
-    """Remove temporary folders left by an interrupted build."""
-    if not out.parent.is_dir():
-        return
-    for stale in out.parent.glob(f".{out.name}.*-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+def stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-__all__ = ["GlossError", "SiteModel", "build_site", "load_model"]
+# ---------------------------------------------------------------- loading one file (also in workers)
+
+@dataclass
+class SourceText:
+    path: Path
+    shown: Path  # relative to the project root, as messages show it
+    stamp: tuple[int, int]
+    text: str
+    key: str
+
+
+def parse_source(kind: str, source: SourceText, type_ids: list[str], raw_html: bool) -> SourceEntry:
+    """Check and parse one article or entity file; every problem is kept with the entry."""
+    problems = Problems()
+    try:
+        if kind == "article":
+            item: Article | Entity = parse_article(source.text, source.shown, problems)
+        else:
+            item = parse_entity(source.text, source.shown, type_ids, problems)
+        doc = parse_document(create_markdown(raw_html), item.body, source.shown, item.body_line)
+        problems.items.extend(doc.problems)
+        item.body = ""  # the parsed document holds all that later stages need
+    except GlossError as error:
+        problems.add(error)
+        return SourceEntry(source.stamp, source.key, None, None, problems.items)
+    return SourceEntry(source.stamp, source.key, item, doc, problems.items)
+
+
+def _parse_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[SourceEntry]:
+    kind, sources, type_ids, raw_html = job
+    return [parse_source(kind, source, type_ids, raw_html) for source in sources]
+
+
+def _chunks(items: list, count: int) -> list[list]:
+    size = max(1, -(-len(items) // count))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def fork_pool(workers: int):  # noqa: ANN201 - multiprocessing's pool type is private
+    """Worker processes that start as copies of this one, so they share what is already loaded."""
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+# ---------------------------------------------------------------- the builder
+
+class SiteBuilder:
+    """Builds one site again and again, each time doing only what changed."""
+
+    def __init__(self, config: SiteConfig, drafts: bool = False, workers: int | None = None,
+                 search: bool = True, use_cache: bool = True) -> None:
+        self.config = config
+        self.drafts = drafts
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.search = search
+        self.cache_dir = config.root / ".gloss-cache" if use_cache else None
+        self.sources: dict[str, dict[Path, SourceEntry]] = {"article": {}, "entity": {}}
+        self.page_hashes: dict[str, str] = {}
+        self.page_deps: dict[str, frozenset[str]] = {}
+        self.resolved: dict[str, tuple[str, ...]] = {}  # article slug -> entity ids its mentions resolve to
+        self.theme_stamp: tuple = ()
+        self.article_tags: dict[str, tuple[str, ...]] = {}
+        self.previous_keys: dict[str, dict[Path, str]] = {}
+        self.changed: dict[str, set[str]] = {"article": set(), "entity": set()}
+        self.state_loaded = False
+
+    # -- state kept between runs of build.py
+
+    @property
+    def state_path(self) -> Path | None:
+        return self.cache_dir / "state.pickle" if self.cache_dir else None
+
+    def _state_signature(self) -> tuple:
+        return (__version__, str(self.config.output_path), self.drafts, self.config.raw_html)
+
+    def load_state(self, problems: Problems) -> None:
+        self.state_loaded = True
+        path = self.state_path
+        if path is None or not path.exists():
+            return
+        try:
+            with open(path, "rb") as handle:
+                state = pickle.load(handle)
+            if state.get("signature") != self._state_signature():
+                return
+            self.page_hashes, self.theme_stamp = state["page_hashes"], state["theme_stamp"]
+            self.resolved, self.page_deps = state["resolved"], state["page_deps"]
+            self.article_tags, self.previous_keys = state["article_tags"], state["keys"]
+            self._stamps_only = state["stamps"]
+        except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
+            problems.warn(f"build state {path} is unreadable ({type(exc).__name__}); rebuilding everything",
+                          path, hint="nothing to do: .gloss-cache/ is rebuilt as needed")
+            self.page_hashes, self.theme_stamp = {}, ()
+
+    def save_state(self) -> None:
+        path = self.state_path
+        if path is None:
+            return
+        stamps = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
+        keys = {kind: {p: e.key for p, e in entries.items()} for kind, entries in self.sources.items()}
+        state = {"signature": self._state_signature(), "page_hashes": self.page_hashes, "stamps": stamps,
+                 "theme_stamp": self.theme_stamp, "resolved": self.resolved, "page_deps": self.page_deps,
+                 "article_tags": self.article_tags, "keys": keys}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        with open(temp, "wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+
+    # -- one build
+
+    def build(self, problems: Problems, build_time: dt.datetime | None = None) -> SiteModel:
+        """Bring the output folder up to date with the sources; raise BuildFailed on any error."""
+        out = self.config.output_path
+        with build_lock(self.config.root / ".gloss-cache" / "build.lock", out):
+            clean_stale_outputs(out)
+            if not self.state_loaded:
+                self.load_state(problems)
+            stages: list[StageReport] = []
+            self.changed = {"article": set(), "entity": set()}
+            theme_stamp = self._theme_stamp()
+            if self._nothing_changed(theme_stamp, out):
+                return self._unchanged_model(problems, stages)
+            model = self.load_model(problems, stages)
+            if problems.errors:
+                raise BuildFailed(problems)
+            self._render(model, theme_stamp, build_time, problems)
+            self.theme_stamp = theme_stamp
+            self.previous_keys = {}
+            self.save_state()
+            return model
+
+    def _theme_stamp(self) -> tuple:
+        files = [self.config.root / "site.yml", *sorted(self.config.theme_dir.rglob("*"))]
+        return tuple((str(p), stamp(p)) for p in files if p.is_file())
+
+    def _scan(self, kind: str) -> dict[Path, tuple[int, int]]:
+        folder = self.config.content_dir / ("articles" if kind == "article" else "entities")
+        found = {}
+        for path in sorted(folder.glob("*.md")):
+            if not path.name.endswith(".ingest.md"):
+                found[path] = stamp(path)
+        return found
+
+    def _nothing_changed(self, theme_stamp: tuple, out: Path) -> bool:
+        """The fast no-op: every stamp as last time and the output still there."""
+        saved = getattr(self, "_stamps_only", None)
+        if self.sources["article"] or self.sources["entity"]:
+            saved = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
+        if not saved or theme_stamp != self.theme_stamp or not out.is_dir() or not self.page_hashes:
+            return False
+        return all(self._scan(kind) == saved.get(kind) for kind in ("article", "entity"))
+
+    def _unchanged_model(self, problems: Problems, stages: list[StageReport]) -> SiteModel:
+        """Nothing to do; errors and warnings of the last build still stand (it succeeded, so warnings only)."""
+        for entries in self.sources.values():
+            for entry in entries.values():
+                for problem in entry.problems:
+                    problems.add(problem)
+        stages.append(StageReport("check", "nothing changed since the last build", 0.0))
+        model = SiteModel([], [], None, problems, stages)  # type: ignore[arg-type]
+        model.pages_total = len(self.page_hashes)
+        return model
+
+    # -- load, parse and link
+
+    def load_model(self, problems: Problems, stages: list[StageReport] | None = None) -> SiteModel:
+        """Load, parse and link the whole site, collecting every problem rather than stopping at one."""
+        stages = stages if stages is not None else []
+        start = time.perf_counter()
+        cache = ParseCache(self.cache_dir, problems) if self.cache_dir else None
+        try:
+            parsed = self._refresh("article", cache) + self._refresh("entity", cache)
+            if cache:
+                cache.save()
+        finally:
+            if cache:
+                cache.close()
+        articles = [e.item for e in self.sources["article"].values() if isinstance(e.item, Article)]
+        entities = [e.item for e in self.sources["entity"].values() if isinstance(e.item, Entity)]
+        for entries in self.sources.values():
+            for entry in entries.values():
+                for problem in entry.problems:
+                    problems.add(problem)
+        stages.append(StageReport("load", f"{_n(len(articles), 'article')}, {_n(len(entities), 'entity', 'entities')}"
+                                  f" ({parsed} parsed)", time.perf_counter() - start))
+        if not self.drafts:
+            articles = [a for a in articles if not a.draft]
+        start = time.perf_counter()
+        registry = EntityRegistry(entities)
+        for name, ids in registry.conflicts():
+            problems.warn(f"the name '{name}' is shared by {', '.join(ids)}; mentions of it are ambiguous",
+                          registry.by_id[ids[1]].path, 1, 1, hint="keep the name on one entity, or always link by id")
+        docs = {a.slug: self._doc("article", a.path) for a in articles}
+        entity_docs = {e.id: d for e in entities if (d := self._doc("entity", e.path)) and d.html.strip()}
+        graph = build_graph(articles, docs, entity_docs, registry, problems)
+        mentions = sum(len(d.mentions) for d in docs.values())
+        stages.append(StageReport("link", f"{_n(mentions, 'mention')} of {_n(len(graph.sites), 'entity', 'entities')}"
+                                  f", {_n(len(problems.errors), 'error')}", time.perf_counter() - start))
+        return SiteModel(articles, entities, graph, problems, stages)
+
+    def _doc(self, kind: str, shown: Path) -> ParsedDocument | None:
+        entry = self.sources[kind].get(self.config.root / shown)
+        return entry.doc if entry else None
+
+    def _refresh(self, kind: str, cache: ParseCache | None) -> int:
+        """Re-read files whose stamp changed, parsing only those whose text changed; returns how many."""
+        known = self.sources[kind]
+        found = self._scan(kind)
+        for gone in set(known) - set(found):
+            del known[gone]
+            self.changed[kind].add(gone.stem)
+        self.changed[kind].update(p.stem for p in self.previous_keys.get(kind, {}) if p not in found)
+        to_parse: list[SourceText] = []
+        for path, file_stamp in found.items():
+            old = known.get(path)
+            if old is not None and old.stamp == file_stamp:
+                continue
+            source = self._read(kind, path, file_stamp, known)
+            if source is None:
+                continue
+            hit = cache.get(source.key) if cache else None
+            if hit is not None:
+                known[path] = SourceEntry(file_stamp, source.key, *hit)
+            else:
+                to_parse.append(source)
+        for source, entry in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
+            known[source.path] = entry
+            if cache is not None and entry.item is not None:
+                cache.put(entry.key, (entry.item, entry.doc, entry.problems))
+        self.sources[kind] = dict(sorted(known.items()))
+        return len(to_parse)
+
+    def _read(self, kind: str, path: Path, file_stamp: tuple[int, int],
+              known: dict[Path, SourceEntry]) -> SourceText | None:
+        """Read a changed file; None when its text is what we already parsed (only touched)."""
+        shown = path.relative_to(self.config.root)
+        self.changed[kind].add(path.stem)
+        try:
+            text = read_text(path, shown)
+        except GlossError as error:
+            known[path] = SourceEntry(file_stamp, "", None, None, [error])
+            return None
+        key = cache_key(text, shown, f"{kind}:{self.config.raw_html}:{','.join(self.config.type_ids())}")
+        old = known.get(path)
+        if self.previous_keys.get(kind, {}).get(path) == key:
+            self.changed[kind].discard(path.stem)  # as at the last build (we only lost our memory of it)
+        if old is not None and old.key == key:
+            known[path] = SourceEntry(file_stamp, key, old.item, old.doc, old.problems)
+            self.changed[kind].discard(path.stem)
+            return None
+        return SourceText(path, shown, file_stamp, text, key)
+
+    def _parse_all(self, kind: str, sources: list[SourceText]) -> list[SourceEntry]:
+        type_ids, raw_html = self.config.type_ids(), self.config.raw_html
+        if len(sources) < PARALLEL_MIN or self.workers < 2:
+            return [parse_source(kind, source, type_ids, raw_html) for source in sources]
+        jobs = [(kind, chunk, type_ids, raw_html) for chunk in _chunks(sources, self.workers * 4)]
+        with fork_pool(self.workers) as pool:
+            return [entry for part in pool.map(_parse_chunk, jobs) for entry in part]
+
+    # -- render
+
+    def _dirty_keys(self, graph: SiteGraph) -> set[str]:
+        """Inputs that changed since the last build, named as PageSpec.deps names them."""
+        dirty = {f"entity:{i}" for i in self.changed["entity"]}
+        slugs = set(self.changed["article"])
+        resolved = {slug: tuple(sorted(counts)) for slug, counts in graph.article_entities.items()}
+        slugs |= {s for s in resolved.keys() | self.resolved.keys() if resolved.get(s) != self.resolved.get(s)}
+        for slug in slugs:
+            dirty.add(f"article:{slug}")
+            dirty.update(f"entity:{i}" for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())))
+            dirty.update(f"tag:{t}" for t in (*self.article_tags.get(slug, ()), *graph_tags(graph, slug)))
+        if slugs:
+            dirty.add("articles")
+        if self.changed["entity"]:
+            dirty.add("entities")
+        self.resolved = resolved
+        self.article_tags = {a.slug: tuple(a.tags) for a in graph.articles}
+        return dirty
+
+    def _render(self, model: SiteModel, theme_stamp: tuple, build_time: dt.datetime | None,
+                problems: Problems) -> None:
+        start = time.perf_counter()
+        out = self.config.output_path
+        renderer = Renderer(self.config, model.graph, create_markdown(raw_html=self.config.raw_html),
+                            build_time or dt.datetime.now(dt.UTC).replace(microsecond=0))
+        specs = renderer.page_specs()
+        full = theme_stamp != self.theme_stamp or not self.page_hashes or not out.is_dir()
+        dirty = self._dirty_keys(model.graph)
+        if full:
+            todo = specs
+        else:
+            todo = [s for s in specs if s.path not in self.page_hashes or s.deps & dirty
+                    or self.page_deps.get(s.path, frozenset()) & dirty]
+        paths = {s.path for s in specs}
+        removed = sorted(set(self.page_hashes) - paths)
+        hashes = self._render_pages(renderer, todo, out, full)
+        written = sum(1 for path, digest in hashes if self.page_hashes.get(path) != digest)
+        if full:
+            self._finish_full_build(renderer, out, problems)
+        else:
+            for path in removed:
+                _remove_page(out, path)
+            if written or removed:
+                self._index_search(out, problems)
+        for path in removed:
+            self.page_hashes.pop(path, None)
+            self.page_deps.pop(path, None)
+        self.page_hashes.update(hashes)
+        self.page_deps = {s.path: s.deps for s in specs}
+        model.pages_total, model.rendered, model.written, model.removed = len(specs), len(todo), written, len(removed)
+        summary = f"wrote {written} of {len(specs)} pages" + (f", removed {len(removed)}" if removed else "")
+        search = getattr(self, "search_report", None)
+        seconds = time.perf_counter() - start - (search.seconds if search else 0)
+        model.stages.append(StageReport("render", summary + (" (full)" if full else ""), seconds))
+        if search:
+            model.stages.append(search)
+            self.search_report = None
+
+    def _render_pages(self, renderer: Renderer, specs: list[PageSpec], out: Path, full: bool) -> list[tuple]:
+        """Render `specs`; a full build writes into a temp folder, an incremental one in place."""
+        target = temp_folder(out) if full else out
+        if full:
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+        job = _RenderJob(renderer, target, out if full else None, self.page_hashes)
+        try:
+            if len(specs) < PARALLEL_MIN or self.workers < 2:
+                return job.run(specs)
+            renderer.warm_up()
+            job.specs = specs
+            _RenderJob.current = job
+            with fork_pool(self.workers) as pool:
+                parts = pool.map(_render_chunk, _chunks(list(range(len(specs))), self.workers * 4))
+            return [pair for part in parts for pair in part]
+        except BaseException:
+            if full:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+        finally:
+            _RenderJob.current = None
+
+    def _finish_full_build(self, renderer: Renderer, out: Path, problems: Problems) -> None:
+        temp = temp_folder(out)
+        try:
+            renderer.copy_static(temp)
+            self._index_search(temp, problems)
+            swap_in(temp, out)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+
+    def _index_search(self, folder: Path, problems: Problems) -> None:
+        if self.search:
+            from .search import index_site
+
+            start = time.perf_counter()
+            summary = index_site(folder, problems, self.config.path)
+            self.search_report = StageReport("search", summary, time.perf_counter() - start)
+
+
+def graph_tags(graph: SiteGraph, slug: str) -> tuple[str, ...]:
+    article = next((a for a in graph.articles if a.slug == slug), None)
+    return tuple(article.tags) if article else ()
+
+
+def _remove_page(out: Path, rel: str) -> None:
+    path = safe_target(out, rel)
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != out and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+class _RenderJob:
+    """Renders pages and writes those whose bytes changed; reused unchanged files are hard-linked."""
+
+    current: _RenderJob | None = None  # what forked workers render (set before the fork)
+
+    def __init__(self, renderer: Renderer, target: Path, previous: Path | None, hashes: dict[str, str]) -> None:
+        self.renderer, self.target, self.previous, self.hashes = renderer, target, previous, hashes
+        self.specs: list[PageSpec] = []
+
+    def run(self, specs: list[PageSpec]) -> list[tuple[str, str]]:
+        self.specs = specs
+        return [self.one(spec) for spec in specs]
+
+    def one(self, spec: PageSpec) -> tuple[str, str]:
+        data = self.renderer.render_spec(spec)
+        digest = page_hash(data)
+        path = safe_target(self.target, spec.path)
+        unchanged = self.hashes.get(spec.path) == digest
+        if unchanged and self.previous is None and path.exists():
+            return spec.path, digest
+        if unchanged and self.previous is not None and _link_previous(self.previous, spec.path, path):
+            return spec.path, digest
+        write_file(path, data)
+        return spec.path, digest
+
+
+def _link_previous(previous: Path, rel: str, path: Path) -> bool:
+    """Reuse the last build's file for an unchanged page, so its modification time stays."""
+    old = previous / rel
+    if not old.is_file():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, path)
+    except OSError:
+        shutil.copy2(old, path)
+    return True
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[str, str]]:
+    job = _RenderJob.current
+    return [job.one(job.specs[i]) for i in indices]
+
+
+# ---------------------------------------------------------------- entry points used by the CLI
+
+def build_site(config: SiteConfig, problems: Problems, drafts: bool = False,
+               build_time: dt.datetime | None = None, workers: int | None = None,
+               search: bool = True) -> SiteModel:
+    """One build from the command line: starts from the state and cache in .gloss-cache/."""
+    return SiteBuilder(config, drafts=drafts, workers=workers, search=search).build(problems, build_time)
+
+
+def load_model(config: SiteConfig, problems: Problems, drafts: bool = False) -> SiteModel:
+    """Load, parse and link everything without writing anything (for `check`)."""
+    return SiteBuilder(config, drafts=drafts, use_cache=False, workers=1).load_model(problems)
+
+
+__all__ = ["GlossError", "SiteBuilder", "SiteModel", "build_site", "load_model"]

@@ -1,4 +1,4 @@
-"""The parse cache: parsed documents keyed by content hash and engine version, in one SQLite file.
+"""The parse cache: loaded and parsed files keyed by content hash and engine version, in one SQLite file.
 
 `.gloss-cache/` is safe to delete at any time. A cache that cannot be read (corrupt file, older
 format, another engine version) is ignored with a warning and rebuilt.
@@ -33,7 +33,7 @@ class ParseCache:
     def __init__(self, folder: Path | None, problems: Problems | None = None) -> None:
         self.path = folder / "parse.sqlite" if folder else None
         self.problems = problems
-        self.new: dict[str, ParsedDocument] = {}
+        self.new: dict[str, tuple] = {}
         self.hits = 0
         self._db: sqlite3.Connection | None = None
         if self.path:
@@ -58,7 +58,8 @@ class ParseCache:
         self._db = sqlite3.connect(self.path)
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
 
-    def get(self, key: str) -> ParsedDocument | None:
+    def get(self, key: str) -> tuple | None:
+        """(item, parsed document, problems) for `key`, or None."""
         if self._db is None:
             return None
         try:
@@ -67,12 +68,12 @@ class ParseCache:
         except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             self._discard(f"parse cache {self.path} is corrupt ({type(exc).__name__}); starting a new one")
             return None
-        if isinstance(doc, ParsedDocument):
+        if isinstance(doc, tuple) and len(doc) == 3 and isinstance(doc[1], ParsedDocument):
             self.hits += 1
             return doc
         return None
 
-    def put(self, key: str, doc: ParsedDocument) -> None:
+    def put(self, key: str, doc: tuple) -> None:
         self.new[key] = doc
 
     def save(self) -> None:

@@ -23,6 +23,8 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="ingest new seeds, then build the site into _site/ (default)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build.add_argument("--no-ingest", action="store_true", help="do not ingest new seeds first")
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--workers", type=int, default=None, help="processes for parsing and rendering (default: cores)")
 
     ingest = commands.add_parser("ingest", help="turn seeds into annotated articles in content/")
     ingest.add_argument("seeds", nargs="*", type=Path, metavar="SEED", help="seed files (default: all new ones)")
@@ -84,7 +86,8 @@ def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
         print(f"{'ingest':<8} {result.summary():<52} {(time.perf_counter() - ingest_start) * 1000:7.0f} ms")
         for path, why in result.refused:
             problems.warn(why, path)
-    model = build_site(config, problems, drafts=getattr(args, "drafts", False))
+    model = build_site(config, problems, drafts=getattr(args, "drafts", False), workers=getattr(args, "workers", None),
+                       search=not getattr(args, "no_search", False))
     for stage in model.stages:
         print(stage.line())
     report(problems)

@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity, slugify
 from .errors import GlossError, Problems
 from .markup import escape_markdown
-from .recognize import Mention, NewEntity, Recognition, recognize
+from .recognize import Mention, NameIndex, NewEntity, Recognition, recognize
 from .seedtext import SeedDoc, parse_seed, read_seed, summary_of
 
 MANIFEST = ".gloss-ingest.json"
@@ -40,21 +40,19 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line a person reads, e.g. "1 article written, 14 new entities, 2 to review"."""
-        parts = [_count(len(self.written), "article") + " written"]
-        for number, what in ((len(self.skipped), "unchanged"), (len(self.refused), "refused (edited by hand)"),
-                             (len(self.proposals), "proposal"), (len(self.new_entities), "new entity"),
-                             (len(self.updated_entities), "entity updated"), (len(self.review), "to review")):
-            if number:
-                parts.append(f"{number} {what}" if what[0] in "ure" or what == "to review"
-                             else _count(number, what))
+        parts = [_count(len(self.written), "article written", "articles written")]
+        counts = ((self.skipped, "unchanged", "unchanged"),
+                  (self.refused, "refused (edited by hand)", "refused (edited by hand)"),
+                  (self.proposals, "proposal", "proposals"),
+                  (self.new_entities, "new entity", "new entities"),
+                  (self.updated_entities, "entity updated", "entities updated"),
+                  (self.review, "to review", "to review"))
+        parts += [_count(len(items), one, many) for items, one, many in counts if items]
         return ", ".join(parts)
 
 
-def _count(number: int, noun: str) -> str:
-    if number == 1:
-        return f"1 {noun}"
-    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
-    return f"{number} {plural}"
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 @dataclass
@@ -86,6 +84,7 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
     manifest = _load_manifest(config)
     problems = Problems()
     registry_entities = load_entities(config, problems)
+    index = NameIndex([(name, e.id) for e in registry_entities for name in e.names()])
     report = IngestReport()
     writes: dict[Path, str] = {}
     for seed in _seed_list(config, seeds):
@@ -97,9 +96,9 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
             report.skipped.append(Path(owned))
             continue
         registry = EntityRegistry(registry_entities)
-        plan = _plan(config, shown.as_posix(), text, digest, registry, manifest, owned, writes)
+        plan = _plan(config, shown.as_posix(), text, digest, registry, index, manifest, owned, writes)
         _decide(config, plan, manifest, force, report, writes)
-        registry_entities = _grow(registry_entities, plan, config)
+        registry_entities = _grow(registry_entities, plan, config, index)
     _write_all(root, writes)
     if report.written:
         _save_manifest(config, manifest)
@@ -114,9 +113,10 @@ def _check_recognizer(config: SiteConfig) -> None:
                          hint=f"use one of: {', '.join(RECOGNIZERS)}")
 
 
-def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig) -> Recognition:
+def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
+               index: NameIndex | None = None) -> Recognition:
     _check_recognizer(config)
-    return recognize(text, registry, config.type_ids())
+    return recognize(text, registry, config.type_ids(), index)
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
@@ -140,10 +140,10 @@ def _relative(path: Path, root: Path) -> Path:
         return path
 
 
-def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry,
+def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
           manifest: dict, owned: str | None, writes: dict[Path, str]) -> Planned:
-    doc = parse_seed(text)
-    recognition = _recognize(text, registry, config)
+    doc = parse_seed(text, markdown=seed.endswith(".md"))
+    recognition = _recognize(text, registry, config, index)
     mentions = _in_body(doc, recognition.mentions)
     article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)
     body, review = _render_body(doc, mentions, recognition, article)
@@ -271,15 +271,20 @@ def _entity_text(entity: NewEntity, slug: str) -> str:
     return _dump_front(data)
 
 
-def _grow(entities: list[Entity], plan: Planned, config: SiteConfig) -> list[Entity]:
-    """The registry the next seed sees: this seed's new entities and aliases included."""
+def _grow(entities: list[Entity], plan: Planned, config: SiteConfig, index: NameIndex) -> list[Entity]:
+    """The registry the next seed sees: this seed's new entities and aliases included (in `index` too)."""
     problems = Problems()
     grown = []
     for entity in entities:
         extra = plan.aliases.get(entity.id, [])
         grown.append(Entity(**{**entity.__dict__, "aliases": [*entity.aliases, *extra]}) if extra else entity)
+        for alias in extra:
+            index.add(alias, entity.id)
     for path, text in plan.entities.items():
-        grown.append(parse_entity(text, path, config.type_ids(), problems))
+        entity = parse_entity(text, path, config.type_ids(), problems)
+        grown.append(entity)
+        for name in entity.names():
+            index.add(name, entity.id)
     return grown
 
 
@@ -313,8 +318,8 @@ def _decide(config: SiteConfig, plan: Planned, manifest: dict, force: bool, repo
         writes[proposal] = plan.article_text
         report.proposals.append(proposal)
         report.refused.append((plan.article, (
-            f"{plan.article} was edited by hand since ingest wrote it; not overwritten. The new version is in "
-            f"{proposal}: compare with `diff {plan.article} {proposal}`, or rerun with --force to overwrite")))
+            f"edited by hand since ingest wrote it, so not overwritten; the seed's new version is in {proposal}: "
+            f"compare with `diff {plan.article} {proposal}`, or rerun ingest with --force to overwrite")))
         return
     writes[plan.article] = plan.article_text
     manifest[key] = {"seed": plan.seed, "seed_sha256": plan.seed_sha256,

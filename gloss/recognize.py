@@ -16,9 +16,8 @@ import ahocorasick
 
 from .content import EntityRegistry, normalize_name, slugify
 from .data import Gazetteer, gazetteer
-from .seedtext import is_all_caps, split_sentences
+from .seedtext import DATELINE_LINE, is_all_caps, split_sentences
 
-TYPES = ("person", "organization", "place")
 UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
@@ -43,7 +42,7 @@ PLACE_HEADS = {"street", "square", "avenue", "road", "house", "republic", "east"
                "ocean", "bay", "gulf", "airport", "stadium", "hospital", "park", "bridge", "palace", "hills",
                "beach", "coast", "strait", "canal", "heights", "plaza", "forest", "desert", "prison"}
 # Nouns after an organisation's name ("Tanjug news agency", "Interfax said"): not people, not places.
-ORG_NOUNS = {"agency", "newspaper", "daily", "weekly", "company", "firm", "group", "bank", "party", "club",
+ORG_NOUNS = {"agency", "news", "newspaper", "daily", "weekly", "company", "firm", "group", "bank", "party", "club",
              "team", "side", "network", "channel", "magazine", "unit", "subsidiary", "shares", "stock",
              "board", "management", "executives", "fans", "players", "coach", "manager", "striker",
              "midfielder", "defender", "goalkeeper", "skipper", "chairman", "shareholders"}
@@ -227,21 +226,20 @@ def find_candidates(text: str) -> list[Candidate]:
     return _merge_acronym_owners(text, candidates)
 
 
-DATELINE = re.compile(r"^(?:(?P<by>[A-Z][a-z]+(?: [A-Z][a-z]+)+) )?(?P<city>[A-Z][A-Z .'-]*[A-Z])"
-                      r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)*?))? \d{4}-\d{2}-\d{2}$")
-
-
 def _dateline(text: str, start: int, end: int) -> list[Candidate]:
-    """"MILWAUKEE, Wisconsin 1996-08-29" (after a byline, maybe): the city and region are places."""
-    match = DATELINE.match(text[start:end])
+    """"Larry Fine MILWAUKEE, Wisconsin 1996-08-29": a byline's name, then the city and region (places)."""
+    match = DATELINE_LINE.match(text[start:end])
     if not match:
         return []
     found = []
-    for group in ("by", "city", "region"):
-        if match.group(group):
-            s, e = start + match.start(group), start + match.end(group)
-            name = text[s:e].rstrip(".")
-            found.append(Candidate(s, s + len(name), name, name.split(), True, dateline=group != "by"))
+    if match.group("author"):
+        s, e = start + match.start("author"), start + match.end("author")
+        found.append(Candidate(s, e, text[s:e], text[s:e].split(), True))
+    offset = start + match.start("place")
+    for part in match.group("place").split(", "):
+        name = part.rstrip(".")
+        found.append(Candidate(offset, offset + len(name), name, name.split(), True, dateline=True))
+        offset += len(part) + 2
     return found
 
 
@@ -313,7 +311,7 @@ def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candid
         if len(letters) < 2 or len(capitals) < len(letters):
             continue
         chosen = capitals[-len(letters):]
-        if "".join(w.group()[0] for w in chosen) != letters:
+        if "".join(w.group()[0] for w in chosen) != letters or any(len(w.group()) < 2 for w in chosen):
             continue
         first = chosen[0]
         inner = words[words.index(first):]
@@ -358,40 +356,66 @@ def _role_before(text: str, start: int, gaz: Gazetteer) -> str:
 
 # ---------------------------------------------------------------- registry matching
 
-_AUTOMATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+class NameIndex:
+    """Every registry name, for finding them in text: an Aho-Corasick automaton (one pass over
+    the text for 10,000+ names) and, by first letter, the names a misspelling is checked against.
 
+    Ingest builds one per run and adds the names it learns, instead of one per article.
+    """
 
-def _automaton(registry: EntityRegistry) -> ahocorasick.Automaton | None:
-    """One Aho-Corasick automaton per registry, built once: thousands of names, one pass."""
-    if registry in _AUTOMATA:
-        return _AUTOMATA[registry]
-    automaton = ahocorasick.Automaton()
-    for name, entity_id in registry.surface_forms():
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        self.by_initial: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.ready = False
+        for name, entity_id in pairs:
+            self.add(name, entity_id)
+
+    def add(self, name: str, entity_id: str) -> None:
         key = _fold(name)
         if len(key.strip()) > 1:
-            automaton.add_word(key, (len(key), entity_id, name))
-    automaton = automaton if len(automaton) else None
-    if automaton is not None:
-        automaton.make_automaton()
-    _AUTOMATA[registry] = automaton
-    return automaton
+            self.automaton.add_word(key, (len(key), entity_id, name))
+            self.ready = False
+        normal = normalize_name(name)
+        if len(normal) >= 5:
+            self.by_initial[normal[:1]].append((normal, entity_id))
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, id, name) of every name in `text`, overlapping ones included."""
+        if not len(self.automaton):
+            return []
+        if not self.ready:
+            self.automaton.make_automaton()
+            self.ready = True
+        return [(end - length + 1, end + 1, entity_id, name)
+                for end, (length, entity_id, name) in self.automaton.iter(_fold(text))]
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def name_index(registry: EntityRegistry) -> NameIndex:
+    """The registry's NameIndex, built once per registry."""
+    if registry not in _INDEXES:
+        _INDEXES[registry] = NameIndex(registry.surface_forms())
+    return _INDEXES[registry]
 
 
 def _fold(text: str) -> str:
     """Lower case and straight apostrophes, keeping every character's offset."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text.replace("’", "'").replace("‘", "'"))
+    text = text.replace("’", "'").replace("‘", "'")
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def registry_matches(text: str, registry: EntityRegistry | None) -> list[Mention]:
+def registry_matches(text: str, registry: EntityRegistry | None, index: NameIndex | None = None) -> list[Mention]:
     """Registry names in the text: whole words, capitalised as written, longest match wins."""
-    automaton = _automaton(registry) if registry is not None and len(registry) else None
-    if automaton is None:
+    if registry is None or not len(registry):
         return []
-    found = []
-    for end_index, (length, entity_id, name) in automaton.iter(_fold(text)):
-        start, end = end_index - length + 1, end_index + 1
-        if _word_boundary(text, start, end) and _case_fits(text[start:end], name):
-            found.append((start, end, entity_id))
+    found = [(start, end, entity_id) for start, end, entity_id, name in (index or name_index(registry)).find(text)
+             if _word_boundary(text, start, end) and _case_fits(text[start:end], name)
+             and entity_id in registry.by_id]
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     mentions, last_end = [], -1
     for start, end, entity_id in found:
@@ -415,12 +439,15 @@ def _case_fits(found: str, name: str) -> bool:
 
 # ---------------------------------------------------------------- the recogniser
 
-def recognize(text: str, registry: EntityRegistry | None, type_ids: list[str]) -> Recognition:
-    """Mentions in `text`: registry names, then new names linked within the text."""
-    known = registry_matches(text, registry)
+def recognize(text: str, registry: EntityRegistry | None, type_ids: list[str],
+              index: NameIndex | None = None) -> Recognition:
+    """Mentions in `text`: registry names (found through `index`), then new names linked within the text."""
+    if registry is not None and index is None:
+        index = name_index(registry)
+    known = registry_matches(text, registry, index)
     taken = [(m.start, m.end) for m in known]
     candidates = [c for c in find_candidates(text) if not _overlaps(c.start, c.end, taken)]
-    linker = Linker(text, registry, type_ids, known)
+    linker = Linker(text, registry, type_ids, known, index)
     return linker.link(candidates)
 
 
@@ -514,9 +541,10 @@ class Linker:
     """
 
     def __init__(self, text: str, registry: EntityRegistry | None, type_ids: list[str],
-                 known: list[Mention]) -> None:
+                 known: list[Mention], index: NameIndex | None) -> None:
         self.text = text
         self.registry = registry
+        self.index = index
         self.type_ids = type_ids
         self.gaz = gazetteer()
         self.mentions: list[Mention] = list(known)
@@ -562,6 +590,9 @@ class Linker:
     def _find_acronyms(self, candidates: list[Candidate]) -> None:
         """"National Resistance Front (NRF)": the acronym names the entity before it."""
         by_end = {c.end: c for c in candidates}
+        for mention in self.mentions:  # a registry name can be defined an acronym too
+            by_end.setdefault(mention.end, Candidate(mention.start, mention.end, mention.text, mention.text.split(),
+                                                     False))
         for match in ACRONYM_DEF.finditer(self.text):
             owner = by_end.get(match.start())
             acronym = match.group(1)
@@ -571,7 +602,7 @@ class Linker:
             initials = _initials(owner.words)
             if letters in initials:
                 self.acronyms[letters] = (owner.text, False)
-            elif any(sorted(letters) == sorted(i) or _distance(letters, i) == 1 for i in initials):
+            elif any(sorted(letters) == sorted(i) or _one_edit(letters, i) for i in initials):
                 self.acronyms.setdefault(letters, (owner.text, True))
 
     # -- resolution
@@ -636,14 +667,13 @@ class Linker:
         if len(name) < 6 or _is_acronym(name):
             return None
         key = normalize_name(name)
-        for known, entity_id in list(self.names.items()) + self._registry_names():
+        registry_names = [(n, i) for n, i in self.index.by_initial.get(key[:1], []) if i in self.registry.by_id] \
+            if self.index is not None and self.registry is not None else []
+        for known, entity_id in list(self.names.items()) + registry_names:
             if known[:1] == key[:1] and abs(len(known) - len(key)) <= 1 and known != key \
-                    and not known.endswith("'s") and _distance(known, key) == 1:
+                    and not known.endswith("'s") and _one_edit(known, key):
                 return entity_id, self._name_of(entity_id)
         return None
-
-    def _registry_names(self) -> list[tuple[str, str]]:
-        return _registry_index(self.registry) if self.registry is not None else []
 
     def _same_surname(self, candidate: Candidate) -> str:
         """An existing person with the new person's surname: maybe one entity under two name forms."""
@@ -677,7 +707,8 @@ class Linker:
         key = normalize_name(candidate.text)
         if key not in self.names and not review:
             self.names[key] = entity_id
-            self._learn_alias(entity_id, candidate.text)
+            if not candidate.owner:  # "Foreign Ministry" alone would name every country's
+                self._learn_alias(entity_id, candidate.text)
         if entity_id in self.new and not candidate.caps_line:
             for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
                 self.scores[entity_id][type_id] += score
@@ -720,9 +751,9 @@ class Linker:
         misspelt = definition is not None and definition[1]
         if definition is None:
             near = [a for a, (_, bad) in self.acronyms.items()
-                    if not bad and (sorted(a) == sorted(letters) or _distance(a, letters) == 1)]
+                    if not bad and (sorted(a) == sorted(letters) or _one_edit(a, letters))]
             if not near:
-                return False
+                return self._link_registry_acronym(candidate, letters)
             definition, misspelt = self.acronyms[near[0]], True
         owner = self.names.get(normalize_name(definition[0]))
         if owner is None:
@@ -736,6 +767,18 @@ class Linker:
         else:
             self._attach(candidate, owner)
         return True
+
+    def _link_registry_acronym(self, candidate: Candidate, letters: str) -> bool:
+        """"NFR" when the registry knows "NRF": two neighbouring letters swapped."""
+        if self.registry is None:
+            return False
+        for i in range(len(letters) - 1):
+            swapped = letters[:i] + letters[i + 1] + letters[i] + letters[i + 2:]
+            found = self.registry.candidates(swapped) if swapped != letters else []
+            if len(found) == 1 and swapped in self.registry.by_id[found[0]].names():
+                self._attach(candidate, found[0], review=f"'{letters}' looks like a misspelling of '{swapped}'")
+                return True
+        return False
 
     def _short_form(self, candidate: Candidate, before_only: bool = False) -> str | None:
         """The nearest person mentioned before (else after) whose name has this word."""
@@ -761,6 +804,9 @@ class Linker:
         word = candidate.words[0]
         if word in self.gaz.places or word in self.gaz.given_names:
             return True
+        _, nxt, _ = _neighbours(self.text, candidate)
+        if nxt in OFFICERS | ORG_NOUNS | SPEECH_VERBS | PLACE_WORDS:
+            return True  # "Taliban spokesman ...", "Itar-Tass news agency ...", "Kosevo stadium"
         if re.search(r"\b" + re.escape(word.lower()) + r"\b", self.text):
             return False
         return any(not other.initial for other in singles[word])
@@ -820,16 +866,6 @@ class Linker:
                     mention.review = f"type of '{self.new[mention.entity].name}' is a guess ({mention.type})"
 
 
-_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _registry_index(registry: EntityRegistry) -> list[tuple[str, str]]:
-    """(normalised name, id) of every registry name, built once per registry."""
-    if registry not in _INDEXES:
-        _INDEXES[registry] = [(normalize_name(n), i) for n, i in registry.surface_forms() if len(n) >= 5]
-    return _INDEXES[registry]
-
-
 def _initials(words: list[str]) -> set[str]:
     """Initials of a name, with and without its "of X" tail and small words."""
     capitals = [w for w in words if w[:1].isupper()]
@@ -838,18 +874,15 @@ def _initials(words: list[str]) -> set[str]:
             "".join(w[0].upper() for w in words)}
 
 
-def _distance(a: str, b: str) -> int:
-    """Edit distance with transpositions (optimal string alignment)."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, rows[-2][j - 2] + 1)
-            row.append(cost)
-        rows.append(row)
-    return rows[-1][-1]
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter changed, added, dropped, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
 
 
 def describe(text: str, candidate: Candidate) -> str:

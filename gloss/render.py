@@ -16,6 +16,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from .annotations import annotation_json, article_annotations, collection
 from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
@@ -68,6 +69,22 @@ class Page:
         return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file, before rendering: what it is and which inputs it reads.
+
+    `deps` names inputs the way the builder names changes: `article:<slug>` (its text and front
+    matter), `entity:<id>` (its file: name, type, description…), `mentions:<id>` (the passages
+    that mention it anywhere), `tag:<tag>`, and `articles` / `entities` for the site-wide lists.
+    A page is re-rendered when one of its inputs changed, and rewritten when its bytes did.
+    """
+
+    path: str
+    kind: str
+    key: str = ""
+    deps: frozenset[str] = frozenset()
+
+
 def article_url(slug: str) -> str:
     return f"articles/{slug}/"
 
@@ -105,6 +122,7 @@ class Renderer:
         self.build_time = build_time
         self.env = _jinja_env(config)
         self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
+        self._article_by_slug: dict[str, Article] | None = None
 
     # -- body HTML
 
@@ -172,7 +190,7 @@ class Renderer:
         grouped: dict[str, list[MentionSite]] = {}
         for site in self.graph.sites.get(entity.id, []):
             grouped.setdefault(site.article.slug, []).append(site)
-        passages = [(sites[0].article, sites) for sites in grouped.values()]
+        passages = [(sites[0].article, sentence_quotes(sites)) for sites in grouped.values()]
         co = self.graph.co_mentions.get(entity.id, Counter())
         related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
         first_seen, last_seen = self.graph.seen_range(entity.id)
@@ -198,9 +216,9 @@ class Renderer:
 
     GRAPH_LIMIT = 200
 
-    def graph_node(self, entity: Entity, page_path: str) -> Node:
-        return Node(entity.id, entity.name, entity.type, len(self.graph.sites.get(entity.id, [])),
-                    relative(page_path, entity_url(entity.id)))
+    def graph_node(self, entity: Entity, page_path: str, weight: int | None = None) -> Node:
+        size = len(self.graph.sites.get(entity.id, [])) if weight is None else weight
+        return Node(entity.id, entity.name, entity.type, size, relative(page_path, entity_url(entity.id)))
 
     def graph_edges(self, ids: set[str]) -> list[Edge]:
         return [Edge(a, b, n) for a in sorted(ids) for b, n in sorted(self.graph.co_mentions.get(a, {}).items())
@@ -217,10 +235,14 @@ class Renderer:
                                    self.config.type_ids(), title))
 
     def neighbourhood_graph(self, entity: Entity, page_path: str) -> Markup:
+        """The entity and those mentioned in the same articles, sized by articles shared with it.
+
+        Only the entity's own articles shape the picture, so an edit elsewhere never changes this page.
+        """
         co = self.graph.co_mentions.get(entity.id, Counter())
-        neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path), n) for i, n in co.items()]
-        return Markup(ego_graph(self.graph_node(entity, page_path), neighbours,
-                                self.graph_edges(set(co)), f"{entity.name} and the entities mentioned with it"))
+        neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path, weight=n), n) for i, n in co.items()]
+        return Markup(ego_graph(self.graph_node(entity, page_path), neighbours, [],
+                                f"{entity.name} and the entities mentioned with it"))
 
     def home_page(self) -> Page:
         items = []
@@ -287,16 +309,92 @@ class Renderer:
             thing["url"] = url
         return thing
 
+    # -- what to render, and rendering one page
+
+    def page_specs(self) -> list[PageSpec]:
+        """Every output of the site, in a stable order, with the inputs each one reads."""
+        lists = frozenset({"articles", "entities"})
+        specs = [PageSpec("index.html", "home", deps=lists), PageSpec("entities/index.html", "entities", deps=lists),
+                 PageSpec("tags/index.html", "tags", deps=frozenset({"articles"})), PageSpec("404.html", "404"),
+                 PageSpec("search/index.html", "search"), PageSpec("entities.json", "entities.json", deps=lists),
+                 PageSpec("feed.xml", "feed", deps=lists), PageSpec("sitemap.xml", "sitemap", deps=lists),
+                 PageSpec("robots.txt", "robots"), PageSpec("annotations.jsonld", "annotations", deps=lists)]
+        for article in self.graph.articles:
+            entities = self.graph.article_entities.get(article.slug, {})
+            deps = frozenset({f"article:{article.slug}", *(f"entity:{i}" for i in entities)})
+            specs.append(PageSpec(article_url(article.slug) + "index.html", "article", article.slug, deps))
+            specs.append(PageSpec(f"annotations/{article.slug}.jsonld", "article-annotations", article.slug,
+                                  frozenset({f"article:{article.slug}"})))
+        for entity in sorted(self.graph.registry, key=lambda e: e.id):
+            shown = set(self.graph.co_mentions.get(entity.id, {}))
+            notes = self.graph.entity_documents.get(entity.id)
+            if notes is not None:
+                shown.update(i for m in notes.mentions if (i := self.graph.resolved.get((f"entity:{entity.id}",
+                                                                                          m.index))))
+            deps = frozenset({f"entity:{entity.id}", f"mentions:{entity.id}", *(f"entity:{i}" for i in shown)})
+            specs.append(PageSpec(entity_url(entity.id) + "index.html", "entity", entity.id, deps))
+        for tag, articles in sorted(self.graph.tags.items()):
+            deps = frozenset({f"tag:{tag}", *(f"article:{a.slug}" for a in articles)})
+            specs.append(PageSpec(tag_url(tag) + "index.html", "tag", tag, deps))
+        return specs
+
+    def page_for(self, spec: PageSpec) -> Page:
+        simple = {"home": self.home_page, "entities": self.entities_index, "tags": self.tags_index,
+                  "404": self.not_found_page, "search": self.search_page, "entities.json": self.entities_data}
+        if spec.kind in simple:
+            return simple[spec.kind]()
+        if spec.kind == "article":
+            return self.article_page(self.article_by_slug[spec.key])
+        if spec.kind == "entity":
+            return self.entity_page(self.graph.registry.by_id[spec.key])
+        if spec.kind == "tag":
+            return self.tag_page(spec.key, self.graph.tags[spec.key])
+        if spec.kind == "feed":
+            return Page("feed.xml", "feed.xml", {"articles": self.graph.articles[:50]})
+        return Page(spec.path, spec.path, {})  # sitemap.xml, robots.txt: templates named as the file
+
+    def render_spec(self, spec: PageSpec) -> bytes:
+        if spec.kind == "article-annotations":
+            article = self.article_by_slug[spec.key]
+            items = article_annotations(self.config, self.graph, spec.key)
+            return annotation_json(collection(self.config, spec.path, f"Entity mentions in “{article.title}”",
+                                              items))
+        if spec.kind == "annotations":
+            items = [item for a in self.graph.articles for item in article_annotations(self.config, self.graph,
+                                                                                       a.slug)]
+            return annotation_json(collection(self.config, spec.path, f"Entity mentions in {self.config.title}",
+                                              items))
+        return self.render_page(self.page_for(spec)).encode("utf-8")
+
+    @property
+    def article_by_slug(self) -> dict[str, Article]:
+        if self._article_by_slug is None:
+            self._article_by_slug = {a.slug: a for a in self.graph.articles}
+        return self._article_by_slug
+
+    def warm_up(self) -> None:
+        """Compile every template once, before worker processes are forked from this one."""
+        for name in self.env.list_templates():
+            self._template(name, name)
+
+    def copy_static(self, out_dir: Path) -> None:
+        static = self.config.theme_dir / "static"
+        if static.is_dir():
+            shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
+
     # -- writing
 
-    def render_page(self, page: Page) -> str:
+    def _template(self, name: str, needed_for: str) -> jinja2.Template:
         try:
-            template = self.env.get_template(page.template)
+            return self.env.get_template(name)
         except jinja2.TemplateNotFound as exc:
-            raise GlossError(f"template '{exc.name}' is missing (needed for {page.path})",
+            raise GlossError(f"template '{exc.name}' is missing (needed for {needed_for})",
                              self.config.theme_dir / "templates", hint="restore it from the default theme") from None
         except jinja2.TemplateSyntaxError as exc:
             raise template_error(exc, self.config) from None
+
+    def render_page(self, page: Page) -> str:
+        template = self._template(page.template, page.path)
         context = {"site": self.config, "page": page, "build_time": self.build_time, "renderer": self,
                    "types": {t.id: t for t in self.config.entity_types}, **page.context}
         try:
@@ -326,6 +424,33 @@ def fill_mentions(html: str, links: dict[int, MentionLink]) -> str:
         return link.open_tag() if match.group(1) == "M" else link.close_tag()
 
     return MENTION_PLACEHOLDER.sub(tag, html)
+
+
+def sentence_quotes(sites: list[MentionSite]) -> list[dict[str, Any]]:
+    """The passages an entity page quotes: one per sentence, every mention of the entity in it marked.
+
+    Each quote has `parts` [(text, anchor or None)] where an anchor ("m-N") marks a mention, and the
+    `anchor` of its first mention, which "read in context" links to.
+    """
+    quotes: list[dict[str, Any]] = []
+    for site in sites:
+        key = (site.mention.block, site.sentence)
+        anchor = f"m-{site.mention.index + 1}"
+        if quotes and quotes[-1]["key"] == key and site.start >= quotes[-1]["end"]:
+            quote = quotes[-1]
+            quote["spans"].append((site.start, site.end, anchor))
+            quote["end"] = site.end
+        else:
+            quotes.append({"key": key, "sentence": site.sentence, "spans": [(site.start, site.end, anchor)],
+                           "end": site.end, "anchor": anchor})
+    for quote in quotes:
+        parts, at = [], 0
+        for start, end, anchor in quote["spans"]:
+            parts += [(quote["sentence"][at:start], None), (quote["sentence"][start:end], anchor)]
+            at = end
+        parts.append((quote["sentence"][at:], None))
+        quote["parts"] = [p for p in parts if p[0]]
+    return quotes
 
 
 def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> GlossError:

@@ -22,9 +22,13 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # "LONDON 1996-08-30" alone on a line, or "KABUL, Sept 6 (Reuters) -" before the first sentence.
-DATELINE_LINE = re.compile(r"^([A-Z][A-Z .'’-]*[A-Z])[,.]?\s+(\d{4}-\d{2}-\d{2})\s*$")
+# "LONDON 1996-08-30", "MILWAUKEE, Wisconsin 1996-08-29", "Larry Fine NEW YORK 1996-08-30" (byline first).
+DATELINE_LINE = re.compile(r"^(?:(?P<author>[A-Z][a-z]+(?: [A-Z][a-z'’-]+){1,2}) )?"
+                           r"(?P<place>[A-Z][A-Z .'’-]*[A-Z](?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*?)?)[,.]?"
+                           r"\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$")
+# A name alone on the line just before a dateline is the author's: "Larisa Sayenko".
+NAME_LINE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z'’-]+){1,2}$")
 DATELINE_PREFIX = re.compile(
     r"^([A-Z][A-Z .'’-]*[A-Z]),?\s+(?:([A-Z][a-z]{2,4})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?\s*)?"
     r"(?:\((?:Reuters|AP|AFP|UPI|dpa|Xinhua)\)\s*)?[-–—]+\s+"
@@ -75,32 +79,54 @@ def read_seed(path: Path, shown: Path | str) -> tuple[str, bytes]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), data
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset, stripped line) for every non-blank line."""
-    found, offset = [], 0
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def _lines(text: str, markdown: bool) -> tuple[list[tuple[int, str]], set[int]]:
+    """(offset, stripped line) for every non-blank line, and the offsets of Markdown headings.
+
+    A Markdown seed's "# " marks are left out of the line: they are markup, not words.
+    """
+    found, marked, offset = [], set(), 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
-            found.append((offset + raw.index(stripped[0]), stripped))
+            start = offset + raw.index(stripped[0])
+            marker = MARKDOWN_HEADING.match(stripped) if markdown else None
+            if marker and stripped[marker.end():]:
+                start, stripped = start + marker.end(), stripped[marker.end():]
+                marked.add(start)
+            found.append((start, stripped))
         offset += len(raw) + 1
-    return found
+    return found, marked
 
 
-def parse_seed(text: str) -> SeedDoc:
-    """Find headline, dateline, byline, subheadings and paragraphs of a plain-text seed."""
-    lines = _lines(text)
+def parse_seed(text: str, markdown: bool = False) -> SeedDoc:
+    """Find headline, dateline, byline, subheadings and paragraphs of a seed.
+
+    Only a Markdown seed (`markdown`) has "# " headings; in a plain-text seed "#" is a character.
+    """
+    lines, marked = _lines(text, markdown)
     doc = SeedDoc(text=text, title="", blocks=[])
-    if lines and reads_as_headline(lines[0][1]) and len(lines) > 1:
+    if len(lines) > 1 and (lines[0][0] in marked or reads_as_headline(lines[0][1]) or _top_matter_follows(lines)):
         doc.title, doc.tags = readable_headline(lines[0][1])
         lines = lines[1:]
     lines = _take_dateline_and_byline(doc, lines)
     for index, (start, line) in enumerate(lines):
-        kind = "heading" if index > 0 and reads_as_subheading(line) else "paragraph"
-        doc.blocks.append(Block(kind, line, start))
+        heading = start in marked or (index > 0 and reads_as_subheading(line))
+        doc.blocks.append(Block("heading" if heading else "paragraph", line, start))
     if not doc.title:
         first = next((b for b in doc.blocks if b.kind == "paragraph"), None)
         doc.title = headline_from_sentence(first_sentence(first.text)) if first else "Untitled"
     return doc
+
+
+def _top_matter_follows(lines: list[tuple[int, str]]) -> bool:
+    """A short first line is the headline when a byline or dateline comes right after it."""
+    following = lines[1][1]
+    return len(lines[0][1].split()) <= MAX_TITLE_WORDS and bool(
+        DATELINE_LINE.match(following) or BYLINE.match(following)
+        or (NAME_LINE.match(following) and len(lines) > 2 and DATELINE_LINE.match(lines[2][1])))
 
 
 def _take_dateline_and_byline(doc: SeedDoc, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -109,13 +135,18 @@ def _take_dateline_and_byline(doc: SeedDoc, lines: list[tuple[int, str]]) -> lis
     for _ in range(2):
         if not kept:
             break
-        start, line = kept[0]
+        line = kept[0][1]
+        following = kept[1][1] if len(kept) > 1 else ""
         if match := DATELINE_LINE.match(line):
-            doc.dateline = match.group(1)
-            doc.date = _iso_date(match.group(2))
+            doc.dateline = match.group("place")
+            doc.date = _iso_date(match.group("date"))
+            doc.author = match.group("author") or doc.author
             kept.pop(0)
         elif match := BYLINE.match(line):
             doc.author = match.group(1)
+            kept.pop(0)
+        elif NAME_LINE.match(line) and DATELINE_LINE.match(following):
+            doc.author = line
             kept.pop(0)
     if kept and not doc.dateline and (match := DATELINE_PREFIX.match(kept[0][1])):
         start, line = kept[0]
@@ -182,7 +213,14 @@ def readable_headline(line: str) -> tuple[str, list[str]]:
 
 
 def _title_word(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+    """"ENGLAND" -> "England", "O'BRIEN" -> "O'Brien"; short words without vowels stay ("NFL")."""
+    if len(word) <= 4 and not re.search(r"[AEIOUY]", word):
+        return word
+    parts = []
+    for part in word.split("-"):
+        titled = part[:1].upper() + part[1:].lower()
+        parts.append(re.sub(r"^([A-Z]['’])([a-z])", lambda m: m.group(1) + m.group(2).upper(), titled))
+    return "-".join(parts)
 
 
 def headline_from_sentence(sentence: str) -> str:

@@ -53,19 +53,19 @@ class Rebuilder:
     """Runs one rebuild for a set of changed paths and records the outcome for the overlay."""
 
     def __init__(self, config: SiteConfig, drafts: bool) -> None:
+        from .builder import SiteBuilder
+
         self.config = config
-        self.drafts = drafts
+        self.builder = SiteBuilder(config, drafts=drafts)
         self.status = BuildStatus()
 
     def __call__(self, changed: list[str]) -> bool:
-        from .builder import build_site
-
         start = time.perf_counter()
         problems = Problems()
         try:
             if any(Path(p).is_relative_to(self.config.seeds_dir) for p in changed):
                 self._ingest()
-            model = build_site(self.config, problems, drafts=self.drafts)
+            model = self.builder.build(problems)
         except BuildFailed as failed:
             return self._failed(failed.problems.errors, changed)
         except GlossError as error:

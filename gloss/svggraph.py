@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-LABEL_SPACE = 150  # room outside the ring for labels, in SVG units
+LABEL_SPACE = 175  # room outside the ring for labels, in SVG units
 LINE = 13.0  # arc length per node on the ring: one label line
 MAX_LABEL = 26
 
@@ -82,7 +82,8 @@ def _node(node: Node, x: float, y: float, r: float, angle: float | None, center:
         rotate = degrees + 180 if left else degrees
         anchor = "end" if left else "start"
         label = (f'<text x="{_f(lx)}" y="{_f(ly)}" dy="0.35em" text-anchor="{anchor}" '
-                 f'transform="rotate({_f(rotate)} {_f(lx)} {_f(ly)})" class="label">{escape(_label(node.label))}</text>')
+                 f'transform="rotate({_f(rotate)} {_f(lx)} {_f(ly)})" class="label">'
+                 f'{escape(_label(node.label))}</text>')
     kind = "node node-center" if center else "node"
     return (f'<a href="{escape(node.href)}" class="{kind} node-{escape(node.type)}">'
             f'<title>{escape(node.label)} ({escape(node.type)}, {node.weight} mention{"" if node.weight == 1 else "s"})'

@@ -11,6 +11,7 @@ Chromium is never downloaded by Playwright here: `make browser-deps` installs De
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -67,19 +68,42 @@ def build_site(source: Path, workdir: Path) -> Path:
     return site / "_site"
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: run `make browser-deps`")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run `make setup`")
-    with sync_api.sync_playwright() as playwright:
+# Test modules import these fixtures (`from browser import *`), so each module holds its own copy of a
+# session fixture: the browser and the served site are shared between the copies by a reference count,
+# so that there is one Chromium and one build per session (two Playwright instances cannot run at once).
+_SHARED: dict[str, list] = {}
+
+
+@contextlib.contextmanager
+def _shared(name: str, start):
+    if name not in _SHARED:
+        stack = contextlib.ExitStack()
+        _SHARED[name] = [stack.enter_context(start()), stack, 0]
+    entry = _SHARED[name]
+    entry[2] += 1
+    try:
+        yield entry[0]
+    finally:
+        entry[2] -= 1
+        if entry[2] == 0:
+            del _SHARED[name]
+            entry[1].close()
+
+
+@contextlib.contextmanager
+def _chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
-@pytest.fixture(scope="session")
-def served_mini() -> Iterator[Served]:
+@contextlib.contextmanager
+def _mini() -> Iterator[Served]:
     """The mini site served from a sub-path, as a static host might (/site/…)."""
     with tempfile.TemporaryDirectory(prefix="gloss-browser-") as tmp:
         out = build_site(HERE / "fixtures" / "mini", Path(tmp))
@@ -92,6 +116,21 @@ def served_mini() -> Iterator[Served]:
             yield served
         finally:
             served.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run `make setup`")
+    with _shared("browser", _chromium) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def served_mini() -> Iterator[Served]:
+    with _shared("mini", _mini) as served:
+        yield served
 
 
 class PageProblems:

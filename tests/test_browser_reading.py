@@ -90,7 +90,7 @@ def test_whos_who_jumps_to_the_first_mention(page, served_mini: Served) -> None:
     page.goto(served_mini.url + ARTICLE)
     panel = page.locator(".whos-who")
     assert panel.locator("h3").all_inner_texts() == ["People", "Organizations", "Places"]
-    panel.get_by_role("link", name="First mention of Taliban in the text").click()
+    panel.get_by_role("link", name="go to the first mention of Taliban in the text").click()
     assert page.url.endswith("#m-1")
 
 

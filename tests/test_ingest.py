@@ -212,3 +212,22 @@ def test_a_seed_outside_seeds_can_be_named(tmp_path: Path):
     shutil.copy(SEED, tmp_path / "x.txt")
     config = site(tmp_path)
     assert ingest_seeds(config, [tmp_path / "x.txt"]).written
+
+
+DEV_SET = ROOT.parent / "shared" / "eval" / "conll2003_dev_prose.jsonl"
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="the development set lives in ../shared/eval/")
+def test_development_texts_keep_their_words_after_ingest(tmp_path: Path):
+    documents = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    config = site(tmp_path, {f"{d['id']}.txt": d["text"] for d in documents})
+    report = ingest_seeds(config)
+    assert len(report.written) == len(documents)
+    manifest = json.loads((tmp_path / "content/.gloss-ingest.json").read_text(encoding="utf-8"))
+    for article, entry in manifest.items():
+        seed = (tmp_path / entry["seed"]).read_text(encoding="utf-8")
+        body_words = plain_words(article_body(tmp_path / article))
+        seed_words = seed.split()
+        # Only a headline, dateline or byline at the top leaves the body (for front matter).
+        assert body_words == seed_words[len(seed_words) - len(body_words):], article
+        assert len(seed_words) - len(body_words) <= 24, article

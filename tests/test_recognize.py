@@ -184,3 +184,15 @@ def test_all_caps_headline_links_only_names_known_from_the_text():
 def test_surname_before_the_full_name_links_forward():
     found = links("Yeltsin endorses plan.\nPresident Boris Yeltsin backed it on Friday.\nLater Yeltsin left.\n")
     assert [e for t, e, _ in found] == ["boris-yeltsin"] * 3
+
+
+def test_misspelt_acronym_of_a_registry_entity_is_linked_and_flagged():
+    registry = EntityRegistry([entity("nrf", "National Resistance Front", "organization", ["NRF"])])
+    [mention] = recognize("The NFR proposed talks.\n", registry, TYPES).mentions
+    assert mention.entity == "nrf"
+    assert mention.review == "'NFR' looks like a misspelling of 'NRF'"
+
+
+def test_organisation_named_after_its_country_does_not_learn_the_bare_name_as_alias():
+    result = recognize("Iran's Foreign Ministry said so.\n", None, TYPES)
+    assert result.new_entities["iran-s-foreign-ministry"].aliases == []

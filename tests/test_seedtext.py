@@ -73,3 +73,28 @@ def test_bad_seed_is_refused(tmp_path: Path, data: bytes, message: str):
     seed.write_bytes(data)
     with pytest.raises(GlossError, match=message):
         read_seed(seed, "seeds/bad.txt")
+
+
+def test_dateline_with_region_and_byline_before_it():
+    doc = parse_seed("GOLF - HENKE TAKES LEAD.\nLarry Fine MILWAUKEE, Wisconsin 1996-08-29\nNolan Henke fired a 62.\n")
+    assert (doc.author, doc.dateline, doc.date) == ("Larry Fine", "MILWAUKEE, Wisconsin", dt.date(1996, 8, 29))
+    assert [b.text for b in doc.blocks] == ["Nolan Henke fired a 62."]
+
+
+def test_name_alone_above_the_dateline_is_the_author():
+    doc = parse_seed("Top Belarus politician blasts president.\nLarisa Sayenko\nMINSK 1996-08-30\n"
+                     "A senior official spoke.\n")
+    assert (doc.author, doc.dateline) == ("Larisa Sayenko", "MINSK")
+    assert doc.title == "Top Belarus politician blasts president"
+
+
+def test_caps_headline_keeps_acronyms_and_irish_names_readable():
+    doc = parse_seed("NFL AMERICAN FOOTBALL-O'BRIEN RETIRES.\nBody text here.\n")
+    assert doc.title == "NFL American Football-O'Brien Retires"
+
+
+def test_markdown_seed_headings_give_title_and_subheadings():
+    doc = parse_seed("# Storm hits\n\nThe storm came.\n\n## Aftermath\n\nIt left. #1 fan.\n", markdown=True)
+    assert doc.title == "Storm hits"
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph", "The storm came."), ("heading", "Aftermath"), ("paragraph", "It left. #1 fan.")]

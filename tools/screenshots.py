@@ -18,11 +18,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 SHOTS = [  # name, page kind, viewport width, colour scheme, full page
-    ("article-wide-light", "article", 1400, "light", True),
-    ("article-wide-dark", "article", 1400, "dark", True),
-    ("article-narrow-light", "article", 375, "light", True),
-    ("article-narrow-dark", "article", 375, "dark", True),
-    ("entity-wide-light", "entity", 1400, "light", True),
+    ("article-wide-light", "article", 1400, "light", False),
+    ("article-wide-dark", "article", 1400, "dark", False),
+    ("article-narrow-light", "article", 375, "light", False),
+    ("article-narrow-dark", "article", 375, "dark", False),
+    ("entity-wide-light", "entity", 1400, "light", False),
     ("entities-index-light", "entities", 1400, "light", False),
 ]
 
@@ -34,7 +34,8 @@ def pick_pages(site: Path) -> dict[str, str]:
     article = next((a for a in sorted(articles, key=lambda a: home.find(f"articles/{a}/")) if f"articles/{a}/" in home),
                    articles[0] if articles else None)
     entities = json.loads((site / "entities.json").read_text(encoding="utf-8"))
-    entity = max(sorted(entities), key=lambda i: (entities[i]["articles"], entities[i]["mentions"])) if entities else None
+    ranked = sorted(entities, key=lambda i: (-entities[i]["articles"], -entities[i]["mentions"], i))
+    entity = ranked[0] if ranked else None
     if article is None or entity is None:
         raise SystemExit(f"{site} has no article or no entity: run `make site` first")
     return {"article": f"articles/{article}/", "entity": f"entities/{entity}/", "entities": "entities/"}
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, kind, width, scheme, full in SHOTS:
-                context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 740},
+                context = browser.new_context(viewport={"width": width, "height": 1000 if width > 600 else 812},
                                               color_scheme=scheme, device_scale_factor=1)
                 page = context.new_page()
                 page.goto(served.url + pages[kind])
@@ -65,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
                     if first.count():
                         first.focus()
                         page.wait_for_timeout(300)
+                elif kind == "article":  # open the first note inline, scrolled into view
+                    label = page.locator("label.note-ref").first
+                    if label.count():
+                        label.scroll_into_view_if_needed()
+                        label.click()
+                        page.evaluate("window.scrollBy(0, -200)")
                 target = args.out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=full)
                 print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")

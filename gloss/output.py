@@ -1,0 +1,82 @@
+"""The output folder on disk: written atomically, one build at a time, never outside itself."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import GlossError
+
+
+def page_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def safe_target(out: Path, rel: str) -> Path:
+    """out/rel, refusing any path that would land outside `out` (slugs are checked here too)."""
+    target = (out / rel).resolve()
+    if not target.is_relative_to(out.resolve()) or rel.startswith("/") or "\\" in rel:
+        raise GlossError(f"refusing to write '{rel}': it is outside the output folder",
+                         hint="an id or slug contains '..' or '/': rename it")
+    return target
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Replace `path` by a rename, so a reader (or rsync) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.gloss-tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+def swap_in(temp: Path, out: Path) -> None:
+    """Replace `out` by `temp` with two renames, so readers never see a half-written site."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.rename(out, old)
+    os.rename(temp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def temp_folder(out: Path) -> Path:
+    return out.with_name(f".{out.name}.tmp-{os.getpid()}")
+
+
+def clean_stale_outputs(out: Path) -> None:
+    """Remove temporary folders and files left by an interrupted build."""
+    if out.parent.is_dir():
+        for stale in out.parent.glob(f".{out.name}.*-*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+    if out.is_dir():
+        for stale in out.rglob(".*.gloss-tmp"):
+            stale.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def build_lock(lock_path: Path, out: Path) -> Iterator[None]:
+    """One build at a time per project; a second one is told who holds the lock."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise GlossError(f"another build is writing {out.name}/ (pid {holder})", lock_path,
+                             hint="wait for it to finish, or stop it, then build again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
