@@ -73,7 +73,8 @@ def write_annotations(config: SiteConfig, graph: SiteGraph, out_dir: Path) -> in
 
 
 def annotation_json(data: dict[str, Any]) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact separators keep json on its C encoder: the site-wide collection is large.
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _dump(path: Path, data: dict[str, Any]) -> None:

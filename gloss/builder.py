@@ -372,8 +372,9 @@ class SiteBuilder:
                     or self.page_deps.get(s.path, frozenset()) & dirty]
         paths = {s.path for s in specs}
         removed = sorted(set(self.page_hashes) - paths)
-        hashes = self._render_pages(renderer, todo, out, full)
-        written = sum(1 for path, digest in hashes if self.page_hashes.get(path) != digest)
+        results = self._render_pages(renderer, todo, out, full)
+        written = sum(1 for _, _, wrote in results if wrote)
+        hashes = [(path, digest) for path, digest, _ in results]
         if full:
             self._finish_full_build(renderer, out, problems)
         else:
@@ -460,21 +461,26 @@ class _RenderJob:
         self.renderer, self.target, self.previous, self.hashes = renderer, target, previous, hashes
         self.specs: list[PageSpec] = []
 
-    def run(self, specs: list[PageSpec]) -> list[tuple[str, str]]:
+    def run(self, specs: list[PageSpec]) -> list[tuple[str, str, bool]]:
         self.specs = specs
         return [self.one(spec) for spec in specs]
 
-    def one(self, spec: PageSpec) -> tuple[str, str]:
+    def one(self, spec: PageSpec) -> tuple[str, str, bool]:
+        """(path, hash of its bytes, whether the file was written)."""
         data = self.renderer.render_spec(spec)
         digest = page_hash(data)
         path = safe_target(self.target, spec.path)
         unchanged = self.hashes.get(spec.path) == digest
-        if unchanged and self.previous is None and path.exists():
-            return spec.path, digest
-        if unchanged and self.previous is not None and _link_previous(self.previous, spec.path, path):
-            return spec.path, digest
-        write_file(path, data)
-        return spec.path, digest
+        if self.previous is None:  # in place: replace only what changed
+            if unchanged and path.exists():
+                return spec.path, digest, False
+            write_file(path, data)
+            return spec.path, digest, True
+        if unchanged and _link_previous(self.previous, spec.path, path):
+            return spec.path, digest, False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)  # a fresh folder, swapped in whole later: no need for a rename per file
+        return spec.path, digest, True
 
 
 def _link_previous(previous: Path, rel: str, path: Path) -> bool:
@@ -490,7 +496,7 @@ def _link_previous(previous: Path, rel: str, path: Path) -> bool:
     return True
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[str, str]]:
+def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
     job = _RenderJob.current
     return [job.one(job.specs[i]) for i in indices]
 

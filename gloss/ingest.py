@@ -92,7 +92,8 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
         text, data = read_seed(seed, shown)
         digest = hashlib.sha256(data).hexdigest()
         owned = _article_of(manifest, shown.as_posix())
-        if owned and not force and manifest[owned]["seed_sha256"] == digest and (root / owned).exists():
+        unchanged = owned and manifest[owned]["seed_sha256"] == digest and (root / owned).exists()
+        if unchanged and seeds is None and not force:  # a seed named on the command line is always redone
             report.skipped.append(Path(owned))
             continue
         registry = EntityRegistry(registry_entities)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import posixpath
 import re
 import shutil
 from collections import Counter
@@ -98,18 +97,15 @@ def tag_url(tag: str) -> str:
 
 
 def relative(from_page: str, target: str) -> str:
-    """A link from the page at `from_page` to the site path `target`, as a relative URL."""
-    base = posixpath.dirname(from_page)
-    fragment = ""
-    if "#" in target:
-        target, fragment = target.split("#", 1)
-        fragment = "#" + fragment
-    rel = posixpath.relpath(target or ".", base or ".") if target else ""
-    if target.endswith("/") and rel != ".":
-        rel += "/"
-    if rel == ".":
-        rel = "./"
-    return rel + fragment
+    """A link from the page at `from_page` to the site path `target`, as a relative URL.
+
+    Always climbs to the site root and back down: the same link text wherever the page is, and
+    cheap enough to call for every link of every page.
+    """
+    up = "../" * from_page.count("/")
+    if target.startswith("#"):
+        return target
+    return (up + target) or "./"
 
 
 class Renderer:
