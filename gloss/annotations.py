@@ -57,21 +57,6 @@ def collection(config: SiteConfig, path: str, label: str, items: list[dict[str, 
             "total": len(items), "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
 
 
-def write_annotations(config: SiteConfig, graph: SiteGraph, out_dir: Path) -> int:
-    """Write the per-article and whole-site collections; returns how many annotations were written."""
-    folder = out_dir / "annotations"
-    folder.mkdir(parents=True, exist_ok=True)
-    everything: list[dict[str, Any]] = []
-    for article in graph.articles:
-        items = article_annotations(config, graph, article.slug)
-        everything += items
-        path = f"annotations/{article.slug}.jsonld"
-        _dump(out_dir / path, collection(config, path, f"Entity mentions in “{article.title}”", items))
-    _dump(out_dir / "annotations.jsonld",
-          collection(config, "annotations.jsonld", f"Entity mentions in {config.title}", everything))
-    return len(everything)
-
-
 def annotation_json(data: dict[str, Any]) -> bytes:
     # Compact separators keep json on its C encoder: the site-wide collection is large.
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

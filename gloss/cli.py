@@ -1,10 +1,15 @@
-"""Command line: `python build.py [build|ingest|check|serve|new-entity] …`."""
+"""Command line: `python build.py [build|ingest|check|serve|new-entity|entities|merge|rename|annotate] …`."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
@@ -44,7 +49,54 @@ def make_parser() -> argparse.ArgumentParser:
     entity.add_argument("--id", dest="entity_id", help="id (default: made from the name)")
     entity.add_argument("--alias", action="append", default=[], help="another name (repeatable)")
     entity.add_argument("--description", default="", help="one line: who or what it is")
+    _review_parsers(commands)
     return parser
+
+
+def _review_parsers(commands: argparse._SubParsersAction) -> None:
+    """Commands an editor uses to review what ingest made (gloss/review.py)."""
+    entities = commands.add_parser("entities", help="list entities with their mention counts and articles")
+    entities.add_argument("--type", dest="entity_type", help="only entities of this type")
+    entities.add_argument("--sort", choices=("name", "mentions"), default="name", help="order (default: name)")
+
+    merge = commands.add_parser("merge", help="make OLD part of NEW: rewrite its mentions, move its names, delete it")
+    merge.add_argument("old", metavar="OLD", help="id of the entity to merge away")
+    merge.add_argument("new", metavar="NEW", help="id of the entity to keep")
+
+    rename = commands.add_parser("rename", help="change an entity's id everywhere")
+    rename.add_argument("old", metavar="OLD", help="current id")
+    rename.add_argument("new", metavar="NEW", help="new id (lowercase letters, digits, hyphens)")
+
+    annotate = commands.add_parser("annotate", help="print the mentions ingest would make in a text file")
+    annotate.add_argument("file", type=Path, metavar="FILE", help="a UTF-8 text file")
+    annotate.add_argument("--format", choices=("json", "text"), default="json", help="output format (default: json)")
+    annotate.add_argument("--no-registry", action="store_true", help="ignore content/entities (a cold start)")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a build stopped by a service manager cleans up the same way."""
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While the command runs, SIGTERM raises Terminated in this process (worker processes just stop)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    main_pid = os.getpid()
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker: die as it would have, its parent cleans up
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "build"
     problems = Problems()
     try:
-        config = load_config(args.root, problems)
-        code = COMMANDS[command](config, args, problems)
+        with sigterm_interrupts():
+            config = load_config(args.root, problems)
+            code = COMMANDS[command](config, args, problems)
     except BuildFailed as failed:
         report(failed.problems)
         print(f"error: build failed with {len(failed.problems.errors)} error(s); "
@@ -63,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         report(problems)
         print(error.format(), file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("interrupted; the last good site was kept", file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     return code
 
 
@@ -146,5 +199,54 @@ def run_new_entity(config: SiteConfig, args: argparse.Namespace, problems: Probl
     return EXIT_OK
 
 
+def run_entities(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
+    from .review import entity_rows, format_rows
+
+    if args.entity_type and args.entity_type not in config.type_ids():
+        raise GlossError(f"entity type '{args.entity_type}' is not declared in site.yml", config.path,
+                         hint=f"use one of: {', '.join(config.type_ids())}")
+    rows, found = entity_rows(config, args.entity_type, args.sort)
+    print(format_rows(rows))
+    print(f"{len(rows)} entities, {sum(r.mentions for r in rows)} mentions")
+    if found.errors:
+        print(f"{len(found.errors)} error(s) in content/: run `python build.py check` to see them", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_merge(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
+    from .review import apply, plan_merge
+
+    plan = plan_merge(config, args.old, args.new)
+    apply(plan)
+    print(f"merged {args.old} into {args.new}: {plan.rewritten} mention(s) rewritten in "
+          f"{len(plan.writes)} file(s), deleted content/entities/{args.old}.md")
+    return EXIT_OK
+
+
+def run_rename(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
+    from .review import apply, plan_rename
+
+    plan = plan_rename(config, args.old, args.new)
+    apply(plan)
+    print(f"renamed {args.old} to {args.new}: {plan.rewritten} mention(s) rewritten, "
+          f"content/entities/{args.old}.md is now content/entities/{args.new}.md")
+    return EXIT_OK
+
+
+def run_annotate(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
+    import json
+
+    from .ingest import annotate_file
+
+    mentions = annotate_file(config, args.file, use_registry=not args.no_registry)
+    if args.format == "json":
+        print(json.dumps({"mentions": mentions}, ensure_ascii=False))
+    else:
+        for m in mentions:
+            print(f"{m['start']}\t{m['end']}\t{m['type']}\t{m['entity']}\t{m['text']}")
+    return EXIT_OK
+
+
 COMMANDS = {"build": run_build, "ingest": run_ingest, "check": run_check, "serve": run_serve,
-            "new-entity": run_new_entity}
+            "new-entity": run_new_entity, "entities": run_entities, "merge": run_merge, "rename": run_rename,
+            "annotate": run_annotate}

@@ -82,12 +82,17 @@ def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
     config = SiteConfig(root=root)
     if not path.exists():
         if problems is not None:
-            problems.warn("no site.yml found; using defaults", path,
+            problems.warn("no site.yml found; using defaults", Path("site.yml"),
                           hint="create site.yml with at least 'title:'")
         return config
     config.path = path
-    text = path.read_text(encoding="utf-8-sig")
-    mapping = load_mapping(text, path, what="site.yml")
+    shown = Path("site.yml")  # messages name files relative to the project, as for content/
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"site.yml is not UTF-8 (byte {exc.start})", shown, hint="save it as UTF-8") from None
+    mapping = load_mapping(text, shown, what="site.yml")
+    path = shown
     for key, value in mapping.data.items():
         line = mapping.line_of(key)
         if key not in _KNOWN:

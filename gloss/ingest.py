@@ -19,8 +19,9 @@ import yaml
 from .config import SiteConfig
 from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity, slugify
 from .errors import GlossError, Problems
+from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
-from .recognize import Mention, NameIndex, NewEntity, Recognition, recognize
+from .recognize import Mention, NameIndex
 from .seedtext import SeedDoc, parse_seed, read_seed, summary_of
 
 MANIFEST = ".gloss-ingest.json"
@@ -77,6 +78,28 @@ def annotate_text(text: str, registry: EntityRegistry | None, config: SiteConfig
             for m in recognition.mentions]
 
 
+def annotate_file(config: SiteConfig, path: Path, use_registry: bool = True) -> list[dict]:
+    """`annotate FILE`: mentions with offsets into the file's text exactly as read (UTF-8, line ends kept).
+
+    Recognition sees a copy of the same length with CR and a BOM turned into spaces/newlines, so
+    every offset still indexes the original text.
+    """
+    shown = _relative(path if path.is_absolute() else Path.cwd() / path, config.root)
+    if not path.is_file():
+        raise GlossError("no such file", shown, None, None, hint="give the path of a UTF-8 text file")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"file is not UTF-8 (byte {exc.start})", shown, None, None,
+                         hint="save it as UTF-8 in your editor") from None
+    same_length = text.replace("\r\n", " \n").replace("\r", "\n").replace("\ufeff", " ")
+    registry = EntityRegistry(load_entities(config, Problems())) if use_registry else None
+    mentions = annotate_text(same_length, registry, config)
+    for mention in mentions:
+        mention["text"] = text[mention["start"]:mention["end"]]
+    return mentions
+
+
 def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: bool = False) -> IngestReport:
     """Ingest `seeds` (default: every new or changed seed); refuse to overwrite hand edits."""
     _check_recognizer(config)
@@ -117,7 +140,7 @@ def _check_recognizer(config: SiteConfig) -> None:
 def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
                index: NameIndex | None = None) -> Recognition:
     _check_recognizer(config)
-    return recognize(text, registry, config.type_ids(), index)
+    return link_mentions(text, registry, config.type_ids(), index)
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
@@ -221,6 +244,9 @@ def _review_message(mention: Mention) -> str:
 def _review_hint(mention: Mention) -> str:
     if "type" in mention.review:
         return f"set the right type in content/entities/{mention.entity}.md, then delete its `review: true`"
+    if mention.review.startswith("may be the same as "):
+        other = mention.review.removeprefix("may be the same as ").split(" or ")[0]
+        return f"if they are one entity, merge them: python build.py merge {mention.entity} {other}"
     return "if the link is right, correct the spelling in the article; else change the mention's target"
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 MENTION_OPEN = "[["
@@ -160,7 +163,65 @@ def create_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.use(mention_plugin)
     md.use(critic_plugin)
+    if raw_html:
+        md.use(sanitize_plugin)
     return md
+
+
+# ---------------------------------------------------------------- raw HTML, when site.yml allows it
+
+_TAG_START = re.compile(r"^<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+def sanitize_plugin(md: MarkdownIt) -> None:
+    """With `raw_html: true`, authors' HTML is kept but cleaned by nh3: no scripts, handlers or
+    javascript: URLs. Only html_block/html_inline tokens are touched, never Gloss's own markup."""
+    md.core.ruler.push("gloss_sanitize", sanitize_rule)
+
+
+def sanitize_rule(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "html_block":
+            cleaned = nh3.clean(token.content)
+            token.content = cleaned + "\n" if cleaned and not cleaned.endswith("\n") else cleaned
+        elif token.type == "inline" and token.children:
+            token.children = _sanitize_inline(token.children)
+
+
+def _sanitize_inline(children: list[Token]) -> list[Token]:
+    """Clean inline HTML tag by tag, keeping open/close pairs balanced within the paragraph, so
+    a stray '</div>' cannot close the page's own elements and an unclosed '<b>' ends with it."""
+    stack: list[str] = []
+    for child in children:
+        if child.type == "html_inline":
+            child.content = _clean_inline_tag(child.content, stack)
+    if stack:
+        closer = Token("html_inline", "", 0)
+        closer.content = "".join(f"</{name}>" for name in reversed(stack))
+        children = [*children, closer]
+    return children
+
+
+def _clean_inline_tag(tag: str, stack: list[str]) -> str:
+    match = _TAG_START.match(tag)
+    if match is None:  # a comment, declaration or processing instruction
+        return ""
+    closing, name = match.group(1), match.group(2).lower()
+    if closing:
+        if name not in stack:
+            return ""
+        closed = []
+        while stack:
+            closed.append(stack.pop())
+            if closed[-1] == name:
+                break
+        return "".join(f"</{n}>" for n in closed)
+    cleaned = nh3.clean(tag)
+    end = f"</{name}>"
+    if cleaned.endswith(end) and cleaned.startswith(f"<{name}"):
+        stack.append(name)
+        return cleaned[:-len(end)]
+    return cleaned
 
 
 # ---------------------------------------------------------------- rendering

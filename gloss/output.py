@@ -18,12 +18,14 @@ def page_hash(data: bytes) -> str:
 
 
 def safe_target(out: Path, rel: str) -> Path:
-    """out/rel, refusing any path that would land outside `out` (slugs are checked here too)."""
-    target = (out / rel).resolve()
-    if not target.is_relative_to(out.resolve()) or rel.startswith("/") or "\\" in rel:
+    """out/rel, refusing any path that could land outside `out` (slugs are checked here too).
+
+    Checked on the text of the path: no absolute path, no '..', no backslash, no empty part.
+    """
+    if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
         raise GlossError(f"refusing to write '{rel}': it is outside the output folder",
                          hint="an id or slug contains '..' or '/': rename it")
-    return target
+    return out / rel
 
 
 def write_file(path: Path, data: bytes) -> None:

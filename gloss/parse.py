@@ -51,23 +51,37 @@ class ParsedDocument:
     problems: list[GlossError] = field(default_factory=list)
     text: str = ""  # the plain text readers see, blocks separated by blank lines
     blocks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each block in text
+    snippets: list[tuple[str, int, int]] = field(default_factory=list)  # per mention: sentence, span in it
 
     def sentence_around(self, mention: Mention) -> tuple[str, int, int]:
         """The sentence holding `mention`, and the mention's (start, end) inside it."""
-        start, end = self.blocks[mention.block]
-        block_text = self.text[start:end]
-        local = mention.offset - start
-        sentence_start = 0
-        for match in _SENTENCE_END.finditer(block_text):
-            if match.end() > local:
-                return _clip(block_text[sentence_start:match.start()], local - sentence_start, mention)
-            sentence_start = match.end()
-        return _clip(block_text[sentence_start:], local - sentence_start, mention)
+        return self.snippets[mention.index]
 
 
-def _clip(sentence: str, local: int, mention: Mention) -> tuple[str, int, int]:
-    stripped = sentence.rstrip()
-    return stripped, local, min(local + len(mention.text), len(stripped))
+def _snippets(doc: ParsedDocument) -> list[tuple[str, int, int]]:
+    """Each mention's sentence, worked out once at parse time (and so cached with the parse)."""
+    bounds: dict[int, list[tuple[int, int]]] = {}
+    found = []
+    for mention in doc.mentions:
+        start, end = doc.blocks[mention.block]
+        if mention.block not in bounds:
+            bounds[mention.block] = _sentences(doc.text, start, end)
+        for sentence_start, sentence_end in bounds[mention.block]:
+            if mention.offset < sentence_end or sentence_end == end:
+                sentence = doc.text[sentence_start:sentence_end].rstrip()
+                local = mention.offset - sentence_start
+                found.append((sentence, local, min(local + len(mention.text), len(sentence))))
+                break
+    return found
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, sentence_start = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        spans.append((sentence_start, match.start()))
+        sentence_start = match.end()
+    spans.append((sentence_start, end))
+    return spans
 
 
 def parse_document(md: MarkdownIt, body: str, path: Path, first_line: int) -> ParsedDocument:
@@ -76,6 +90,7 @@ def parse_document(md: MarkdownIt, body: str, path: Path, first_line: int) -> Pa
     doc = ParsedDocument(path=path, html="")
     _Walker(doc, first_line).walk(tokens)
     doc.html = md.renderer.render(tokens, md.options, {})
+    doc.snippets = _snippets(doc)
     return doc
 
 

@@ -1,8 +1,10 @@
-"""Entity recognition for ingest: registry names first, then new names found by rules.
+"""Entity recognition for ingest: finding names in a text and the evidence for their type.
 
-The rules read capitalisation, a few shipped word lists (gloss/data) and the words around a
-name. They work on one text at a time and return plain offsets, so the same result serves the
-article writer and `annotate` (the evaluation's interface).
+Registry names are found with an Aho-Corasick automaton; new candidates by rules that read
+capitalisation, a few shipped word lists (gloss/data) and the words around a name. Deciding
+which entity each name means is the next step's job (gloss/linking.py). Everything works on
+one text at a time with plain offsets, so the same result serves the article writer and
+`annotate` (the evaluation's interface).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ahocorasick
 
@@ -18,7 +20,6 @@ from .content import EntityRegistry, normalize_name, slugify
 from .data import Gazetteer, gazetteer
 from .seedtext import DATELINE_LINE, is_all_caps, split_sentences
 
-UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
               "van", "von", "der", "den", "bin", "ibn", "le", "la"}
@@ -64,23 +65,6 @@ class Mention:
     entity: str
     type: str
     review: str = ""  # why an editor should look at this mention; empty when sure
-
-
-@dataclass
-class NewEntity:
-    id: str
-    name: str
-    type: str
-    aliases: list[str] = field(default_factory=list)
-    description: str = ""
-    review: bool = False
-
-
-@dataclass
-class Recognition:
-    mentions: list[Mention]
-    new_entities: dict[str, NewEntity]
-    new_aliases: dict[str, list[str]]  # existing entity id -> names this text uses for it
 
 
 @dataclass
@@ -358,7 +342,9 @@ def _role_before(text: str, start: int, gaz: Gazetteer) -> str:
 
 class NameIndex:
     """Every registry name, for finding them in text: an Aho-Corasick automaton (one pass over
-    the text for 10,000+ names) and, by first letter, the names a misspelling is checked against.
+    the text for 10,000+ names); by first letter, the names a misspelling is checked against;
+    by last word, the names a bare surname may stand for ("Mujahid"); and by the part before
+    " of " / " for ", the names a shortened one may stand for ("National Resistance Front").
 
     Ingest builds one per run and adds the names it learns, instead of one per article.
     """
@@ -366,6 +352,8 @@ class NameIndex:
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.automaton = ahocorasick.Automaton()
         self.by_initial: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.surnames: dict[str, set[str]] = defaultdict(set)
+        self.heads: dict[str, set[str]] = defaultdict(set)
         self.ready = False
         for name, entity_id in pairs:
             self.add(name, entity_id)
@@ -378,6 +366,12 @@ class NameIndex:
         normal = normalize_name(name)
         if len(normal) >= 5:
             self.by_initial[normal[:1]].append((normal, entity_id))
+        words = normal.split()
+        if len(words) > 1:
+            self.surnames[words[-1]].add(entity_id)
+        head = re.split(r" (?:of|for) ", normal, maxsplit=1)[0]
+        if head != normal and " " in head:
+            self.heads[head].add(entity_id)
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, id, name) of every name in `text`, overlapping ones included."""
@@ -437,29 +431,13 @@ def _case_fits(found: str, name: str) -> bool:
     return found == name or found[:1].isupper() or not name[:1].isupper()
 
 
-# ---------------------------------------------------------------- the recogniser
-
-def recognize(text: str, registry: EntityRegistry | None, type_ids: list[str],
-              index: NameIndex | None = None) -> Recognition:
-    """Mentions in `text`: registry names (found through `index`), then new names linked within the text."""
-    if registry is not None and index is None:
-        index = name_index(registry)
-    known = registry_matches(text, registry, index)
-    taken = [(m.start, m.end) for m in known]
-    candidates = [c for c in find_candidates(text) if not _overlaps(c.start, c.end, taken)]
-    linker = Linker(text, registry, type_ids, known, index)
-    return linker.link(candidates)
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
+# ---------------------------------------------------------------- types
 
 def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: bool = False) -> dict[str, float]:
     """Evidence for each type from the name itself and the words around it."""
     scores: dict[str, float] = defaultdict(float)
     words = candidate.words
-    prev, nxt, after = _neighbours(text, candidate)
+    prev, nxt, after = neighbours(text, candidate)
     if context_only:
         scores["person"] += 2 if not candidate.role_before else 3  # people go by their surname
         _context_scores(scores, prev, nxt, after, candidate, None)
@@ -478,14 +456,14 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     if candidate.role_before and not candidate.possessive:
         scores["person"] += 3
     _context_scores(scores, prev, nxt, after, candidate, tier)
-    if _is_acronym(candidate.text):
+    if is_acronym(candidate.text):
         scores["place" if tier else "organization"] += 2
     if len(words) > 1 and not scores and prev != "the":
         scores["person"] += 1
     return scores
 
 
-def _neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:
+def neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:
     """The word before a name, the word after it (past a possessive), and the next few words."""
     before = text[max(0, candidate.start - 30):candidate.start].split()
     rest = text[candidate.end:candidate.end + 40]
@@ -516,7 +494,7 @@ def _context_scores(scores: dict[str, float], prev: str, nxt: str, after: list[s
         scores["person"] += 1
 
 
-def _is_acronym(text: str) -> bool:
+def is_acronym(text: str) -> bool:
     letters = text.replace(".", "").replace("&", "")
     return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()
 
@@ -528,361 +506,6 @@ def entity_id_for(name: str, taken: set[str]) -> str:
     while entity_id in taken:
         entity_id, n = f"{base}-{n}", n + 1
     return entity_id
-
-
-# ---------------------------------------------------------------- linking within a text
-
-
-class Linker:
-    """Turns candidates into mentions of entities: the registry's, or new ones for this text.
-
-    Full names create entities; short forms ("Mujahid"), acronyms ("NRF"), "X Valley" and
-    organisation prefixes link to the nearest fitting entity mentioned before them.
-    """
-
-    def __init__(self, text: str, registry: EntityRegistry | None, type_ids: list[str],
-                 known: list[Mention], index: NameIndex | None) -> None:
-        self.text = text
-        self.registry = registry
-        self.index = index
-        self.type_ids = type_ids
-        self.gaz = gazetteer()
-        self.mentions: list[Mention] = list(known)
-        self.new: dict[str, NewEntity] = {}
-        self.scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        self.names: dict[str, str] = {}  # normalised name or alias -> id, for this text
-        self.history: list[tuple[int, str]] = [(m.start, m.entity) for m in known]
-        self.aliases: dict[str, list[str]] = defaultdict(list)  # existing id -> new aliases
-        self.acronyms: dict[str, tuple[str, bool]] = {}  # acronym -> (defining candidate text, misspelt)
-        self.name_parts: set[str] = set()  # last words of the text's longer names: maybe surnames
-        for mention in known:
-            self.names.setdefault(normalize_name(mention.text), mention.entity)
-
-    # -- public
-
-    def link(self, candidates: list[Candidate]) -> Recognition:
-        self._find_acronyms(candidates)
-        deferred = []
-        singles = defaultdict(list)
-        for candidate in candidates:
-            if len(candidate.words) == 1 and not candidate.caps_line:
-                singles[candidate.text].append(candidate)
-            elif len(candidate.words) > 1 and not any(w in self.gaz.org_cues for w in candidate.words) \
-                    and candidate.words[-1].lower() not in PLACE_WORDS | PLACE_HEADS:
-                self.name_parts.add(candidate.words[-1])
-        for candidate in candidates:
-            if candidate.caps_line or (len(candidate.words) == 1 and not self._link_single(candidate, singles)):
-                deferred.append(candidate)
-            elif len(candidate.words) > 1:
-                known = self._resolve(candidate)
-                if known:
-                    self._attach(candidate, known)
-                else:
-                    self._create_or_near(candidate)
-        for candidate in deferred:
-            self._link_deferred(candidate)
-        self._settle_types()
-        self.mentions.sort(key=lambda m: m.start)
-        return Recognition(self.mentions, self.new, {k: v for k, v in self.aliases.items() if v})
-
-    # -- acronyms
-
-    def _find_acronyms(self, candidates: list[Candidate]) -> None:
-        """"National Resistance Front (NRF)": the acronym names the entity before it."""
-        by_end = {c.end: c for c in candidates}
-        for mention in self.mentions:  # a registry name can be defined an acronym too
-            by_end.setdefault(mention.end, Candidate(mention.start, mention.end, mention.text, mention.text.split(),
-                                                     False))
-        for match in ACRONYM_DEF.finditer(self.text):
-            owner = by_end.get(match.start())
-            acronym = match.group(1)
-            if owner is None or _is_acronym(owner.text):
-                continue
-            letters = acronym.replace(".", "")
-            initials = _initials(owner.words)
-            if letters in initials:
-                self.acronyms[letters] = (owner.text, False)
-            elif any(sorted(letters) == sorted(i) or _one_edit(letters, i) for i in initials):
-                self.acronyms.setdefault(letters, (owner.text, True))
-
-    # -- resolution
-
-    def _link_single(self, candidate: Candidate, singles: dict[str, list[Candidate]]) -> bool:
-        """Link a one-word name now if it is known, a short form, or plainly a new name."""
-        word = candidate.words[0]
-        if _is_acronym(word.replace(".", "")):
-            return False
-        if normalize_name(word) in self.names:
-            self._attach(candidate, self.names[normalize_name(word)])
-            return True
-        if target := self._short_form(candidate, before_only=True):
-            self._attach(candidate, target, short=True)
-            return True
-        if word in self.name_parts or (candidate.initial and not self._worth_creating(candidate, singles)):
-            return False  # "Yeltsin" before "Boris Yeltsin": link it once the full name is known
-        self._create_or_near(candidate)
-        return True
-
-    def _resolve(self, candidate: Candidate) -> str | None:
-        key = normalize_name(candidate.text)
-        if key in self.names:
-            return self.names[key]
-        words = candidate.words
-        if len(words) > 1 and words[-1].lower() in PLACE_WORDS:
-            base = self.names.get(normalize_name(" ".join(words[:-1])))
-            if base:
-                return base
-        for entity_id, name in self._entity_names():
-            if normalize_name(name).startswith(key + " of ") or normalize_name(name).startswith(key + " for "):
-                return entity_id
-        return None
-
-    def _entity_names(self) -> list[tuple[str, str]]:
-        """(id, name) of every entity mentioned so far in this text, latest first."""
-        seen, names = set(), []
-        for _, entity_id in reversed(self.history):
-            if entity_id not in seen:
-                seen.add(entity_id)
-                names.append((entity_id, self._name_of(entity_id)))
-        return names
-
-    def _name_of(self, entity_id: str) -> str:
-        if entity_id in self.new:
-            return self.new[entity_id].name
-        return self.registry.by_id[entity_id].name if self.registry else entity_id
-
-    def _create_or_near(self, candidate: Candidate) -> None:
-        """A new entity, unless the name is one letter away from a known one (then linked and flagged)."""
-        near = self._misspelt(candidate.text)
-        if near:
-            entity_id, known = near
-            self._attach(candidate, entity_id, review=f"'{candidate.text}' looks like a misspelling of '{known}'")
-            return
-        entity_id = self._create(candidate)
-        duplicate = self._same_surname(candidate)
-        self._attach(candidate, entity_id, review=f"may be the same as {duplicate}" if duplicate else "")
-
-    def _misspelt(self, name: str) -> tuple[str, str] | None:
-        """(id, name) of a known name one edit away (a swap, a letter more or less or changed)."""
-        if len(name) < 6 or _is_acronym(name):
-            return None
-        key = normalize_name(name)
-        registry_names = [(n, i) for n, i in self.index.by_initial.get(key[:1], []) if i in self.registry.by_id] \
-            if self.index is not None and self.registry is not None else []
-        for known, entity_id in list(self.names.items()) + registry_names:
-            if known[:1] == key[:1] and abs(len(known) - len(key)) <= 1 and known != key \
-                    and not known.endswith("'s") and _one_edit(known, key):
-                return entity_id, self._name_of(entity_id)
-        return None
-
-    def _same_surname(self, candidate: Candidate) -> str:
-        """An existing person with the new person's surname: maybe one entity under two name forms."""
-        words = candidate.words
-        if self.registry is None or len(words) < 2 or words[0] not in self.gaz.given_names:
-            return ""
-        for entity in self.registry:
-            parts = entity.name.split()
-            if entity.type == "person" and len(parts) > 1 and parts[-1] == words[-1]:
-                return entity.id
-        return ""
-
-    def _create(self, candidate: Candidate) -> str:
-        name = candidate.text
-        if candidate.owner:
-            name = f"{candidate.owner}'s {name}"
-        taken = set(self.new) | (set(self.registry.by_id) if self.registry else set())
-        entity_id = entity_id_for(name, taken)
-        self.new[entity_id] = NewEntity(entity_id, name, "", description=describe(self.text, candidate))
-        self.names[normalize_name(name)] = entity_id
-        return entity_id
-
-    def _attach(self, candidate: Candidate, entity_id: str, review: str = "", short: bool = False) -> None:
-        """Record a mention of `entity_id`, learning its name form and type evidence.
-
-        A short form ("Washington" for MaliVai Washington) says nothing about the type by its
-        own spelling, only by the words around it.
-        """
-        short = short or (len(candidate.words) == 1 and len(self._name_of(entity_id).split()) > 1
-                          and self._looks_person(entity_id))
-        key = normalize_name(candidate.text)
-        if key not in self.names and not review:
-            self.names[key] = entity_id
-            if not candidate.owner:  # "Foreign Ministry" alone would name every country's
-                self._learn_alias(entity_id, candidate.text)
-        if entity_id in self.new and not candidate.caps_line:
-            for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
-                self.scores[entity_id][type_id] += score
-        self.history.append((candidate.start, entity_id))
-        known_type = "" if entity_id in self.new else self.registry.by_id[entity_id].type
-        self.mentions.append(Mention(candidate.start, candidate.end, candidate.text, entity_id, known_type, review))
-
-    def _learn_alias(self, entity_id: str, alias: str) -> None:
-        name = self._name_of(entity_id)
-        if normalize_name(alias) == normalize_name(name):
-            return
-        if self.registry is not None:
-            others = [i for i in self.registry.candidates(alias) if i != entity_id]
-            if others:
-                return
-        if entity_id in self.new:
-            self.new[entity_id].aliases.append(alias)
-        elif alias not in self.registry.by_id[entity_id].aliases:
-            self.aliases[entity_id].append(alias)
-
-    # -- short forms, acronyms, headlines
-
-    def _link_deferred(self, candidate: Candidate) -> None:
-        if candidate.caps_line:
-            self._link_caps(candidate)
-            return
-        word = candidate.words[0]
-        if _is_acronym(word.replace(".", "")) and self._link_acronym(candidate):
-            return
-        if normalize_name(word) in self.names:
-            self._attach(candidate, self.names[normalize_name(word)])
-        elif target := self._short_form(candidate):
-            self._attach(candidate, target, short=True)
-        elif _is_acronym(word.replace(".", "")) or (word in self.name_parts and not candidate.initial):
-            self._attach(candidate, self._create(candidate))
-
-    def _link_acronym(self, candidate: Candidate) -> bool:
-        letters = candidate.text.replace(".", "")
-        definition = self.acronyms.get(letters)
-        misspelt = definition is not None and definition[1]
-        if definition is None:
-            near = [a for a, (_, bad) in self.acronyms.items()
-                    if not bad and (sorted(a) == sorted(letters) or _one_edit(a, letters))]
-            if not near:
-                return self._link_registry_acronym(candidate, letters)
-            definition, misspelt = self.acronyms[near[0]], True
-        owner = self.names.get(normalize_name(definition[0]))
-        if owner is None:
-            return False
-        if misspelt:
-            good = next((a for a, (n, bad) in self.acronyms.items() if n and not bad
-                         and self.names.get(normalize_name(n)) == owner), None)
-            hint = f"'{letters}' looks like a misspelling of '{good}'" if good else \
-                f"'{letters}' does not match the initials of '{self._name_of(owner)}'"
-            self._attach(candidate, owner, review=hint)
-        else:
-            self._attach(candidate, owner)
-        return True
-
-    def _link_registry_acronym(self, candidate: Candidate, letters: str) -> bool:
-        """"NFR" when the registry knows "NRF": two neighbouring letters swapped."""
-        if self.registry is None:
-            return False
-        for i in range(len(letters) - 1):
-            swapped = letters[:i] + letters[i + 1] + letters[i] + letters[i + 2:]
-            found = self.registry.candidates(swapped) if swapped != letters else []
-            if len(found) == 1 and swapped in self.registry.by_id[found[0]].names():
-                self._attach(candidate, found[0], review=f"'{letters}' looks like a misspelling of '{swapped}'")
-                return True
-        return False
-
-    def _short_form(self, candidate: Candidate, before_only: bool = False) -> str | None:
-        """The nearest person mentioned before (else after) whose name has this word."""
-        word = candidate.words[0]
-        order = sorted((p for p in self.history if p[0] < candidate.start), reverse=True)
-        if not before_only:
-            order += sorted(p for p in self.history if p[0] > candidate.start)
-        for _, entity_id in order:
-            parts = self._name_of(entity_id).split()
-            fits = word == parts[-1] or (word == parts[0] and word in self.gaz.given_names)
-            if len(parts) > 1 and fits and word not in self.gaz.honorifics and self._looks_person(entity_id):
-                return entity_id
-        return None
-
-    def _looks_person(self, entity_id: str) -> bool:
-        if entity_id not in self.new:
-            return self.registry is not None and self.registry.by_id[entity_id].type == "person"
-        scores = self.scores[entity_id]
-        return bool(scores) and max(scores, key=scores.get) == "person"
-
-    def _worth_creating(self, candidate: Candidate, singles: dict[str, list[Candidate]]) -> bool:
-        """A lone capitalised word starting a sentence is a name only with other evidence."""
-        word = candidate.words[0]
-        if word in self.gaz.places or word in self.gaz.given_names:
-            return True
-        _, nxt, _ = _neighbours(self.text, candidate)
-        if nxt in OFFICERS | ORG_NOUNS | SPEECH_VERBS | PLACE_WORDS:
-            return True  # "Taliban spokesman ...", "Itar-Tass news agency ...", "Kosevo stadium"
-        if re.search(r"\b" + re.escape(word.lower()) + r"\b", self.text):
-            return False
-        return any(not other.initial for other in singles[word])
-
-    def _link_caps(self, candidate: Candidate) -> None:
-        """In an ALL-CAPS headline, link only words known from the rest of the text or places."""
-        words = candidate.text.split()
-        offset = candidate.start
-        index = 0
-        while index < len(words):
-            for size in range(min(4, len(words) - index), 0, -1):
-                phrase = " ".join(words[index:index + size])
-                start = self.text.index(phrase, offset)
-                end = start + len(phrase)
-                entity_id = self._caps_target(phrase)
-                if entity_id:
-                    part = Candidate(start, end, phrase, phrase.split(), True, caps_line=True)
-                    self._attach(part, entity_id)
-                    index += size
-                    offset = end
-                    break
-            else:
-                offset = self.text.index(words[index], offset) + len(words[index])
-                index += 1
-
-    def _caps_target(self, phrase: str) -> str | None:
-        key = normalize_name(phrase)
-        if key in self.names:
-            return self.names[key]
-        for entity_id, name in self._entity_names():
-            if len(name.split()) > 1 and key == normalize_name(name.split()[-1]) and self._looks_person(entity_id):
-                return entity_id
-        titled = phrase.title()
-        if self.gaz.place_tier(titled) == 1 and _is_acronym(phrase) is False:
-            candidate = Candidate(0, 0, titled, titled.split(), True)
-            return self._create(candidate)
-        return None
-
-    # -- types
-
-    def _settle_types(self) -> None:
-        """Each new entity takes its best-scored type; a weak score is marked for review."""
-        for entity_id, entity in self.new.items():
-            scores = {t: s for t, s in self.scores[entity_id].items() if t in self.type_ids}
-            best = max(scores, key=scores.get) if scores else ""
-            if not best or scores[best] < UNCLEAR:
-                entity.review = True
-                best = best or ("person" if len(entity.name.split()) > 1 else "organization")
-                if best not in self.type_ids:
-                    best = self.type_ids[0]
-            entity.type = best
-        types = {e.id: e.type for e in self.new.values()}
-        for mention in self.mentions:
-            if not mention.type:
-                mention.type = types[mention.entity]
-                if self.new[mention.entity].review and not mention.review:
-                    mention.review = f"type of '{self.new[mention.entity].name}' is a guess ({mention.type})"
-
-
-def _initials(words: list[str]) -> set[str]:
-    """Initials of a name, with and without its "of X" tail and small words."""
-    capitals = [w for w in words if w[:1].isupper()]
-    head = words[:words.index("of")] if "of" in words else words
-    return {"".join(w[0] for w in capitals), "".join(w[0] for w in head if w[:1].isupper()),
-            "".join(w[0].upper() for w in words)}
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `b` is `a` with one letter changed, added, dropped, or two neighbours swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
 
 
 def describe(text: str, candidate: Candidate) -> str:

@@ -92,6 +92,10 @@ def entity_url(entity_id: str) -> str:
     return f"entities/{entity_id}/"
 
 
+def archive_url(year: str) -> str:
+    return f"archive/{year}/"
+
+
 def tag_url(tag: str) -> str:
     return f"tags/{tag}/"
 
@@ -138,22 +142,12 @@ class Renderer:
 
     # -- pages
 
-    def pages(self) -> list[Page]:
-        pages = [self.home_page(), self.entities_index(), self.tags_index(), self.not_found_page(),
-                 self.search_page(), self.entities_data()]
-        pages += [self.article_page(a) for a in self.graph.articles]
-        pages += [self.entity_page(e) for e in self.graph.registry]
-        pages += [self.tag_page(tag, articles) for tag, articles in sorted(self.graph.tags.items())]
-        pages += [Page("feed.xml", "feed.xml", {"articles": self.graph.articles[:50]}),
-                  Page("sitemap.xml", "sitemap.xml", {}),
-                  Page("robots.txt", "robots.txt", {})]
-        return pages
-
     def sitemap_urls(self) -> list[str]:
         urls = ["", "entities/", "tags/"]
         urls += [article_url(a.slug) for a in self.graph.articles]
         urls += [entity_url(e.id) for e in self.graph.registry]
         urls += [tag_url(t) for t in sorted(self.graph.tags)]
+        urls += [archive_url(year) for year, _ in self.archive_years()]
         return urls
 
     def article_page(self, article: Article) -> Page:
@@ -186,7 +180,7 @@ class Renderer:
         grouped: dict[str, list[MentionSite]] = {}
         for site in self.graph.sites.get(entity.id, []):
             grouped.setdefault(site.article.slug, []).append(site)
-        passages = [(sites[0].article, sentence_quotes(sites)) for sites in grouped.values()]
+        passages = passages_html([(sites[0].article, sentence_quotes(sites)) for sites in grouped.values()], path)
         co = self.graph.co_mentions.get(entity.id, Counter())
         related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
         first_seen, last_seen = self.graph.seen_range(entity.id)
@@ -194,6 +188,7 @@ class Renderer:
         notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.html else ""
         return Page(path, "entity.html", {
             "entity": entity, "entity_type": self.config.entity_type(entity.type), "passages": passages,
+            "articles_count": len(grouped),
             "mention_count": len(self.graph.sites.get(entity.id, [])), "related": related,
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
             "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path),
@@ -211,6 +206,7 @@ class Renderer:
     # -- co-occurrence pictures (static SVG)
 
     GRAPH_LIMIT = 200
+    NEIGHBOURS = 60  # ego_graph draws the 24 strongest; ties beyond that are settled by name among these
 
     def graph_node(self, entity: Entity, page_path: str, weight: int | None = None) -> Node:
         size = len(self.graph.sites.get(entity.id, [])) if weight is None else weight
@@ -236,17 +232,32 @@ class Renderer:
         Only the entity's own articles shape the picture, so an edit elsewhere never changes this page.
         """
         co = self.graph.co_mentions.get(entity.id, Counter())
-        neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path, weight=n), n) for i, n in co.items()]
+        strongest = sorted(co.items(), key=lambda item: (-item[1], item[0]))[:self.NEIGHBOURS]
+        neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path, weight=n), n) for i, n in strongest]
         return Markup(ego_graph(self.graph_node(entity, page_path), neighbours, [],
                                 f"{entity.name} and the entities mentioned with it"))
 
+    HOME_ARTICLES = 30  # the rest are in the archive, one page per year
+
     def home_page(self) -> Page:
         items = []
-        for article in self.graph.articles:
+        for article in self.graph.articles[:self.HOME_ARTICLES]:
             counts = self.graph.article_entities.get(article.slug, Counter())
             top = [self.graph.registry.by_id[i] for i, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:5]]
             items.append((article, top))
-        return Page("index.html", "home.html", {"items": items})
+        return Page("index.html", "home.html", {"items": items, "total": len(self.graph.articles),
+                                                "years": self.archive_years()})
+
+    def archive_years(self) -> list[tuple[str, int]]:
+        """(year, articles) newest first; undated articles last, under "undated"."""
+        counts = Counter(str(a.date.year) if a.date else "undated" for a in self.graph.articles)
+        return sorted(counts.items(), key=lambda item: (item[0] == "undated", -int(item[0]) if item[0].isdigit()
+                                                          else 0))
+
+    def archive_page(self, year: str) -> Page:
+        articles = [a for a in self.graph.articles if (str(a.date.year) if a.date else "undated") == year]
+        return Page(archive_url(year) + "index.html", "archive.html",
+                    {"year": year, "articles": articles, "years": self.archive_years()})
 
     def tags_index(self) -> Page:
         return Page("tags/index.html", "tags.html", {"tags": sorted((t, len(a)) for t, a in self.graph.tags.items())})
@@ -332,6 +343,8 @@ class Renderer:
         for tag, articles in sorted(self.graph.tags.items()):
             deps = frozenset({f"tag:{tag}", *(f"article:{a.slug}" for a in articles)})
             specs.append(PageSpec(tag_url(tag) + "index.html", "tag", tag, deps))
+        for year, _ in self.archive_years():
+            specs.append(PageSpec(archive_url(year) + "index.html", "archive", year, frozenset({"articles"})))
         return specs
 
     def page_for(self, spec: PageSpec) -> Page:
@@ -345,6 +358,8 @@ class Renderer:
             return self.entity_page(self.graph.registry.by_id[spec.key])
         if spec.kind == "tag":
             return self.tag_page(spec.key, self.graph.tags[spec.key])
+        if spec.kind == "archive":
+            return self.archive_page(spec.key)
         if spec.kind == "feed":
             return Page("feed.xml", "feed.xml", {"articles": self.graph.articles[:50]})
         return Page(spec.path, spec.path, {})  # sitemap.xml, robots.txt: templates named as the file
@@ -399,18 +414,6 @@ class Renderer:
             raise GlossError(f"template '{page.template}' failed while rendering {page.path}: {exc}",
                              self.config.theme_dir / "templates" / page.template) from None
 
-    def write(self, out_dir: Path) -> int:
-        count = 0
-        for page in self.pages():
-            target = out_dir / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.render_page(page), encoding="utf-8")
-            count += 1
-        static = self.config.theme_dir / "static"
-        if static.is_dir():
-            shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
-        return count
-
 
 def fill_mentions(html: str, links: dict[int, MentionLink]) -> str:
     """Replace each mention placeholder by its link (or quieter span) tag."""
@@ -420,6 +423,35 @@ def fill_mentions(html: str, links: dict[int, MentionLink]) -> str:
         return link.open_tag() if match.group(1) == "M" else link.close_tag()
 
     return MENTION_PLACEHOLDER.sub(tag, html)
+
+
+def passages_html(groups: list[tuple[Article, list[dict[str, Any]]]], page_path: str) -> Markup:
+    """An entity page's passages, one section per article, made in Python rather than in the template:
+    a busy entity is quoted thousands of times, and a template loop per quote costs ten times as much.
+    The markup is fixed here; the theme styles it through its classes."""
+    out = []
+    for article, quotes in groups:
+        href = relative(page_path, article_url(article.slug))
+        title = escape(article.title)
+        count = sum(len(q["spans"]) for q in quotes)
+        date = (f'<time datetime="{article.date.isoformat()}">{_long_date(article.date)}</time> · '
+                if article.date else "")
+        out.append(f'<section class="passage-group" aria-labelledby="passages-{article.slug}">'
+                   f'<h3 id="passages-{article.slug}"><a href="{href}">{title}</a></h3>'
+                   f'<p class="passage-meta">{date}{count} mention{"" if count == 1 else "s"}</p>'
+                   '<ul class="passage-list">')
+        for quote in quotes:
+            text = "".join(f"<mark>{escape(part)}</mark>" if anchor else str(escape(part))
+                           for part, anchor in quote["parts"])
+            out.append(f'<li><blockquote class="passage">{text}</blockquote><a class="passage-link" '
+                       f'href="{href}#{quote["anchor"]}">Read in context<span class="visually-hidden">: {title}, '
+                       f'mention {quote["anchor"][2:]}</span></a></li>')
+        out.append("</ul></section>\n")
+    return Markup("".join(out))
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def sentence_quotes(sites: list[MentionSite]) -> list[dict[str, Any]]:
@@ -478,6 +510,7 @@ def _jinja_env(config: SiteConfig) -> jinja2.Environment:
     env.globals["article_url"] = article_url
     env.globals["entity_url"] = entity_url
     env.globals["tag_url"] = tag_url
+    env.globals["archive_url"] = archive_url
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
     return env

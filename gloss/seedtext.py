@@ -257,16 +257,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[:dot])
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 40):dot])  # a window: linear on a one-line seed
     if not word:
         return False
     token = word.group(1).lower()
     return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
+NEXT_CHARACTER = re.compile(r"\s*(\S)")
+
+
 def _next_starts_sentence(text: str, end: int) -> bool:
-    rest = text[end:].lstrip()
-    return not rest or not rest[0].islower()
+    following = NEXT_CHARACTER.match(text, end)
+    return not following or not following.group(1).islower()
 
 
 def _skip_space(text: str, pos: int) -> int:

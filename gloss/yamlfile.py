@@ -39,6 +39,11 @@ def load_mapping(text: str, path: str | Path, line_offset: int = 0, what: str = 
         line = mark.line + 1 + line_offset if mark else line_offset + 1
         col = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        context = exc.context_mark
+        if exc.problem and exc.context and context is not None and context.line != (mark.line if mark else -1):
+            # e.g. an unclosed '[' is only noticed lines later: say where it was opened
+            problem += f" ({exc.context} that starts at line {context.line + 1 + line_offset}, " \
+                       f"column {context.column + 1})"
         raise GlossError(
             f"{what} is not valid YAML: {problem}", path, line, col,
             hint="check indentation, colons and quotes on this line (quote text containing ': ')",

@@ -10,7 +10,7 @@ from browser import Served, axe_violations
 def test_every_page_loads_without_errors(page, served_mini: Served) -> None:
     pages = sorted(str(p.relative_to(served_mini.root)).replace("index.html", "")
                    for p in served_mini.root.rglob("*.html") if "pagefind" not in p.parts)
-    assert len(pages) == 13  # home, 2 indexes, search, 404, 2 articles, 4 entities, 2 tags
+    assert len(pages) == 14  # home, 2 indexes, search, 404, 2 articles, 4 entities, 2 tags, 1 year archive
     for path in pages:
         response = page.goto(served_mini.url + path)
         assert response.ok, path

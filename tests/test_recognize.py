@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from gloss.content import Entity, EntityRegistry
-from gloss.recognize import recognize
+from gloss.linking import link_mentions
 
 TYPES = ["person", "organization", "place"]
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_22fdcdff3e63ad71.txt"
 
 
 def links(text: str, registry: EntityRegistry | None = None) -> list[tuple[str, str, str]]:
-    return [(m.text, m.entity, m.type) for m in recognize(text, registry, TYPES).mentions]
+    return [(m.text, m.entity, m.type) for m in link_mentions(text, registry, TYPES).mentions]
 
 
 def entity(entity_id: str, name: str, type_: str, aliases: list[str] | None = None) -> Entity:
@@ -35,7 +35,7 @@ def test_surname_after_full_name_links_back():
 
 
 def test_acronym_defined_in_parentheses_becomes_alias():
-    result = recognize("Ahmad Massoud leads the National Resistance Front (NRF). The NRF said it would fight.\n",
+    result = link_mentions("Ahmad Massoud leads the National Resistance Front (NRF). The NRF said it would fight.\n",
                        None, TYPES)
     front = result.new_entities["national-resistance-front"]
     assert front.type == "organization"
@@ -45,7 +45,7 @@ def test_acronym_defined_in_parentheses_becomes_alias():
 
 def test_misspelt_acronym_is_linked_and_flagged():
     text = "The National Resistance Front (NRF) spoke.\nLater the NFR proposed talks.\n"
-    result = recognize(text, None, TYPES)
+    result = link_mentions(text, None, TYPES)
     nfr = [m for m in result.mentions if m.text == "NFR"]
     assert nfr and nfr[0].entity == "national-resistance-front"
     assert "misspelling" in nfr[0].review
@@ -71,7 +71,7 @@ def test_sentence_initial_common_words_and_dates_are_not_entities():
 
 
 def test_organisation_of_a_country_keeps_the_country_linked():
-    result = recognize("The assault is condemned, Iran's Foreign Ministry spokesman Saeed Khatibzadeh said.\n",
+    result = link_mentions("The assault is condemned, Iran's Foreign Ministry spokesman Saeed Khatibzadeh said.\n",
                        None, TYPES)
     by_text = {m.text: (m.entity, m.type) for m in result.mentions}
     assert by_text["Iran"] == ("iran", "place")
@@ -84,7 +84,7 @@ def test_descriptions_come_from_appositions_and_role_phrases():
     text = ("Forces led by the former vice president, Amrullah Saleh, fought on.\n"
             "Ahmad Massoud, the leader of the National Resistance Front, is safe.\n"
             "Ali Nazary spoke for the group.\n")
-    new = recognize(text, None, TYPES).new_entities
+    new = link_mentions(text, None, TYPES).new_entities
     assert new["amrullah-saleh"].description == "Former vice president."
     assert new["ahmad-massoud"].description == "Leader of the National Resistance Front."
     assert new["ali-nazary"].description == ""
@@ -101,21 +101,21 @@ def test_registry_names_match_longest_first():
 
 def test_short_form_of_registry_entity_links_and_is_learnt_as_alias():
     registry = EntityRegistry([entity("zabihullah-mujahid", "Zabihullah Mujahid", "person")])
-    result = recognize("Zabihullah Mujahid spoke.\nLater, Mujahid said more.\n", registry, TYPES)
+    result = link_mentions("Zabihullah Mujahid spoke.\nLater, Mujahid said more.\n", registry, TYPES)
     assert [m.entity for m in result.mentions] == ["zabihullah-mujahid"] * 2
     assert result.new_aliases == {"zabihullah-mujahid": ["Mujahid"]}
     assert result.new_entities == {}
 
 
 def test_unclear_type_is_annotated_and_marked_for_review():
-    result = recognize("They met Zorblat yesterday near the hills.\n", None, TYPES)
+    result = link_mentions("They met Zorblat yesterday near the hills.\n", None, TYPES)
     assert [m.text for m in result.mentions] == ["Zorblat"]
     assert result.new_entities["zorblat"].review
     assert "guess" in result.mentions[0].review
 
 
 def test_seed_with_empty_registry_finds_what_an_editor_would():
-    result = recognize(SEED.read_text(encoding="utf-8"), None, TYPES)
+    result = link_mentions(SEED.read_text(encoding="utf-8"), None, TYPES)
     types = {e.id: e.type for e in result.new_entities.values()}
     assert types == {
         "taliban": "organization", "panjshir": "place", "kabul": "place", "afghanistan": "place",
@@ -133,7 +133,7 @@ def test_seed_with_empty_registry_finds_what_an_editor_would():
 
 
 def test_misspelt_name_is_linked_to_the_known_one_and_flagged():
-    result = recognize("Taliban spokesman Zabihullah Mujahid spoke.\nLater Zabihulah Mujahid said more.\n",
+    result = link_mentions("Taliban spokesman Zabihullah Mujahid spoke.\nLater Zabihulah Mujahid said more.\n",
                        None, TYPES)
     second = result.mentions[-1]
     assert (second.text, second.entity) == ("Zabihulah Mujahid", "zabihullah-mujahid")
@@ -143,7 +143,7 @@ def test_misspelt_name_is_linked_to_the_known_one_and_flagged():
 
 def test_new_person_sharing_a_registry_surname_is_flagged_as_likely_duplicate():
     registry = EntityRegistry([entity("ahmad-shah-massoud", "Ahmad Shah Massoud", "person")])
-    result = recognize("Ahmad Massoud spoke on Sunday.\n", registry, TYPES)
+    result = link_mentions("Ahmad Massoud spoke on Sunday.\n", registry, TYPES)
     [mention] = result.mentions
     assert mention.entity == "ahmad-massoud"
     assert mention.review == "may be the same as ahmad-shah-massoud"
@@ -188,11 +188,11 @@ def test_surname_before_the_full_name_links_forward():
 
 def test_misspelt_acronym_of_a_registry_entity_is_linked_and_flagged():
     registry = EntityRegistry([entity("nrf", "National Resistance Front", "organization", ["NRF"])])
-    [mention] = recognize("The NFR proposed talks.\n", registry, TYPES).mentions
+    [mention] = link_mentions("The NFR proposed talks.\n", registry, TYPES).mentions
     assert mention.entity == "nrf"
     assert mention.review == "'NFR' looks like a misspelling of 'NRF'"
 
 
 def test_organisation_named_after_its_country_does_not_learn_the_bare_name_as_alias():
-    result = recognize("Iran's Foreign Ministry said so.\n", None, TYPES)
+    result = link_mentions("Iran's Foreign Ministry said so.\n", None, TYPES)
     assert result.new_entities["iran-s-foreign-ministry"].aliases == []

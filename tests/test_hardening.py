@@ -1,0 +1,102 @@
+"""Builds that are stopped half-way, or started twice at once, never damage the last good site."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_gloss, tree_hash
+
+ARTICLES = 500  # enough pages that a full render takes about a second: time to stop it half-way
+
+
+@pytest.fixture(scope="module")
+def big_site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few hundred generated articles, built once: the last good site the tests must keep."""
+    sys.path.insert(0, str(ROOT))
+    from bench.corpus import write_site
+
+    root = tmp_path_factory.mktemp("big") / "site"
+    root.mkdir()
+    write_site(root, ARTICLES)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    result = run_gloss(root, "build", "--no-ingest", "--no-search")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def big_site(big_site_template: Path, tmp_path: Path) -> Path:
+    """A copy whose next build is a full one (the theme changed), so it renders into a temp folder."""
+    root = tmp_path / "site"
+    shutil.copytree(big_site_template, root, symlinks=True)
+    base = root / "theme/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n<!-- changed -->\n", encoding="utf-8")
+    return root
+
+
+def start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
+                             "--no-search"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until_rendering(root: Path, build: subprocess.Popen, timeout: float = 60) -> None:
+    """Block until the build has written pages into its temporary output folder."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for temp in root.glob("._site.tmp-*"):
+            if (temp / "articles").is_dir():
+                return
+        assert build.poll() is None, f"the build ended before it was interrupted: {build.communicate()}"
+        time.sleep(0.002)
+    raise AssertionError("the build never started rendering")
+
+
+def stray_outputs(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith("._site"))
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_site: Path, signum: int,
+                                                                          code: int) -> None:
+    before = tree_hash(big_site / "_site")
+    build = start_build(big_site)
+    wait_until_rendering(big_site, build)
+    build.send_signal(signum)
+    out, err = build.communicate(timeout=60)
+    assert build.returncode == code, err
+    assert "interrupted; the last good site was kept" in err
+    assert "Traceback" not in err
+    assert tree_hash(big_site / "_site") == before
+    assert stray_outputs(big_site) == []
+
+
+def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) -> None:
+    build = start_build(big_site)
+    wait_until_rendering(big_site, build)
+    build.kill()  # SIGKILL: no chance to clean up
+    build.communicate(timeout=60)
+    assert stray_outputs(big_site) != []
+    result = run_gloss(big_site, "build", "--no-ingest", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert stray_outputs(big_site) == []
+    assert "<!-- changed -->" in (big_site / "_site/index.html").read_text(encoding="utf-8")
+
+
+def test_second_build_started_at_once_is_refused_and_first_one_finishes(big_site: Path) -> None:
+    first = start_build(big_site)
+    wait_until_rendering(big_site, first)
+    second = run_gloss(big_site, "build", "--no-ingest", "--no-search")
+    assert second.returncode == 1
+    assert f"another build is writing _site/ (pid {first.pid})" in second.stderr
+    assert "hint: wait for it to finish" in second.stderr
+    assert "Traceback" not in second.stderr
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert stray_outputs(big_site) == []
+    assert "<!-- changed -->" in (big_site / "_site/index.html").read_text(encoding="utf-8")
