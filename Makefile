@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup site build test serve bench eval lint golden clean browser-deps screenshots
+.PHONY: setup site build test serve bench eval lint golden clean browser-deps screenshots fuzz
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: setup $(VENV)/.bench-installed
 
 eval: setup
 	$(PY) -m gloss.evaluate
+
+# A long fuzz session: the properties of tests/test_fuzz.py with many more examples (GLOSS_FUZZ_EXAMPLES).
+GLOSS_FUZZ_EXAMPLES ?= 20000
+fuzz: setup
+	GLOSS_FUZZ_EXAMPLES=$(GLOSS_FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py \
+		--hypothesis-show-statistics
 
 lint: setup
 	$(VENV)/bin/ruff check .

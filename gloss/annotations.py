@@ -57,6 +57,21 @@ def collection(config: SiteConfig, path: str, label: str, items: list[dict[str, 
             "total": len(items), "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
 
 
+def items_json(items: list[dict[str, Any]]) -> str:
+    """An article's annotations as JSON array members (no brackets): the piece the site-wide
+    collection is joined from, so it never has to serialise every annotation again."""
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))[1:-1]
+
+
+def joined_collection(config: SiteConfig, path: str, label: str, pieces: list[str], total: int) -> bytes:
+    """The collection of `collection()`, with its items given as already serialised pieces."""
+    shell = collection(config, path, label, [])
+    head = json.dumps(shell, ensure_ascii=False, separators=(",", ":"))
+    assert head.endswith('"items":[]}}')
+    head = head.replace('"total":0', f'"total":{total}', 1)[:-len("]}}")]
+    return (head + ",".join(p for p in pieces if p) + "]}}\n").encode("utf-8")
+
+
 def annotation_json(data: dict[str, Any]) -> bytes:
     # Compact separators keep json on its C encoder: the site-wide collection is large.
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

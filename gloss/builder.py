@@ -150,6 +150,8 @@ class SiteBuilder:
         self.resolved: dict[str, tuple[str, ...]] = {}  # article slug -> entity ids its mentions resolve to
         self.theme_stamp: tuple = ()
         self.article_tags: dict[str, tuple[str, ...]] = {}
+        self.annotation_pieces: dict[str, str] = {}
+        self.annotation_counts: dict[str, int] = {}
         self.previous_keys: dict[str, dict[Path, str]] = {}
         self.changed: dict[str, set[str]] = {"article": set(), "entity": set()}
         self.state_loaded = False
@@ -373,6 +375,8 @@ class SiteBuilder:
             dirty.add(f"article:{slug}")
             dirty.update(f"entity:{i}" for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())))
             dirty.update(f"tag:{t}" for t in (*self.article_tags.get(slug, ()), *graph_tags(graph, slug)))
+        for slug in slugs:  # their serialised annotations are stale (see Renderer.annotation_pieces)
+            self.annotation_pieces.pop(slug, None)
         if slugs:
             dirty.add("articles")
         if self.changed["entity"]:
@@ -390,6 +394,7 @@ class SiteBuilder:
         specs = renderer.page_specs()
         full = theme_stamp != self.theme_stamp or not self.page_hashes or not out.is_dir()
         dirty = self._dirty_keys(model.graph)
+        renderer.annotation_pieces, renderer.annotation_counts = self.annotation_pieces, self.annotation_counts
         if full:
             todo = specs
         else:

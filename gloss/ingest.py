@@ -17,12 +17,12 @@ from pathlib import Path
 import yaml
 
 from .config import SiteConfig
-from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity, slugify
+from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity
 from .errors import GlossError, Problems
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
-from .seedtext import SeedDoc, parse_seed, read_seed, summary_of
+from .seedtext import SeedDoc, parse_seed, read_seed, safe_slug, summary_of
 
 MANIFEST = ".gloss-ingest.json"
 RECOGNIZERS = ("rules",)
@@ -112,7 +112,8 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
     writes: dict[Path, str] = {}
     for seed in _seed_list(config, seeds):
         shown = _relative(seed, root)
-        text, data = read_seed(seed, shown)
+        seed_file = read_seed(seed, shown)
+        text, data = seed_file.text, seed_file.data
         digest = hashlib.sha256(data).hexdigest()
         owned = _article_of(manifest, shown.as_posix())
         unchanged = owned and manifest[owned]["seed_sha256"] == digest and (root / owned).exists()
@@ -121,6 +122,7 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
             continue
         registry = EntityRegistry(registry_entities)
         plan = _plan(config, shown.as_posix(), text, digest, registry, index, manifest, owned, writes)
+        plan.review[:0] = seed_file.warnings
         _decide(config, plan, manifest, force, report, writes)
         registry_entities = _grow(registry_entities, plan, config, index)
     _write_all(root, writes)
@@ -176,6 +178,12 @@ def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: Entit
     offset = front_text.count("\n")
     for warning in review:
         warning.line += offset
+    wanted = article.with_name(safe_slug(doc.title, "article") + ".md")
+    if not owned and article != wanted:
+        review.insert(0, GlossError(
+            f"the slug '{wanted.stem}' is taken by {wanted.as_posix()}, so this seed's article is "
+            f"{article.as_posix()}", seed, None, None, severity="warning",
+            hint="if both are the same article, delete one; else give one of them another title"))
     entities = _entity_files(config, recognition, article.stem)
     return Planned(seed, digest, article, front_text + body, entities, recognition.new_aliases, review)
 
@@ -187,7 +195,7 @@ def _in_body(doc: SeedDoc, mentions: list[Mention]) -> list[Mention]:
 
 
 def _free_article_path(config: SiteConfig, title: str, manifest: dict, writes: dict[Path, str]) -> Path:
-    base = slugify(title) or "article"
+    base = safe_slug(title, "article")
     slug, n = base, 2
     while True:
         path = Path("content/articles") / f"{slug}.md"

@@ -88,9 +88,14 @@ class Linker:
         self.new: dict[str, NewEntity] = {}
         self.scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.names: dict[str, str] = {}  # normalised name or alias -> id, for this text
-        self.history: list[tuple[int, str]] = [(m.start, m.entity) for m in known]
+        self.history: list[tuple[int, str]] = []  # (offset, id) of every mention so far
+        self.recent: dict[str, None] = {}  # ids in the order last mentioned (latest last)
+        self.by_part: dict[str, list[tuple[int, str]]] = defaultdict(list)  # first/last name word -> history
+        for mention in known:
+            self._remember(mention.start, mention.entity)
         self.aliases: dict[str, list[str]] = defaultdict(list)  # existing id -> new aliases
         self.acronyms: dict[str, tuple[str, bool]] = {}  # acronym -> (defining candidate text, misspelt)
+        self.words: set[str] | None = None  # every word of the text, once needed
         self.name_parts: set[str] = set()  # last words of the text's longer names: maybe surnames
         for mention in known:
             self.names.setdefault(normalize_name(mention.text), mention.entity)
@@ -193,12 +198,17 @@ class Linker:
 
     def _entity_names(self) -> list[tuple[str, str]]:
         """(id, name) of every entity mentioned so far in this text, latest first."""
-        seen, names = set(), []
-        for _, entity_id in reversed(self.history):
-            if entity_id not in seen:
-                seen.add(entity_id)
-                names.append((entity_id, self._name_of(entity_id)))
-        return names
+        return [(entity_id, self._name_of(entity_id)) for entity_id in reversed(self.recent)]
+
+    def _remember(self, start: int, entity_id: str) -> None:
+        """Record a mention; indexed by the first and last word of the name, so finding the nearest
+        entity a short form may mean stays fast on a very long text."""
+        self.history.append((start, entity_id))
+        self.recent.pop(entity_id, None)
+        self.recent[entity_id] = None
+        parts = self._name_of(entity_id).split()
+        for part in {parts[0], parts[-1]} if parts else ():
+            self.by_part[part].append((start, entity_id))
 
     def _name_of(self, entity_id: str) -> str:
         if entity_id in self.new:
@@ -268,7 +278,7 @@ class Linker:
         if entity_id in self.new and not candidate.caps_line:
             for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
                 self.scores[entity_id][type_id] += score
-        self.history.append((candidate.start, entity_id))
+        self._remember(candidate.start, entity_id)
         known_type = "" if entity_id in self.new else self.registry.by_id[entity_id].type
         self.mentions.append(Mention(candidate.start, candidate.end, candidate.text, entity_id, known_type, review))
 
@@ -339,9 +349,10 @@ class Linker:
     def _short_form(self, candidate: Candidate, before_only: bool = False) -> str | None:
         """The nearest person mentioned before (else after) whose name has this word."""
         word = candidate.words[0]
-        order = sorted((p for p in self.history if p[0] < candidate.start), reverse=True)
+        history = self.by_part.get(word, [])  # only mentions whose name starts or ends with the word can fit
+        order = sorted((p for p in history if p[0] < candidate.start), reverse=True)
         if not before_only:
-            order += sorted(p for p in self.history if p[0] > candidate.start)
+            order += sorted(p for p in history if p[0] > candidate.start)
         for _, entity_id in order:
             parts = self._name_of(entity_id).split()
             fits = word == parts[-1] or (word == parts[0] and word in self.gaz.given_names)
@@ -363,9 +374,17 @@ class Linker:
         _, nxt, _ = neighbours(self.text, candidate)
         if nxt in OFFICERS | ORG_NOUNS | SPEECH_VERBS | PLACE_WORDS:
             return True  # "Taliban spokesman ...", "Itar-Tass news agency ...", "Kosevo stadium"
-        if re.search(r"\b" + re.escape(word.lower()) + r"\b", self.text):
+        if self._appears_in_lower_case(word.lower()):
             return False
         return any(not other.initial for other in singles[word])
+
+    def _appears_in_lower_case(self, word: str) -> bool:
+        """Whether `word` occurs as a whole word in the text: a set of the text's words, built once."""
+        if not re.fullmatch(r"\w+", word):
+            return bool(re.search(r"\b" + re.escape(word) + r"\b", self.text))
+        if self.words is None:
+            self.words = set(re.findall(r"\w+", self.text))
+        return word in self.words
 
     def _link_caps(self, candidate: Candidate) -> None:
         """In an ALL-CAPS headline, link only words known from the rest of the text or places."""

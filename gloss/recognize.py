@@ -9,6 +9,7 @@ one text at a time with plain offsets, so the same result serves the article wri
 
 from __future__ import annotations
 
+import bisect
 import re
 import weakref
 from collections import defaultdict
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from .content import EntityRegistry, normalize_name, slugify
+from .content import EntityRegistry, normalize_name
 from .data import Gazetteer, gazetteer
-from .seedtext import DATELINE_LINE, is_all_caps, split_sentences
+from .seedtext import DATELINE_LINE, is_all_caps, safe_slug, split_sentences
 
 TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
@@ -287,6 +288,7 @@ def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool
 
 def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candidate]:
     """"Organization for Security and Cooperation in Europe (OSCE)": the initials show the whole name."""
+    merged: list[Candidate] = []
     for match in ACRONYM_DEF.finditer(text):
         letters = match.group(1).replace(".", "").rstrip("s")
         words = list(re.finditer(r"[\w'’-]+", text[max(0, match.start() - 120):match.start()]))
@@ -303,9 +305,31 @@ def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candid
                for w in inner):
             continue
         start, end = base + first.start(), base + inner[-1].end()
-        merged = Candidate(start, end, text[start:end], text[start:end].split(), False)
-        candidates = [c for c in candidates if c.end <= start or c.start >= end] + [merged]
-    return sorted(candidates, key=lambda c: c.start)
+        merged.append(Candidate(start, end, text[start:end], text[start:end].split(), False))
+    return sorted(_without_overlaps(candidates, merged), key=lambda c: c.start)
+
+
+def _without_overlaps(candidates: list[Candidate], merged: list[Candidate]) -> list[Candidate]:
+    """The candidates no merged name overlaps, and each merged name no later one overlaps.
+
+    Merged names are short (under 120 characters), so only those starting near a candidate can
+    cover it: a bisect keeps this linear on a very long text.
+    """
+    kept = []
+    for index, found in enumerate(merged):
+        if not any(other.start < found.end and found.start < other.end for other in merged[index + 1:]):
+            kept.append(found)
+    ends: dict[int, int] = {}  # the furthest end of the merged names starting at each offset
+    for found in merged:
+        ends[found.start] = max(found.end, ends.get(found.start, 0))
+    starts = sorted(ends)
+    result = []
+    for candidate in candidates:
+        low = bisect.bisect_left(starts, candidate.start - 121)
+        high = bisect.bisect_left(starts, candidate.end)
+        if not any(candidate.end > s and candidate.start < ends[s] for s in starts[low:high]):
+            result.append(candidate)
+    return result + kept
 
 
 def _owner(text: str, tokens: list[Token], candidate: Candidate, gaz: Gazetteer) -> str:
@@ -501,7 +525,7 @@ def is_acronym(text: str) -> bool:
 
 def entity_id_for(name: str, taken: set[str]) -> str:
     """A new id from the name, unique among `taken` (ids already in use)."""
-    base = slugify(name) or "entity"
+    base = safe_slug(name, "entity")
     entity_id, n = base, 2
     while entity_id in taken:
         entity_id, n = f"{base}-{n}", n + 1

@@ -15,7 +15,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from .annotations import annotation_json, article_annotations, collection
+from .annotations import annotation_json, article_annotations, collection, items_json, joined_collection
 from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
@@ -123,6 +123,9 @@ class Renderer:
         self.env = _jinja_env(config)
         self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
         self._article_by_slug: dict[str, Article] | None = None
+        # Serialised annotations per article, kept by the builder between rebuilds (see joined_collection).
+        self.annotation_pieces: dict[str, str] = {}
+        self.annotation_counts: dict[str, int] = {}
 
     # -- body HTML
 
@@ -366,16 +369,25 @@ class Renderer:
 
     def render_spec(self, spec: PageSpec) -> bytes:
         if spec.kind == "article-annotations":
-            article = self.article_by_slug[spec.key]
-            items = article_annotations(self.config, self.graph, spec.key)
-            return annotation_json(collection(self.config, spec.path, f"Entity mentions in “{article.title}”",
-                                              items))
+            return self.article_annotations(spec)
         if spec.kind == "annotations":
-            items = [item for a in self.graph.articles for item in article_annotations(self.config, self.graph,
-                                                                                       a.slug)]
-            return annotation_json(collection(self.config, spec.path, f"Entity mentions in {self.config.title}",
-                                              items))
+            pieces = [self.annotation_pieces.get(a.slug) or self._annotation_piece(a.slug) for a in self.graph.articles]
+            total = sum(self.annotation_counts[a.slug] for a in self.graph.articles)
+            return joined_collection(self.config, spec.path, f"Entity mentions in {self.config.title}", pieces, total)
         return self.render_page(self.page_for(spec)).encode("utf-8")
+
+    def article_annotations(self, spec: PageSpec) -> bytes:
+        article = self.article_by_slug[spec.key]
+        items = article_annotations(self.config, self.graph, spec.key)
+        self.annotation_pieces[spec.key] = items_json(items)
+        self.annotation_counts[spec.key] = len(items)
+        return annotation_json(collection(self.config, spec.path, f"Entity mentions in “{article.title}”", items))
+
+    def _annotation_piece(self, slug: str) -> str:
+        items = article_annotations(self.config, self.graph, slug)
+        self.annotation_counts[slug] = len(items)
+        self.annotation_pieces[slug] = items_json(items)
+        return self.annotation_pieces[slug]
 
     @property
     def article_by_slug(self) -> dict[str, Article]:

@@ -8,10 +8,12 @@ seed's own text: a block is a slice of one seed line, and what is taken out of t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .content import slugify
 from .errors import GlossError
 
 MAX_TITLE_WORDS = 14
@@ -63,20 +65,101 @@ class SeedDoc:
     tags: list[str] = field(default_factory=list)
 
 
-def read_seed(path: Path, shown: Path | str) -> tuple[str, bytes]:
-    """The seed's text and bytes; a seed that is empty, binary or not UTF-8 is refused."""
+MAX_SEED_BYTES = 1_000_000  # one article; a longer file is a dump of many, and would only be slow to read
+CONTROL_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}
+
+
+@dataclass
+class SeedFile:
+    """A seed as read: its text (UTF-8, "\n" line ends), its bytes, and what was done to read it."""
+
+    text: str
+    data: bytes
+    warnings: list[GlossError] = field(default_factory=list)
+
+
+def read_seed(path: Path, shown: Path | str) -> SeedFile:
+    """The seed's text; refused when empty, binary, too large or in an unknown encoding.
+
+    Latin-1 and Windows-1252 text is converted, with a warning: those are what word processors
+    and older sites save, and refusing them would only make a person convert by hand.
+    """
     data = path.read_bytes()
-    if b"\0" in data:
+    if len(data) > MAX_SEED_BYTES:
+        raise GlossError(f"seed is {len(data) / 1e6:.1f} MB, more than the {MAX_SEED_BYTES / 1e6:.0f} MB ingest "
+                         "takes for one article", shown, None, None,
+                         hint="split it into one file per article")
+    if not data:
+        raise GlossError("seed is empty (0 bytes)", shown, 1, 1,
+                         hint="put the article's text in the file, or delete it")
+    if _looks_binary(data):
         raise GlossError("seed is a binary file, not text", shown, None, None,
                          hint="ingest reads plain-text (.txt) or Markdown (.md) articles")
+    warnings = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise GlossError(f"seed is not UTF-8 (byte {exc.start})", shown, None, None,
-                         hint="save it as UTF-8 in your editor") from None
+        text, warning = _decode_legacy(data, exc.start, shown)
+        warnings.append(warning)
     if not text.strip():
-        raise GlossError("seed is empty", shown, 1, 1, hint="put the article's text in the file, or delete it")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), data
+        raise GlossError("seed has only whitespace, no text", shown, 1, 1,
+                         hint="put the article's text in the file, or delete it")
+    return SeedFile(text.replace("\r\n", "\n").replace("\r", "\n"), data, warnings)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more than 1 in 20 control characters, in the first 8 KB."""
+    head = data[:8192]
+    return b"\0" in head or sum(b in CONTROL_BYTES for b in head) * 20 > len(head)
+
+
+def _decode_legacy(data: bytes, bad: int, shown: Path | str) -> tuple[str, GlossError]:
+    """Text that is not UTF-8, read as Windows-1252 (Latin-1 plus curly quotes and dashes in 0x80-0x9F)."""
+    line = data[:bad].count(b"\n") + data[:bad].count(b"\r") - data[:bad].count(b"\r\n") + 1
+    col = bad - max(data.rfind(b"\n", 0, bad), data.rfind(b"\r", 0, bad))
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"seed is not UTF-8, Latin-1 or Windows-1252 text (byte {exc.start} cannot be read)",
+                         shown, line, col, hint="save it as UTF-8 in your editor") from None
+    name = "Windows-1252" if any(0x80 <= b <= 0x9F for b in data) else "Latin-1"
+    warning = GlossError(f"seed is not UTF-8: read it as {name} and wrote the article as UTF-8", shown, line, col,
+                         hint="check the accented letters and quotes in the article; save seeds as UTF-8 to be sure",
+                         severity="warning")
+    return text, warning
+
+
+# Letters of scripts without accents to fold: enough for a readable slug of a Cyrillic or Greek title.
+TRANSLITERATION = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґαβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώ",
+    ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "ye", "yi", "g",
+     "a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s", "t", "y",
+     "f", "ch", "ps", "o", "a", "e", "i", "i", "o", "y", "o"], strict=True))
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic and Greek letters in Latin ones; everything else as it was."""
+    return "".join(_translit_char(c) for c in text)
+
+
+def _translit_char(char: str) -> str:
+    lower = char.lower()
+    if lower not in TRANSLITERATION:
+        return char
+    latin = TRANSLITERATION[lower]
+    return latin.capitalize() if char != lower else latin
+
+
+def safe_slug(text: str, fallback: str) -> str:
+    """A slug of `text` (accents folded, Cyrillic and Greek transliterated), else `fallback`-<hash of text>.
+
+    The hash keeps slugs of different titles in other scripts (or made only of punctuation) apart.
+    """
+    slug = slugify(transliterate(text))
+    if slug:
+        return slug
+    return f"{fallback}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
 
 
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,11 @@ def load_mapping(text: str, path: str | Path, line_offset: int = 0, what: str = 
         ) from None
     except yaml.YAMLError as exc:
         raise GlossError(f"{what} is not valid YAML: {exc}", path, line_offset + 1, 1) from None
+    except (ValueError, OverflowError) as exc:  # a well-formed value that is not real, e.g. 2021-02-30
+        line, col = _bad_value_place(node)
+        raise GlossError(f"{what} has a value that cannot be read: {exc}", path, line + line_offset, col,
+                         hint="dates are written 2021-09-06 and must exist; quote the value to keep it as text",
+                         ) from None
     finally:
         loader.dispose()
     if data is None:
@@ -67,3 +73,21 @@ def load_mapping(text: str, path: str | Path, line_offset: int = 0, what: str = 
     if bad:
         raise GlossError(f"{what} keys must be text, not {bad[0]!r}", path, line_offset + 1, 1)
     return YamlMapping(data, lines, line_offset + 1)
+
+
+def _bad_value_place(root: yaml.Node | None) -> tuple[int, int]:
+    """(line, column) of the first date that does not exist, else of the document's start."""
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            parts = node.value[:10].split("-")
+            try:
+                dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            except (ValueError, IndexError, OverflowError):
+                return node.start_mark.line + 1, node.start_mark.column + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    return 1, 1

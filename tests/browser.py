@@ -120,9 +120,9 @@ def _mini() -> Iterator[Served]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    # Fail, not skip: `make test` installs both, so a missing one is a broken set-up to see.
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: run `make browser-deps`")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run `make setup`")
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser-deps`")
     with _shared("browser", _chromium) as chromium:
         yield chromium
 
@@ -168,7 +168,7 @@ def page(browser: object, context_options: dict) -> Iterator[object]:
 def axe_violations(page: object, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """Run axe-core on the page; returns 'rule: target' for each violation of the given impacts."""
     if not AXE.exists():
-        pytest.skip("axe-core is not installed: run `make browser-deps` (npm install axe-core@4)")
+        pytest.fail("axe-core is not installed: run `make browser-deps` (npm install axe-core@4)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     found = []

@@ -67,6 +67,8 @@ CASES = {
     "missing title": Case({BAD: "---\nsummary: s\n---\nBody.\n"}, (f"{BAD}:2:1: missing 'title' in front matter",)),
     "date: yesterday": Case(article("Body.\n", "title: Bad\ndate: yesterday\n"), (
         f"{BAD}:3:1: 'date' must be a date like 2021-09-06, not 'yesterday'",)),
+    "date that does not exist": Case(article("Body.\n", "title: Bad\ndate: 2021-02-30\n"), (
+        f"{BAD}:3:7: front matter has a value that cannot be read: day is out of range for month",)),
     "tags: 5": Case(article("Body.\n", "title: Bad\ntags: 5\n"), (
         f"{BAD}:3:1: 'tags' must be a list of text, like [a, b]",)),
     "tag that cannot be a folder name": Case(article("Body.\n", "title: Bad\ntags: ['..', x]\n"), (
@@ -149,6 +151,7 @@ CASES = {
     "site.yml wrong type": Case({"site.yml": "title: [Mini]\n"}, ("site.yml:1:1: 'title' must be text, not list",)),
     "site.yml wrong bool": Case({"site.yml": "raw_html: 'yes'\n"}, (
         "site.yml:1:1: 'raw_html' must be true or false, not str ('yes')",)),
+    "site.yml not UTF-8": Case({"site.yml": "title: Caf\xe9\n".encode("latin-1")}, ("site.yml is not UTF-8",)),
     "site.yml YAML error": Case({"site.yml": "title: Mini\ndescription: [a\n"}, (
         "site.yml:3:1: site.yml is not valid YAML",)),
     **{f"output_dir {out}": Case({"site.yml": f"output_dir: '{out}'\n"}, (

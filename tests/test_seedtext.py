@@ -66,8 +66,8 @@ def test_summary_takes_whole_sentences():
     assert summary == "First sentence is here. Second one follows it."
 
 
-@pytest.mark.parametrize("data, message", [(b"", "empty"), (b"  \n", "empty"), (b"\x00\x01", "binary"),
-                                           (b"caf\xe9", "not UTF-8")])
+@pytest.mark.parametrize("data, message", [(b"", "empty"), (b"  \n", "only whitespace"), (b"\x00\x01", "binary"),
+                                           (b"caf\x81", "not UTF-8, Latin-1 or Windows-1252")])
 def test_bad_seed_is_refused(tmp_path: Path, data: bytes, message: str):
     seed = tmp_path / "bad.txt"
     seed.write_bytes(data)

@@ -1,0 +1,184 @@
+"""Property-based tests: whatever text comes in, Gloss answers with a GlossError or a page, and the
+page says exactly what the source said.
+
+Bounded for `make test`; `make fuzz` runs the same properties with GLOSS_FUZZ_EXAMPLES examples
+(20,000 by default). Cases a long session found are kept below as explicit examples.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import html5lib
+from conftest import ROOT
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from gloss.config import load_config
+from gloss.content import parse_article
+from gloss.errors import GlossError, Problems
+from gloss.markup import MENTION_PLACEHOLDER, create_markdown
+from gloss.parse import parse_document
+
+EXAMPLES = int(os.environ.get("GLOSS_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BUILDS = settings(max_examples=max(EXAMPLES // 5, 20), deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+MD = create_markdown()
+RAW_MD = create_markdown(raw_html=True)
+
+# Text that is full of Gloss and Markdown syntax, so that random draws hit the parser's corners.
+SYNTAX = st.sampled_from(["[[", "]]", "|", "{==", "==}", "{>>", "<<}", "{++", "++}", "{--", "--}", "{~~", "~>",
+                          "~~}", "`", "\\", "[^1]", "[^1]: ", "\n", "\n\n", "*", "_", "<", ">", "&", "#", "- ",
+                          "1. ", "> ", "    ", "<b>", "</div>", "<script>", "](", ")", "\x00", "\r", "\ufeff"])
+SOUP = st.lists(st.one_of(SYNTAX, st.text(max_size=8)), max_size=40).map("".join)
+ANY_TEXT = st.one_of(st.text(), SOUP)
+
+
+@FUZZ
+@given(ANY_TEXT)
+@example("{==a{>>b<<}==}")
+@example("[[a|{==b]]==}")
+@example("{>>[[a]]<<}[^1]\n\n[^1]: {>>x")
+def test_parser_never_raises_on_any_text(text: str) -> None:
+    for md in (MD, RAW_MD):
+        doc = parse_document(md, text, Path("content/articles/f.md"), 4)
+        assert all(isinstance(p, GlossError) and p.line >= 4 for p in doc.problems)
+        assert all(m.line >= 4 for m in doc.mentions)
+
+
+@FUZZ
+@given(ANY_TEXT)
+@example("---\n---")
+@example("---\n: x\n---\n")
+@example("---\ntitle: !!binary x\n---\n")
+@example("---\ntitle: x\ndate: 2021-02-30\n---\n")
+def test_article_loading_raises_only_gloss_errors(text: str) -> None:
+    for source in (text, "---\n" + text, "---\ntitle: T\n" + text):
+        try:
+            parse_article(source, Path("content/articles/f.md"), Problems())
+        except GlossError as error:
+            assert error.path == "content/articles/f.md"
+
+
+# ---------------------------------------------------------------- what the reader sees is what was written
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüßКиї", min_size=1, max_size=8)
+PUNCT = st.sampled_from([".", ",", ";", ":", "?", "!", "'", '"', "(", ")", " - "])
+PLAIN = st.lists(st.one_of(WORD, WORD, PUNCT), min_size=1, max_size=6).map(" ".join)
+
+
+@st.composite
+def annotated(draw: st.DrawFn) -> tuple[str, str]:
+    """(source with mentions and CriticMarkup, the text a reader should see)."""
+    source, shown = [], []
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["plain", "mention", "named", "highlight", "insert", "delete", "substitute"]))
+        text = draw(PLAIN)
+        if kind == "plain":
+            source.append(text), shown.append(text)
+        elif kind == "mention":
+            source.append(f"[[kabul|{text}]]"), shown.append(text)
+        elif kind == "named":
+            source.append("[[Kabul]]"), shown.append("Kabul")
+        elif kind == "substitute":
+            new = draw(PLAIN)
+            source.append(f"{{~~{text}~>{new}~~}}"), shown.append(f"{text}{new}")
+        else:
+            mark = {"highlight": "==", "insert": "++", "delete": "--"}[kind]
+            source.append(f"{{{mark}{text}{mark[::-1]}}}"), shown.append(text)
+    return " ".join(source), " ".join(shown)
+
+
+def visible_text(html: str) -> str:
+    """The text of an HTML fragment, as a reader sees it, whitespace collapsed."""
+    html = MENTION_PLACEHOLDER.sub("", html)
+    fragment = html5lib.parseFragment(html, namespaceHTMLElements=False)
+    return " ".join("".join(fragment.itertext()).split())
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@FUZZ
+@given(annotated())
+@example(("[[kabul|a]]: b", "a: b"))
+@example(("x {==(==} y", "x ( y"))
+def test_rendered_text_is_the_source_without_markup(case: tuple[str, str]) -> None:
+    source, shown = case
+    doc = parse_document(MD, source, Path("f.md"), 1)
+    assert doc.problems == []
+    assert visible_text(doc.html) == squash(shown)
+    assert squash(doc.text) == squash(shown)
+
+
+# ---------------------------------------------------------------- a whole one-article build
+
+def one_article_site() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="gloss-fuzz-"))
+    shutil.copytree(ROOT / "theme", root / "theme")
+    (root / "content/articles").mkdir(parents=True)
+    (root / "content/entities").mkdir()
+    (root / "content/entities/kabul.md").write_text("---\nname: Kabul\ntype: place\n---\n", encoding="utf-8")
+    (root / "site.yml").write_text("title: Fuzz\nbase_url: https://example.org/\n", encoding="utf-8")
+    return root
+
+
+@BUILDS
+@given(st.one_of(ANY_TEXT, annotated().map(lambda case: case[0])), st.booleans())
+@example("See [[Kabul]] and {>>a [[kabul|note]]<<}.[^1]\n\n[^1]: Source.", False)
+def test_building_any_article_gives_a_site_or_gloss_errors(body: str, front_matter: bool) -> None:
+    from gloss.builder import SiteBuilder
+
+    root = one_article_site()
+    try:
+        text = f"---\ntitle: Fuzzed\ndate: 2021-09-06\n---\n{body}" if front_matter else body
+        (root / "content/articles/fuzzed.md").write_text(text, encoding="utf-8", errors="surrogatepass")
+        builder = SiteBuilder(load_config(root), workers=1, search=False, use_cache=False)
+        try:
+            builder.build(Problems())
+        except GlossError:
+            assert not (root / "_site").exists()
+            return
+        assert (root / "_site/articles/fuzzed/index.html").is_file()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- ingest, then parse
+
+NAME = st.sampled_from(["Ahmad Massoud", "Kabul", "the Taliban", "Zabihullah Mujahid", "United Nations", "Mr. Smith"])
+SEED_PARAGRAPH = st.lists(st.one_of(WORD, WORD, PUNCT, NAME), min_size=1, max_size=30).map(" ".join)
+SEED = st.tuples(st.lists(WORD, min_size=1, max_size=6).map(" ".join),
+                 st.lists(SEED_PARAGRAPH, min_size=1, max_size=4)).map(lambda s: s[0] + "\n\n" + "\n\n".join(s[1]))
+
+
+def ingest_site() -> Path:
+    root = one_article_site()
+    (root / "seeds").mkdir()
+    return root
+
+
+@BUILDS
+@given(SEED)
+def test_ingest_then_parse_keeps_the_seed_words_in_order(seed: str) -> None:
+    from gloss.ingest import ingest_seeds
+
+    root = ingest_site()
+    try:
+        (root / "seeds/story.txt").write_text(seed, encoding="utf-8")
+        config = load_config(root)
+        report = ingest_seeds(config)
+        assert len(report.written) == 1
+        path = report.written[0]
+        path = path if path.is_absolute() else root / path
+        article = parse_article(path.read_text(encoding="utf-8"), Path("a.md"), Problems())
+        doc = parse_document(MD, article.body, Path("a.md"), article.body_line)
+        assert doc.problems == []
+        assert (article.title + " " + doc.text).split() == seed.split()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
