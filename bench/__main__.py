@@ -16,6 +16,7 @@ from pathlib import Path
 from .corpus import make_entities, write_seeds, write_site
 from .measure import Run, median_run, run_measured
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
+from .serve import in_process, through_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
@@ -116,6 +117,26 @@ def bench_ingest(work: Path, seeds: int, registry_size: int) -> list[str]:
     return [row(f"Ingest {seeds} seeds, {registry_size} entities", run, count, None)]
 
 
+def bench_serve(work: Path, runs: int) -> list[str]:
+    """Save one article → rebuild finished, on the example site and a generated 2,000-article one."""
+    example = work / "serve-example"
+    clean(example, ".")
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, example / name)
+    shutil.copy(ROOT / "site.yml", example / "site.yml")
+    big = work / "serve-2000"
+    clean(big, ".")
+    write_site(big, 2000)
+    shutil.copytree(ROOT / "theme", big / "theme")
+    lines = []
+    for name, site in (("example", example), ("2000 articles", big)):
+        seconds, pages = in_process(site, runs)
+        lines.append(f"| serve, {name}: rebuild after one save (in the server) | {seconds:8.3f} | pages {pages:>11} |")
+        seconds, pages = through_server(site, runs)
+        lines.append(f"| serve, {name}: save → rebuilt, polling included | {seconds:8.3f} | pages {pages:>11} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--sizes", default="1000,10000")
@@ -123,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--no-ingest", action="store_true")
+    parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "gloss-bench")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -134,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
     if not args.no_ingest:
         for line in bench_ingest(args.workdir, 1000, 5000):
+            print(line, flush=True)
+    if not args.no_serve:
+        print("\n| live preview                                             | median s | written/total |")
+        print("|----------------------------------------------------------|---------:|---------------|")
+        for line in bench_serve(args.workdir, args.runs):
             print(line, flush=True)
     return 0
 

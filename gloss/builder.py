@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from markdown_it import MarkdownIt
 
 from . import __version__
@@ -29,7 +30,7 @@ from .graph import SiteGraph, build_graph
 from .markup import create_markdown
 from .output import build_lock, clean_stale_outputs, page_hash, safe_target, swap_in, temp_folder, write_file
 from .parse import ParsedDocument, parse_document
-from .render import PageSpec, Renderer
+from .render import Changes, PageSpec, Renderer, jinja_env
 
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 
@@ -146,14 +147,15 @@ class SiteBuilder:
         self.cache_dir = config.root / ".gloss-cache" if use_cache else None
         self.sources: dict[str, dict[Path, SourceEntry]] = {"article": {}, "entity": {}}
         self.page_hashes: dict[str, str] = {}
-        self.page_deps: dict[str, frozenset[str]] = {}
         self.resolved: dict[str, tuple[str, ...]] = {}  # article slug -> entity ids its mentions resolve to
         self.theme_stamp: tuple = ()
         self.article_tags: dict[str, tuple[str, ...]] = {}
         self.annotation_pieces: dict[str, str] = {}
         self.annotation_counts: dict[str, int] = {}
+        self.jinja_env: jinja2.Environment | None = None
         self.previous_keys: dict[str, dict[Path, str]] = {}
         self.changed: dict[str, set[str]] = {"article": set(), "entity": set()}
+        self.scanned: dict[str, dict[Path, tuple[int, int]]] = {}
         self.state_loaded = False
 
     # -- state kept between runs of build.py
@@ -176,7 +178,7 @@ class SiteBuilder:
             if state.get("signature") != self._state_signature():
                 return
             self.page_hashes, self.theme_stamp = state["page_hashes"], state["theme_stamp"]
-            self.resolved, self.page_deps = state["resolved"], state["page_deps"]
+            self.resolved = state["resolved"]
             self.article_tags, self.previous_keys = state["article_tags"], state["keys"]
             self._stamps_only = state["stamps"]
         except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
@@ -191,7 +193,7 @@ class SiteBuilder:
         stamps = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
         keys = {kind: {p: e.key for p, e in entries.items()} for kind, entries in self.sources.items()}
         state = {"signature": self._state_signature(), "page_hashes": self.page_hashes, "stamps": stamps,
-                 "theme_stamp": self.theme_stamp, "resolved": self.resolved, "page_deps": self.page_deps,
+                 "theme_stamp": self.theme_stamp, "resolved": self.resolved,
                  "article_tags": self.article_tags, "keys": keys}
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".tmp")
@@ -217,11 +219,12 @@ class SiteBuilder:
     def _build(self, problems: Problems, build_time: dt.datetime | None) -> SiteModel:
         out = self.config.output_path
         with build_lock(self.config.root / ".gloss-cache" / "build.lock", out):
-            clean_stale_outputs(out)
-            if not self.state_loaded:
+            if not self.state_loaded:  # the first build of this process: tidy up after any interrupted one
+                clean_stale_outputs(out)
                 self.load_state(problems)
             stages: list[StageReport] = []
             self.changed = {"article": set(), "entity": set()}
+            self.scanned = {kind: self._scan(kind) for kind in ("article", "entity")}
             theme_stamp = self._theme_stamp()
             if self._nothing_changed(theme_stamp, out):
                 return self._unchanged_model(problems, stages)
@@ -253,7 +256,7 @@ class SiteBuilder:
             saved = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
         if not saved or theme_stamp != self.theme_stamp or not out.is_dir() or not self.page_hashes:
             return False
-        return all(self._scan(kind) == saved.get(kind) for kind in ("article", "entity"))
+        return all(self.scanned[kind] == saved.get(kind) for kind in ("article", "entity"))
 
     def _unchanged_model(self, problems: Problems, stages: list[StageReport]) -> SiteModel:
         """Nothing to do; errors and warnings of the last build still stand (it succeeded, so warnings only)."""
@@ -310,7 +313,7 @@ class SiteBuilder:
     def _refresh(self, kind: str, cache: ParseCache | None) -> int:
         """Re-read files whose stamp changed, parsing only those whose text changed; returns how many."""
         known = self.sources[kind]
-        found = self._scan(kind)
+        found = self.scanned[kind] if self.scanned else self._scan(kind)
         for gone in set(known) - set(found):
             del known[gone]
             self.changed[kind].add(gone.stem)
@@ -365,41 +368,39 @@ class SiteBuilder:
 
     # -- render
 
-    def _dirty_keys(self, graph: SiteGraph) -> set[str]:
-        """Inputs that changed since the last build, named as PageSpec.deps names them."""
-        dirty = {f"entity:{i}" for i in self.changed["entity"]}
+    def _changes(self, graph: SiteGraph) -> Changes:
+        """What changed since the last build, from the files re-read and the links re-made."""
+        changes = Changes(entities=set(self.changed["entity"]))
+        resolved = {slug: tuple(graph.resolved.get((slug, m.index)) for m in graph.documents[slug].mentions)
+                    for slug in graph.documents}
         slugs = set(self.changed["article"])
-        resolved = {slug: tuple(sorted(counts)) for slug, counts in graph.article_entities.items()}
         slugs |= {s for s in resolved.keys() | self.resolved.keys() if resolved.get(s) != self.resolved.get(s)}
         for slug in slugs:
-            dirty.add(f"article:{slug}")
-            dirty.update(f"entity:{i}" for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())))
-            dirty.update(f"tag:{t}" for t in (*self.article_tags.get(slug, ()), *graph_tags(graph, slug)))
-        for slug in slugs:  # their serialised annotations are stale (see Renderer.annotation_pieces)
-            self.annotation_pieces.pop(slug, None)
-        if slugs:
-            dirty.add("articles")
-        if self.changed["entity"]:
-            dirty.add("entities")
+            changes.articles.add(slug)
+            changes.mentions.update(i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i)
+            changes.tags.update((*self.article_tags.get(slug, ()), *graph_tags(graph, slug)))
+            self.annotation_pieces.pop(slug, None)  # its serialised annotations are stale
         self.resolved = resolved
         self.article_tags = {a.slug: tuple(a.tags) for a in graph.articles}
-        return dirty
+        return changes
 
     def _render(self, model: SiteModel, theme_stamp: tuple, build_time: dt.datetime | None,
                 problems: Problems) -> None:
         start = time.perf_counter()
         out = self.config.output_path
-        renderer = Renderer(self.config, model.graph, create_markdown(raw_html=self.config.raw_html),
-                            build_time or dt.datetime.now(dt.UTC).replace(microsecond=0))
-        specs = renderer.page_specs()
         full = theme_stamp != self.theme_stamp or not self.page_hashes or not out.is_dir()
-        dirty = self._dirty_keys(model.graph)
+        if full or self.jinja_env is None:
+            self.jinja_env = jinja_env(self.config)
+        renderer = Renderer(self.config, model.graph, markdown_parser(self.config.raw_html),
+                            build_time or dt.datetime.now(dt.UTC).replace(microsecond=0), self.jinja_env)
+        specs = renderer.page_specs()
+        changes = self._changes(model.graph)
         renderer.annotation_pieces, renderer.annotation_counts = self.annotation_pieces, self.annotation_counts
         if full:
             todo = specs
         else:
-            todo = [s for s in specs if s.path not in self.page_hashes or s.deps & dirty
-                    or self.page_deps.get(s.path, frozenset()) & dirty]
+            affected = renderer.affected(changes)
+            todo = [s for s in specs if s.path in affected or s.path not in self.page_hashes]
         paths = {s.path for s in specs}
         removed = sorted(set(self.page_hashes) - paths)
         results = self._render_pages(renderer, todo, out, full)
@@ -414,9 +415,7 @@ class SiteBuilder:
                 self._index_search(out, problems)
         for path in removed:
             self.page_hashes.pop(path, None)
-            self.page_deps.pop(path, None)
         self.page_hashes.update(hashes)
-        self.page_deps = {s.path: s.deps for s in specs}
         model.pages_total, model.rendered, model.written, model.removed = len(specs), len(todo), written, len(removed)
         summary = f"wrote {written} of {len(specs)} pages" + (f", removed {len(removed)}" if removed else "")
         search = getattr(self, "search_report", None)

@@ -102,6 +102,11 @@ def sigterm_interrupts() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     command = args.command or "build"
+    if not args.root.is_dir():
+        print(f"{args.root}: error: no such project folder", file=sys.stderr)
+        print("    hint: give the folder that holds site.yml and content/ with --root, or run from it",
+              file=sys.stderr)
+        return EXIT_USAGE
     problems = Problems()
     try:
         with sigterm_interrupts():
@@ -139,6 +144,8 @@ def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
         print(f"{'ingest':<8} {result.summary():<52} {(time.perf_counter() - ingest_start) * 1000:7.0f} ms")
         for path, why in result.refused:
             problems.warn(why, path)
+        if result.written:  # what the editor should look at in the new articles
+            problems.items.extend(result.review)
     model = build_site(config, problems, drafts=getattr(args, "drafts", False), workers=getattr(args, "workers", None),
                        search=not getattr(args, "no_search", False))
     for stage in model.stages:

@@ -260,12 +260,14 @@ def _review_hint(mention: Mention) -> str:
 
 def _mark_up(text: str, offset: int, mentions: list[Mention]) -> tuple[str, list[int]]:
     """Escape the text and wrap each mention; the column of each mention in the result."""
-    out, columns, pos = [], [], 0
+    out, columns, pos, length = [], [], 0, 0
     for mention in mentions:
         start, end = mention.start - offset, mention.end - offset
-        out.append(_escape_piece(text[pos:start], first=not out))
-        columns.append(sum(len(p) for p in out))
-        out.append(_mention_markup(mention))
+        piece = _escape_piece(text[pos:start], first=not out)
+        markup = _mention_markup(mention)
+        columns.append(length + len(piece))
+        out += [piece, markup]
+        length += len(piece) + len(markup)
         pos = end
     out.append(_escape_piece(text[pos:], first=not out))
     return "".join(out), columns

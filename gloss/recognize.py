@@ -309,6 +309,16 @@ def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candid
     return sorted(_without_overlaps(candidates, merged), key=lambda c: c.start)
 
 
+def _nearby(merged: list[Candidate], index: int):
+    """The merged names after `index` that can overlap it: each ends before its acronym and starts at
+    most 120 characters before it, and the acronyms come in text order."""
+    found = merged[index]
+    for other in merged[index + 1:]:
+        if other.end - 121 >= found.end:
+            return
+        yield other
+
+
 def _without_overlaps(candidates: list[Candidate], merged: list[Candidate]) -> list[Candidate]:
     """The candidates no merged name overlaps, and each merged name no later one overlaps.
 
@@ -317,7 +327,7 @@ def _without_overlaps(candidates: list[Candidate], merged: list[Candidate]) -> l
     """
     kept = []
     for index, found in enumerate(merged):
-        if not any(other.start < found.end and found.start < other.end for other in merged[index + 1:]):
+        if not any(other.start < found.end and found.start < other.end for other in _nearby(merged, index)):
             kept.append(found)
     ends: dict[int, int] = {}  # the furthest end of the merged names starting at each offset
     for found in merged:

@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,18 +70,21 @@ class Page:
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One output file, before rendering: what it is and which inputs it reads.
-
-    `deps` names inputs the way the builder names changes: `article:<slug>` (its text and front
-    matter), `entity:<id>` (its file: name, type, description…), `mentions:<id>` (the passages
-    that mention it anywhere), `tag:<tag>`, and `articles` / `entities` for the site-wide lists.
-    A page is re-rendered when one of its inputs changed, and rewritten when its bytes did.
-    """
+    """One output file, before rendering: what kind of page it is and for which article, entity or tag."""
 
     path: str
     kind: str
     key: str = ""
-    deps: frozenset[str] = frozenset()
+
+
+@dataclass
+class Changes:
+    """What changed since the last build, as `Renderer.affected` needs it."""
+
+    articles: set[str] = field(default_factory=set)  # slugs: text, front matter or resolution changed, added, removed
+    entities: set[str] = field(default_factory=set)  # ids whose file changed (name, type, description…)
+    mentions: set[str] = field(default_factory=set)  # ids whose passages changed somewhere
+    tags: set[str] = field(default_factory=set)  # tags of changed articles, before and after
 
 
 def article_url(slug: str) -> str:
@@ -115,12 +118,13 @@ def relative(from_page: str, target: str) -> str:
 class Renderer:
     """Turns a SiteGraph into pages using the theme; one method per kind of page."""
 
-    def __init__(self, config: SiteConfig, graph: SiteGraph, md: MarkdownIt, build_time: dt.datetime) -> None:
+    def __init__(self, config: SiteConfig, graph: SiteGraph, md: MarkdownIt, build_time: dt.datetime,
+                 env: jinja2.Environment | None = None) -> None:
         self.config = config
         self.graph = graph
         self.md = md
         self.build_time = build_time
-        self.env = _jinja_env(config)
+        self.env = env or jinja_env(config)
         self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
         self._article_by_slug: dict[str, Article] | None = None
         # Serialised annotations per article, kept by the builder between rebuilds (see joined_collection).
@@ -323,32 +327,44 @@ class Renderer:
 
     def page_specs(self) -> list[PageSpec]:
         """Every output of the site, in a stable order, with the inputs each one reads."""
-        lists = frozenset({"articles", "entities"})
-        specs = [PageSpec("index.html", "home", deps=lists), PageSpec("entities/index.html", "entities", deps=lists),
-                 PageSpec("tags/index.html", "tags", deps=frozenset({"articles"})), PageSpec("404.html", "404"),
-                 PageSpec("search/index.html", "search"), PageSpec("entities.json", "entities.json", deps=lists),
-                 PageSpec("feed.xml", "feed", deps=lists), PageSpec("sitemap.xml", "sitemap", deps=lists),
-                 PageSpec("robots.txt", "robots"), PageSpec("annotations.jsonld", "annotations", deps=lists)]
+        specs = [PageSpec(path, kind) for path, kind in self.FIXED_PAGES + self.LIST_PAGES]
         for article in self.graph.articles:
-            entities = self.graph.article_entities.get(article.slug, {})
-            deps = frozenset({f"article:{article.slug}", *(f"entity:{i}" for i in entities)})
-            specs.append(PageSpec(article_url(article.slug) + "index.html", "article", article.slug, deps))
-            specs.append(PageSpec(f"annotations/{article.slug}.jsonld", "article-annotations", article.slug,
-                                  frozenset({f"article:{article.slug}"})))
-        for entity in sorted(self.graph.registry, key=lambda e: e.id):
-            shown = set(self.graph.co_mentions.get(entity.id, {}))
-            notes = self.graph.entity_documents.get(entity.id)
-            if notes is not None:
-                shown.update(i for m in notes.mentions if (i := self.graph.resolved.get((f"entity:{entity.id}",
-                                                                                          m.index))))
-            deps = frozenset({f"entity:{entity.id}", f"mentions:{entity.id}", *(f"entity:{i}" for i in shown)})
-            specs.append(PageSpec(entity_url(entity.id) + "index.html", "entity", entity.id, deps))
-        for tag, articles in sorted(self.graph.tags.items()):
-            deps = frozenset({f"tag:{tag}", *(f"article:{a.slug}" for a in articles)})
-            specs.append(PageSpec(tag_url(tag) + "index.html", "tag", tag, deps))
-        for year, _ in self.archive_years():
-            specs.append(PageSpec(archive_url(year) + "index.html", "archive", year, frozenset({"articles"})))
+            specs.append(PageSpec(article_url(article.slug) + "index.html", "article", article.slug))
+            specs.append(PageSpec(f"annotations/{article.slug}.jsonld", "article-annotations", article.slug))
+        specs += [PageSpec(entity_url(i) + "index.html", "entity", i) for i in sorted(self.graph.registry.by_id)]
+        specs += [PageSpec(tag_url(tag) + "index.html", "tag", tag) for tag in sorted(self.graph.tags)]
+        specs += [PageSpec(archive_url(year) + "index.html", "archive", year) for year, _ in self.archive_years()]
         return specs
+
+    # Pages that read nothing from content, and lists that read all of it.
+    FIXED_PAGES = [("404.html", "404"), ("search/index.html", "search"), ("robots.txt", "robots")]
+    LIST_PAGES = [("index.html", "home"), ("entities/index.html", "entities"), ("tags/index.html", "tags"),
+                  ("entities.json", "entities.json"), ("feed.xml", "feed"), ("sitemap.xml", "sitemap"),
+                  ("annotations.jsonld", "annotations")]
+
+    def affected(self, changes: Changes) -> set[str]:
+        """Paths of the pages that read something in `changes`: the only ones a rebuild renders.
+
+        Each rule mirrors what a page shows: an article page shows its entities' names and
+        descriptions; an entity page its passages, its notes' mentions and its companions' names.
+        """
+        paths: set[str] = set()
+        if changes.articles or changes.entities:
+            paths.update(path for path, _ in self.LIST_PAGES)
+            paths.update(archive_url(year) + "index.html" for year, _ in self.archive_years())
+        for slug in changes.articles:
+            paths.update((article_url(slug) + "index.html", f"annotations/{slug}.jsonld"))
+        paths.update(tag_url(tag) + "index.html" for tag in changes.tags)
+        shown_entities = set(changes.mentions) | set(changes.entities)
+        for entity_id in changes.entities:
+            paths.update(article_url(a.slug) + "index.html" for a in self.graph.articles_mentioning(entity_id))
+            shown_entities.update(self.graph.co_mentions.get(entity_id, {}))
+        if changes.entities:
+            shown_entities.update(owner for owner, doc in self.graph.entity_documents.items()
+                                  if any(self.graph.resolved.get((f"entity:{owner}", m.index)) in changes.entities
+                                         for m in doc.mentions))
+        paths.update(entity_url(i) + "index.html" for i in shown_entities)
+        return paths
 
     def page_for(self, spec: PageSpec) -> Page:
         simple = {"home": self.home_page, "entities": self.entities_index, "tags": self.tags_index,
@@ -511,7 +527,8 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text)
 
 
-def _jinja_env(config: SiteConfig) -> jinja2.Environment:
+def jinja_env(config: SiteConfig) -> jinja2.Environment:
+    """The theme's templates; one environment can serve many builds (it caches compiled templates)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
         autoescape=jinja2.select_autoescape(["html", "xml"]),

@@ -23,7 +23,7 @@ from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
-from tornado import web
+from tornado import ioloop, web
 
 from .config import SiteConfig
 from .errors import BuildFailed, GlossError, Problems
@@ -113,6 +113,8 @@ def describe(changed: list[str], root: Path) -> str:
 class SourceWatcher(Watcher):
     """Polls the sources; a burst of events (temp file + rename, several saves) is one rebuild."""
 
+    POLL_SECONDS = 0.25
+
     def __init__(self, roots: list[Path], on_change: Callable[[list[str]], bool], site_root: Path,
                  settle: float = 0.15) -> None:
         super().__init__()
@@ -121,6 +123,11 @@ class SourceWatcher(Watcher):
         self.site_root = site_root
         self.settle = settle
         self.stamps = self.scan()
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Poll every POLL_SECONDS (livereload's own loop waits 0.8 s between looks)."""
+        ioloop.PeriodicCallback(callback, self.POLL_SECONDS * 1000).start()
+        return True
 
     def scan(self) -> dict[str, tuple[int, int]]:
         stamps = {}
@@ -143,8 +150,9 @@ class SourceWatcher(Watcher):
         return changed
 
     def examine(self) -> tuple[str | None, float | None]:
-        if self._changes:
-            return self._changes.pop()
+        # livereload queues a reload of every open page when the server starts; a page opened just
+        # then would reload for nothing, so only real changes reload pages.
+        self._changes.clear()
         changed = self.changes()
         if not changed:
             return None, None
@@ -155,7 +163,9 @@ class SourceWatcher(Watcher):
                 break
             changed |= more
         ok = self.on_change(sorted(changed))
-        return (self.reload_path(changed) if ok else None), None
+        # livereload's handler reads the path to send from `filepath`, not from our return value
+        self.filepath = self.reload_path(changed) if ok else None
+        return self.filepath, None
 
     def reload_path(self, changed: set[str]) -> str:
         """A stylesheet path lets livereload swap just the CSS; anything else reloads the page."""
@@ -175,6 +185,9 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 class SiteFileHandler(StaticFileHandler):
     """Static files of the built site; anything outside it, or missing, is a plain 404."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")  # a reload must never show a stale stylesheet
 
     @classmethod
     def get_absolute_path(cls, root: str, path: str) -> str:

@@ -67,7 +67,7 @@ def test_article_loading_raises_only_gloss_errors(text: str) -> None:
 # ---------------------------------------------------------------- what the reader sees is what was written
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüßКиї", min_size=1, max_size=8)
-PUNCT = st.sampled_from([".", ",", ";", ":", "?", "!", "'", '"', "(", ")", " - "])
+PUNCT = st.sampled_from([".", ",", ";", ":", "?", "!", "'", '"', "(", ")", "–"])
 PLAIN = st.lists(st.one_of(WORD, WORD, PUNCT), min_size=1, max_size=6).map(" ".join)
 
 

@@ -240,3 +240,10 @@ def test_errors_in_cr_only_file_have_editor_line_numbers(site: Path) -> None:
     result = run_gloss(site, "check")
     assert result.returncode == 1
     assert f"{BAD}:6:5: unknown entity 'Atlantis'" in result.stderr
+
+
+def test_missing_project_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_gloss(tmp_path, "--root", str(tmp_path / "nowhere"), "check")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'nowhere'}: error: no such project folder" in result.stderr
+    assert not (tmp_path / "nowhere").exists()

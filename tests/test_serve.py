@@ -124,3 +124,18 @@ def test_drafts_are_served_but_not_built(mini_site: Path) -> None:
         assert dev.get("articles/draft/")[0] == 200
     finally:
         dev.stop()
+
+
+def test_new_seed_is_ingested_and_appears(mini_site: Path) -> None:
+    (mini_site / "seeds").mkdir()
+    dev = DevServer(mini_site)
+    try:
+        (mini_site / "seeds/kabul-airport.txt").write_text(
+            "Flights resume at Kabul airport\n"
+            "The first international flight since August landed in Kabul on Thursday, officials said.\n")
+        wait_until(lambda: "Flights resume at Kabul airport" in dev.get("")[1], timeout=30, what=dev.log)
+        status, page = dev.get("articles/flights-resume-at-kabul-airport/")
+        assert status == 200 and 'data-entity="kabul"' in page
+        assert "Flights resume at Kabul airport" in dev.get("entities/kabul/")[1]
+    finally:
+        dev.stop()

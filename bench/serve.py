@@ -1,0 +1,77 @@
+"""Live preview figures: from saving one article to the rebuild finishing, and pages written."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from gloss.builder import SiteBuilder
+from gloss.config import load_config
+from gloss.errors import Problems
+
+ROOT = Path(__file__).resolve().parent.parent
+MENTION = re.compile(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]")
+
+
+def edit_one_article(site: Path, n: int) -> None:
+    """Unlink the first mention of one article, or link it again: a real change every time."""
+    article = sorted((site / "content/articles").glob("*.md"))[0]
+    text = article.read_text()
+    if n % 2 == 0:
+        first = MENTION.search(text)
+        text = text[:first.start()] + f"<!--{first.group(1)}-->" + first.group(2) + text[first.end():]
+    else:
+        text = re.sub(r"<!--([a-z0-9-]+)-->([^\s,.;:]+(?: [A-Z][^\s,.;:]*)*)", r"[[\1|\2]]", text, count=1)
+    article.write_text(text)
+
+
+def in_process(site: Path, runs: int) -> tuple[float, str]:
+    """What `serve` does after a save, timed inside one long-lived builder."""
+    builder = SiteBuilder(load_config(site), search=False)
+    builder.build(Problems())
+    times, pages = [], ""
+    for n in range(runs):
+        edit_one_article(site, n)
+        start = time.perf_counter()
+        model = builder.build(Problems())
+        times.append(time.perf_counter() - start)
+        pages = f"{model.written}/{model.pages_total}"
+    return statistics.median(times), pages
+
+
+def through_server(site: Path, runs: int) -> tuple[float, str]:
+    """The same through the real server: from the file write to its "rebuilt" line (polling included)."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(site), "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[tuple[float, str]] = []
+    threading.Thread(target=lambda: [lines.append((time.perf_counter(), line)) for line in proc.stdout],
+                     daemon=True).start()
+    try:
+        _wait(lambda: any("serving " in line for _, line in lines), 600)
+        times, pages = [], ""
+        for n in range(runs):
+            seen = len(lines)
+            start = time.perf_counter()
+            edit_one_article(site, n + 1)
+            _wait(lambda seen=seen: any(t.startswith("rebuilt after") for _, t in lines[seen:]), 120)
+            stamp, line = next((at, text) for at, text in lines[seen:] if text.startswith("rebuilt after"))
+            times.append(stamp - start)
+            pages = "/".join(re.search(r"wrote (\d+) of (\d+)", line).groups())
+            time.sleep(0.5)
+        return statistics.median(times), pages
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _wait(check, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out waiting for the server")
+        time.sleep(0.02)
