@@ -22,7 +22,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from . import __version__
-from .cache import ParseCache, cache_key
+from .cache import SCHEMA, ParseCache, cache_key
 from .config import SiteConfig
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
 from .errors import BuildFailed, GlossError, Problems
@@ -165,7 +165,7 @@ class SiteBuilder:
         return self.cache_dir / "state.pickle" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
-        return (__version__, str(self.config.output_path), self.drafts, self.config.raw_html)
+        return (__version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
 
     def load_state(self, problems: Problems) -> None:
         self.state_loaded = True

@@ -18,10 +18,24 @@ from .parse import ParsedDocument
 CACHE_FORMAT = 1
 
 
+def _schema() -> str:
+    """The shape of what is cached: a field added to a cached dataclass makes old entries unusable."""
+    from dataclasses import fields
+
+    from .content import Article, Entity
+    from .parse import Mention, Note
+
+    return ";".join(f"{cls.__name__}:{','.join(f.name for f in fields(cls))}"
+                    for cls in (Article, Entity, ParsedDocument, Mention, Note))
+
+
+SCHEMA = _schema()
+
+
 def cache_key(text: str, path: Path, options: str) -> str:
     """Same text, path and parser options in the same engine version → same parse."""
     digest = hashlib.sha256()
-    for part in (__version__, str(CACHE_FORMAT), options, str(path), text):
+    for part in (__version__, str(CACHE_FORMAT), SCHEMA, options, str(path), text):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()

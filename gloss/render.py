@@ -35,19 +35,24 @@ class MentionLink:
     href: str
     anchor: str
     linked: bool  # the first mention of the entity in its paragraph is a link; later ones are quieter
+    card: str = ""  # card_attributes(entity), made once per entity per build
 
     def open_tag(self) -> str:
         e = self.entity
         attrs = (f'class="mention mention-{escape(e.type)}{"" if self.linked else " mention-repeat"}" '
-                 f'id="{self.anchor}" data-entity="{escape(e.id)}" data-type="{escape(e.type)}" '
-                 f'data-name="{escape(e.name)}" data-description="{escape(e.description)}" '
-                 f'title="{escape(_card_title(e))}"')
+                 f'id="{self.anchor}" {self.card or card_attributes(e)}')
         if self.linked:
             return f'<a href="{escape(self.href)}" {attrs}>'
         return f'<span {attrs}>'
 
     def close_tag(self) -> str:
         return "</a>" if self.linked else "</span>"
+
+
+def card_attributes(entity: Entity) -> str:
+    """The escaped data-* and title attributes of an entity's mentions, made once per entity."""
+    return (f'data-entity="{escape(entity.id)}" data-type="{escape(entity.type)}" data-name="{escape(entity.name)}" '
+            f'data-description="{escape(entity.description)}" title="{escape(_card_title(entity))}"')
 
 
 def _card_title(entity: Entity) -> str:
@@ -127,6 +132,7 @@ class Renderer:
         self.env = env or jinja_env(config)
         self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
         self._article_by_slug: dict[str, Article] | None = None
+        self._cards: dict[str, str] = {}
         # Serialised annotations per article, kept by the builder between rebuilds (see joined_collection).
         self.annotation_pieces: dict[str, str] = {}
         self.annotation_counts: dict[str, int] = {}
@@ -142,9 +148,10 @@ class Renderer:
                 continue
             first = (mention.block, entity.id) not in seen_in_block
             seen_in_block.add((mention.block, entity.id))
+            card = self._cards.get(entity.id) or self._cards.setdefault(entity.id, card_attributes(entity))
             links[mention.index] = MentionLink(
                 entity=entity, href=relative(page_path, entity_url(entity.id)), anchor=f"m-{mention.index + 1}",
-                linked=first or self.config.link_mentions == "all")
+                linked=first or self.config.link_mentions == "all", card=card)
         return Markup(fill_mentions(doc.html, links))
 
     # -- pages

@@ -165,6 +165,7 @@ def ingest_site() -> Path:
 
 @BUILDS
 @given(SEED)
+@example("AAA\n\nA")  # found by `make fuzz`: ingest turns a shouted title into title case (on purpose)
 def test_ingest_then_parse_keeps_the_seed_words_in_order(seed: str) -> None:
     from gloss.ingest import ingest_seeds
 
@@ -179,6 +180,8 @@ def test_ingest_then_parse_keeps_the_seed_words_in_order(seed: str) -> None:
         article = parse_article(path.read_text(encoding="utf-8"), Path("a.md"), Problems())
         doc = parse_document(MD, article.body, Path("a.md"), article.body_line)
         assert doc.problems == []
-        assert (article.title + " " + doc.text).split() == seed.split()
+        title, body = seed.split("\n\n", 1)
+        assert article.title.casefold().split() == title.casefold().split()
+        assert doc.text.split() == body.split()
     finally:
         shutil.rmtree(root, ignore_errors=True)
