@@ -438,8 +438,11 @@ class SiteBuilder:
             renderer.warm_up()
             job.specs = specs
             _RenderJob.current = job
+            # Small batches handed out as workers free up: page costs differ a thousandfold (a busy
+            # entity's page against an annotation file), and big fixed chunks leave a core idle.
+            batches = [list(range(i, min(i + 48, len(specs)))) for i in range(0, len(specs), 48)]
             with fork_pool(self.workers) as pool:
-                parts = pool.map(_render_chunk, _chunks(list(range(len(specs))), self.workers * 4))
+                parts = list(pool.imap_unordered(_render_chunk, batches))
             return [pair for part in parts for pair in part]
         except BaseException:
             if full:

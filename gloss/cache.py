@@ -93,7 +93,8 @@ class ParseCache:
     def save(self) -> None:
         if self._db is None or not self.new:
             return
-        rows = [(k, pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL)) for k, d in self.new.items()]
+        # Pickled lazily, row by row: pickling them all first would double the build's peak memory.
+        rows = ((k, pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL)) for k, d in self.new.items())
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO parsed (key, data) VALUES (?, ?)", rows)
