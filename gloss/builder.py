@@ -295,9 +295,8 @@ class SiteBuilder:
             articles = [a for a in articles if not a.draft]
         start = time.perf_counter()
         registry = EntityRegistry(entities)
-        for name, ids in registry.conflicts():
-            problems.warn(f"the name '{name}' is shared by {', '.join(ids)}; mentions of it are ambiguous",
-                          registry.by_id[ids[1]].path, 1, 1, hint="keep the name on one entity, or always link by id")
+        for warning in registry.conflict_warnings():
+            problems.add(warning)
         docs = {a.slug: self._doc("article", a.path) for a in articles}
         entity_docs = {e.id: d for e in entities if (d := self._doc("entity", e.path)) and d.html.strip()}
         graph = build_graph(articles, docs, entity_docs, registry, problems)

@@ -15,7 +15,7 @@ from . import __version__
 from .errors import Problems
 from .parse import ParsedDocument
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: raw HTML sanitised at parse time
 
 
 def _schema() -> str:

@@ -50,7 +50,15 @@ def temp_folder(out: Path) -> Path:
 
 
 def clean_stale_outputs(out: Path) -> None:
-    """Remove temporary folders and files left by an interrupted build."""
+    """Remove temporary folders and files left by an interrupted build.
+
+    A build stopped between the two renames of `swap_in` leaves no `out` but the last good site
+    as `.out.old-PID`: that one is put back first.
+    """
+    if not out.exists() and out.parent.is_dir():
+        olds = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
+        if olds and olds[-1].is_dir():
+            os.rename(olds[-1], out)
     if out.parent.is_dir():
         for stale in out.parent.glob(f".{out.name}.*-*"):
             if stale.is_dir():
