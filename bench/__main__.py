@@ -27,7 +27,9 @@ def gloss(root: Path, *args: str) -> Run:
 
 
 def pages_written(output: str) -> str:
-    match = re.search(r"wrote (\d+) of (\d+) pages", output) or re.search(r"render\s+(\d+) pages", output)
+    if "nothing changed since the last build" in output:
+        return "0 (no-op)"
+    match = re.search(r"wrote (\d+) of (\d+) pages", output)
     return "/".join(match.groups()) if match else "?"
 
 
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print("| case                               | median s | peak MB  | pages written | pages/s  | / Hugo  |")
     print("|------------------------------------|---------:|---------:|--------------:|---------:|--------:|")
-    for n in (int(s) for s in args.sizes.split(",")):
+    for n in (int(s) for s in args.sizes.split(",") if s):
         for line in bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican):
             print(line, flush=True)
     if not args.no_ingest:

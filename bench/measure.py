@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +21,21 @@ class Run:
 
 def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.01) -> Run:
     """Run `cmd`, sampling the resident memory of it and all its children until it exits."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Output goes to a file, not a pipe: a chatty command would fill the pipe and wait forever.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, text=True)
+        peak = _watch(proc, interval)
+        seconds = time.perf_counter() - start
+        log.seek(0)
+        output = log.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-2000:]}")
+    return Run(seconds, peak / 2**20, output)
+
+
+def _watch(proc: subprocess.Popen, interval: float) -> int:
+    """Peak of the summed resident memory of `proc` and its children, sampled until it exits."""
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
@@ -31,11 +45,7 @@ def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.01)
         except psutil.Error:
             pass
         time.sleep(interval)
-    seconds = time.perf_counter() - start
-    output = proc.stdout.read() if proc.stdout else ""
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-2000:]}")
-    return Run(seconds, peak / 2**20, output)
+    return peak
 
 
 def median_run(times: int, make_run: Callable[[], Run], before: Callable[[], None] | None = None) -> Run:

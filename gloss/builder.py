@@ -28,7 +28,16 @@ from .content import Article, Entity, EntityRegistry, parse_article, parse_entit
 from .errors import BuildFailed, GlossError, Problems
 from .graph import SiteGraph, build_graph
 from .markup import create_markdown
-from .output import build_lock, clean_stale_outputs, page_hash, safe_target, swap_in, temp_folder, write_file
+from .output import (
+    build_lock,
+    clean_stale_outputs,
+    deferred_signals,
+    page_hash,
+    safe_target,
+    swap_in,
+    temp_folder,
+    write_file,
+)
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, jinja_env
 
@@ -403,13 +412,12 @@ class SiteBuilder:
         paths = {s.path for s in specs}
         removed = sorted(set(self.page_hashes) - paths)
         results = self._render_pages(renderer, todo, out, full)
-        written = sum(1 for _, _, wrote in results if wrote)
+        written = sum(1 for _, _, done in results if done)
         hashes = [(path, digest) for path, digest, _ in results]
         if full:
             self._finish_full_build(renderer, out, problems)
         else:
-            for path in removed:
-                _remove_page(out, path)
+            commit_in_place(out, [(path, data) for path, _, data in results if data], removed)
             if written or removed:
                 self._index_search(out, problems)
         for path in removed:
@@ -474,6 +482,16 @@ def graph_tags(graph: SiteGraph, slug: str) -> tuple[str, ...]:
     return tuple(article.tags) if article else ()
 
 
+def commit_in_place(out: Path, writes: list[tuple[str, bytes]], removed: list[str]) -> None:
+    """Write an incremental build's changed pages, with Ctrl+C and SIGTERM held until all are
+    written: an interrupted rebuild leaves the last good site or the new one, never a mix."""
+    with deferred_signals():
+        for rel, data in writes:
+            write_file(safe_target(out, rel), data)
+        for rel in removed:
+            _remove_page(out, rel)
+
+
 def _remove_page(out: Path, rel: str) -> None:
     path = safe_target(out, rel)
     path.unlink(missing_ok=True)
@@ -492,21 +510,19 @@ class _RenderJob:
         self.renderer, self.target, self.previous, self.hashes = renderer, target, previous, hashes
         self.specs: list[PageSpec] = []
 
-    def run(self, specs: list[PageSpec]) -> list[tuple[str, str, bool]]:
+    def run(self, specs: list[PageSpec]) -> list[tuple[str, str, bool | bytes | None]]:
         self.specs = specs
         return [self.one(spec) for spec in specs]
 
-    def one(self, spec: PageSpec) -> tuple[str, str, bool]:
-        """(path, hash of its bytes, whether the file was written)."""
+    def one(self, spec: PageSpec) -> tuple[str, str, bool | bytes | None]:
+        """(path, hash of its bytes, what was done): in a temp folder, whether the file was written;
+        in place, the bytes to write (or None), written later all at once by `commit_in_place`."""
         data = self.renderer.render_spec(spec)
         digest = page_hash(data)
         path = safe_target(self.target, spec.path)
         unchanged = self.hashes.get(spec.path) == digest
-        if self.previous is None:  # in place: replace only what changed
-            if unchanged and path.exists():
-                return spec.path, digest, False
-            write_file(path, data)
-            return spec.path, digest, True
+        if self.previous is None:
+            return spec.path, digest, None if unchanged and path.exists() else data
         if unchanged and _link_previous(self.previous, spec.path, path):
             return spec.path, digest, False
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -527,7 +543,7 @@ def _link_previous(previous: Path, rel: str, path: Path) -> bool:
     return True
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
+def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool | bytes | None]]:
     job = _RenderJob.current
     return [job.one(job.specs[i]) for i in indices]
 

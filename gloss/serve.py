@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
@@ -56,8 +57,11 @@ class Rebuilder:
         from .builder import SiteBuilder
 
         self.config = config
-        self.builder = SiteBuilder(config, drafts=drafts)
+        # The search index is refreshed in the background after a rebuild (it takes seconds on a big
+        # site), so the page reloads as soon as its HTML is written.
+        self.builder = SiteBuilder(config, drafts=drafts, search=False)
         self.status = BuildStatus()
+        self.search = SearchRefresher(config)
 
     def __call__(self, changed: list[str]) -> bool:
         start = time.perf_counter()
@@ -76,6 +80,8 @@ class Rebuilder:
         pages = next((s.summary for s in model.stages if s.name == "render"), "")
         print(f"rebuilt after {describe(changed, self.config.root)}: {pages} in "
               f"{time.perf_counter() - start:.2f} s", flush=True)
+        if model.written or model.removed or not (self.config.output_path / "pagefind").exists():
+            self.search.refresh()
         return True
 
     def _ingest(self) -> None:
@@ -92,6 +98,39 @@ class Rebuilder:
               file=sys.stderr, flush=True)
         self.status = BuildStatus([_error_json(e) for e in errors], self.status.version + 1)
         return False
+
+
+class SearchRefresher:
+    """Re-index the served site with Pagefind in a background thread; edits during a run are
+    picked up by one more run when it ends."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.lock = threading.Lock()
+        self.running = False
+        self.again = False
+
+    def refresh(self) -> None:
+        with self.lock:
+            if self.running:
+                self.again = True
+                return
+            self.running = True
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        from .search import index_site
+
+        while True:
+            problems = Problems()
+            index_site(self.config.output_path, problems, self.config.path)
+            for warning in problems.warnings:
+                print(warning.format(), file=sys.stderr, flush=True)
+            with self.lock:
+                if not self.again:
+                    self.running = False
+                    return
+                self.again = False
 
 
 def _error_json(error: GlossError) -> dict[str, object]:
