@@ -383,13 +383,14 @@ class SiteBuilder:
                     for slug in graph.documents}
         slugs = set(self.changed["article"])
         slugs |= {s for s in resolved.keys() | self.resolved.keys() if resolved.get(s) != self.resolved.get(s)}
+        tags = {a.slug: tuple(a.tags) for a in graph.articles}
         for slug in slugs:
             changes.articles.add(slug)
             changes.mentions.update(i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i)
-            changes.tags.update((*self.article_tags.get(slug, ()), *graph_tags(graph, slug)))
+            changes.tags.update((*self.article_tags.get(slug, ()), *tags.get(slug, ())))
             self.annotation_pieces.pop(slug, None)  # its serialised annotations are stale
         self.resolved = resolved
-        self.article_tags = {a.slug: tuple(a.tags) for a in graph.articles}
+        self.article_tags = tags
         return changes
 
     def _render(self, model: SiteModel, theme_stamp: tuple, build_time: dt.datetime | None,
@@ -475,11 +476,6 @@ class SiteBuilder:
             start = time.perf_counter()
             summary = index_site(folder, problems, self.config.path)
             self.search_report = StageReport("search", summary, time.perf_counter() - start)
-
-
-def graph_tags(graph: SiteGraph, slug: str) -> tuple[str, ...]:
-    article = next((a for a in graph.articles if a.slug == slug), None)
-    return tuple(article.tags) if article else ()
 
 
 def commit_in_place(out: Path, writes: list[tuple[str, bytes]], removed: list[str]) -> None:
