@@ -15,8 +15,10 @@ import os
 import pickle
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -132,14 +134,29 @@ def _parse_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[Sou
     return [parse_source(kind, source, type_ids, raw_html) for source in sources]
 
 
+def _parse_numbered_chunk(job: tuple[int, tuple]) -> tuple[int, list[SourceEntry]]:
+    index, work = job
+    return index, _parse_chunk(work)
+
+
 def _chunks(items: list, count: int) -> list[list]:
     size = max(1, -(-len(items) // count))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def fork_pool(workers: int):  # noqa: ANN201 - multiprocessing's pool type is private
-    """Worker processes that start as copies of this one, so they share what is already loaded."""
-    return multiprocessing.get_context("fork").Pool(workers)
+def in_workers(func: Callable[[Any], Any], jobs: list, workers: int) -> list:
+    """func over jobs in worker processes forked from this one (so they share what is already
+    loaded), results in any order. The pool is closed and joined, not terminated, when all went
+    well: terminating idle workers can leave one holding the task queue's lock."""
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        results = list(pool.imap_unordered(func, jobs))
+        pool.close()
+        pool.join()
+        return results
+    except BaseException:
+        pool.terminate()
+        raise
 
 
 # ---------------------------------------------------------------- the builder
@@ -370,9 +387,10 @@ class SiteBuilder:
         type_ids, raw_html = self.config.type_ids(), self.config.raw_html
         if len(sources) < PARALLEL_MIN or self.workers < 2:
             return [parse_source(kind, source, type_ids, raw_html) for source in sources]
-        jobs = [(kind, chunk, type_ids, raw_html) for chunk in _chunks(sources, self.workers * 4)]
-        with fork_pool(self.workers) as pool:
-            return [entry for part in pool.map(_parse_chunk, jobs) for entry in part]
+        chunks = _chunks(sources, self.workers * 4)
+        jobs = [(index, (kind, chunk, type_ids, raw_html)) for index, chunk in enumerate(chunks)]
+        parts = sorted(in_workers(_parse_numbered_chunk, jobs, self.workers))
+        return [entry for _, part in parts for entry in part]
 
     # -- render
 
@@ -449,8 +467,7 @@ class SiteBuilder:
             # Small batches handed out as workers free up: page costs differ a thousandfold (a busy
             # entity's page against an annotation file), and big fixed chunks leave a core idle.
             batches = [list(range(i, min(i + 48, len(specs)))) for i in range(0, len(specs), 48)]
-            with fork_pool(self.workers) as pool:
-                parts = list(pool.imap_unordered(_render_chunk, batches))
+            parts = in_workers(_render_chunk, batches, self.workers)
             return [pair for part in parts for pair in part]
         except BaseException:
             if full:

@@ -245,20 +245,6 @@ def read_text(path: Path, shown: Path) -> str:
                          ) from None
 
 
-def load_articles(config: SiteConfig, problems: Problems) -> list[Article]:
-    articles = []
-    for path in sorted((config.content_dir / "articles").glob("*.md")):
-        if path.name.endswith(".ingest.md"):
-            continue
-        shown = display_path(path, config.root)
-        try:
-            text = read_text(path, shown)
-            articles.append(parse_article(text, shown, problems))
-        except GlossError as error:
-            problems.add(error)
-    return articles
-
-
 def load_entities(config: SiteConfig, problems: Problems) -> list[Entity]:
     entities = []
     type_ids = config.type_ids()
