@@ -60,7 +60,7 @@ def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
     return f"| {name:<34} | {run.seconds:8.3f} | {run.peak_mb:8.0f} | {pages:>13} | {per_second} | {ratio} |"
 
 
-def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool) -> list[str]:
+def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefind: bool = True) -> list[str]:
     site = work / f"gloss-{n}"
     if not site.exists():
         write_site(site, n)
@@ -78,8 +78,10 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool) -> list
         hugo_pages = str(sum(1 for _ in (hsite / "public").rglob("*.html")))
         lines.append(row(f"Hugo {n} cold", cold, hugo_pages, None))
         lines.append(row(f"Hugo {n} no-op rebuild", noop, hugo_pages, None))
-        pf = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site", str(hsite / "public")]))
-        lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
+        if pagefind:
+            pf = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site",
+                                                     str(hsite / "public")]))
+            lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
     if pelican and n <= 1000:
         psite = work / f"pelican-{n}"
         if not psite.exists():
@@ -97,8 +99,10 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool) -> list
     edit = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"),
                       lambda: edit_article_and_entity(site, counter))
     lines.append(row(f"Gloss {n} after 1 article + 1 entity edit", edit, pages_written(edit.output), hugo_noop))
-    search = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site", str(site / "_site")]))
-    lines.append(row(f"Pagefind on Gloss's {n}", search, pages_written(cold.output), None))
+    if pagefind:
+        search = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site",
+                                                     str(site / "_site")]))
+        lines.append(row(f"Pagefind on Gloss's {n}", search, pages_written(cold.output), None))
     return lines
 
 
@@ -147,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--no-ingest", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--no-pagefind", action="store_true")
     parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "gloss-bench")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -154,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| case                               | median s | peak MB  | pages written | pages/s  | / Hugo  |")
     print("|------------------------------------|---------:|---------:|--------------:|---------:|--------:|")
     for n in (int(s) for s in args.sizes.split(",") if s):
-        for line in bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican):
+        for line in bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican,
+                               not args.no_pagefind):
             print(line, flush=True)
     if not args.no_ingest:
         for line in bench_ingest(args.workdir, 1000, 5000):
