@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import serve
 from conftest import ROOT, run_gloss, tree_hash
 from sitecrawl import broken_links, crawl_http, parse_html
-from test_site_links import serve_directory
 
 ARTICLE = "articles/the-taliban-say-they-now-have-full-control-over-panjshir/index.html"
 EXPECTED = {
@@ -76,11 +76,11 @@ def test_example_site_has_no_broken_links_and_valid_pages(example: Path) -> None
 def test_example_site_works_from_a_sub_path(example: Path, tmp_path: Path) -> None:
     www = tmp_path / "www"
     shutil.copytree(example / "_site", www / "sub")
-    server = serve_directory(www)
+    served = serve(www, "sub/")
     try:
-        seen, failures = crawl_http(f"http://127.0.0.1:{server.server_address[1]}/sub/")
+        seen, failures = crawl_http(served.url)
     finally:
-        server.shutdown()
+        served.server.shutdown()
     assert failures == []
     assert len(seen) > 20
 

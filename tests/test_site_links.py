@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
+from browser import serve
 from conftest import run_gloss
 from sitecrawl import broken_links, crawl_http, parse_html
 
@@ -30,28 +28,16 @@ def test_every_page_is_valid_html(mini_site: Path) -> None:
         parse_html(page.read_text(), strict=True)  # raises on any parse error
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-def serve_directory(directory: Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def test_site_works_from_a_sub_path(mini_site: Path, tmp_path: Path) -> None:
     assert run_gloss(mini_site, "build").returncode == 0
     www = tmp_path / "www"
     shutil.copytree(mini_site / "_site", www / "sub")
-    server = serve_directory(www)
+    served = serve(www, "sub/")
     try:
-        start = f"http://127.0.0.1:{server.server_address[1]}/sub/"
+        start = served.url
         seen, failures = crawl_http(start)
     finally:
-        server.shutdown()
+        served.server.shutdown()
     assert failures == []
     assert f"{start}articles/talks/" in seen and f"{start}entities/kabul/" in seen
     assert len([u for u in seen if u.endswith("/")]) == 12  # home, indexes, articles, entities, tags, archive
