@@ -134,9 +134,12 @@ def _parse_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[Sou
     return [parse_source(kind, source, type_ids, raw_html) for source in sources]
 
 
-def _parse_numbered_chunk(job: tuple[int, tuple]) -> tuple[int, list[SourceEntry]]:
+def _parse_numbered_chunk(job: tuple[int, tuple]) -> tuple[int, list[tuple[tuple[int, int], str, bytes]]]:
+    """In a worker: parse, and pickle each result once, as the parse cache stores it; the builder
+    unpickles it and stores the same bytes, rather than pickling everything a second time."""
     index, work = job
-    return index, _parse_chunk(work)
+    return index, [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
+                   for e in _parse_chunk(work)]
 
 
 def _chunks(items: list, count: int) -> list[list]:
@@ -356,10 +359,10 @@ class SiteBuilder:
                 known[path] = SourceEntry(file_stamp, source.key, *hit)
             else:
                 to_parse.append(source)
-        for source, entry in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
+        for source, (entry, blob) in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
             known[source.path] = entry
             if cache is not None and entry.item is not None:
-                cache.put(entry.key, (entry.item, entry.doc, entry.problems))
+                cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems))
         self.sources[kind] = dict(sorted(known.items()))
         return len(to_parse)
 
@@ -383,14 +386,16 @@ class SiteBuilder:
             return None
         return SourceText(path, shown, file_stamp, text, key)
 
-    def _parse_all(self, kind: str, sources: list[SourceText]) -> list[SourceEntry]:
+    def _parse_all(self, kind: str, sources: list[SourceText]) -> list[tuple[SourceEntry, bytes | None]]:
+        """Parsed entries in the order of `sources`, each with its pickled form when a worker made one."""
         type_ids, raw_html = self.config.type_ids(), self.config.raw_html
         if len(sources) < PARALLEL_MIN or self.workers < 2:
-            return [parse_source(kind, source, type_ids, raw_html) for source in sources]
+            return [(parse_source(kind, source, type_ids, raw_html), None) for source in sources]
         chunks = _chunks(sources, self.workers * 4)
         jobs = [(index, (kind, chunk, type_ids, raw_html)) for index, chunk in enumerate(chunks)]
-        parts = sorted(in_workers(_parse_numbered_chunk, jobs, self.workers))
-        return [entry for _, part in parts for entry in part]
+        parts = sorted(in_workers(_parse_numbered_chunk, jobs, self.workers), key=lambda part: part[0])
+        return [(SourceEntry(file_stamp, key, *pickle.loads(blob)), blob)
+                for _, part in parts for file_stamp, key, blob in part]
 
     # -- render
 

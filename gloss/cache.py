@@ -15,7 +15,7 @@ from . import __version__
 from .errors import Problems
 from .parse import ParsedDocument
 
-CACHE_FORMAT = 2  # 2: raw HTML sanitised at parse time
+CACHE_FORMAT = 3  # 2: raw HTML sanitised at parse time; 3: slotted mentions
 
 
 def _schema() -> str:
@@ -47,7 +47,7 @@ class ParseCache:
     def __init__(self, folder: Path | None, problems: Problems | None = None) -> None:
         self.path = folder / "parse.sqlite" if folder else None
         self.problems = problems
-        self.new: dict[str, tuple] = {}
+        self.new: dict[str, tuple | bytes] = {}
         self.hits = 0
         self._db: sqlite3.Connection | None = None
         if self.path:
@@ -87,14 +87,16 @@ class ParseCache:
             return doc
         return None
 
-    def put(self, key: str, doc: tuple) -> None:
+    def put(self, key: str, doc: tuple | bytes) -> None:
+        """Remember (item, document, problems) for `key`, as the objects or already pickled."""
         self.new[key] = doc
 
     def save(self) -> None:
         if self._db is None or not self.new:
             return
         # Pickled lazily, row by row: pickling them all first would double the build's peak memory.
-        rows = ((k, pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL)) for k, d in self.new.items())
+        rows = ((k, d if isinstance(d, bytes) else pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL))
+                for k, d in self.new.items())
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO parsed (key, data) VALUES (?, ?)", rows)

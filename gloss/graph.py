@@ -11,7 +11,7 @@ from .errors import GlossError, Problems
 from .parse import Mention, ParsedDocument
 
 
-@dataclass
+@dataclass(slots=True)
 class MentionSite:
     """Where an entity is mentioned: the passage an entity page quotes and links to."""
 

@@ -19,7 +19,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0
 _UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One `[[target|text]]` in a document, as written."""
 
@@ -33,7 +33,7 @@ class Mention:
     in_note: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     index: int
     line: int
