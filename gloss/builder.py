@@ -185,6 +185,8 @@ class SiteBuilder:
         self.previous_keys: dict[str, dict[Path, str]] = {}
         self.changed: dict[str, set[str]] = {"article": set(), "entity": set()}
         self.scanned: dict[str, dict[Path, tuple[int, int]]] = {}
+        self.saved_stamps: dict[str, dict[Path, tuple[int, int]]] = {}  # from .gloss-cache/state.pickle
+        self.search_report: StageReport | None = None
         self.state_loaded = False
 
     # -- state kept between runs of build.py
@@ -209,7 +211,7 @@ class SiteBuilder:
             self.page_hashes, self.theme_stamp = state["page_hashes"], state["theme_stamp"]
             self.resolved = state["resolved"]
             self.article_tags, self.previous_keys = state["article_tags"], state["keys"]
-            self._stamps_only = state["stamps"]
+            self.saved_stamps = state["stamps"]
         except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
             problems.warn(f"build state {path} is unreadable ({type(exc).__name__}); rebuilding everything",
                           path, hint="nothing to do: .gloss-cache/ is rebuilt as needed")
@@ -280,7 +282,7 @@ class SiteBuilder:
 
     def _nothing_changed(self, theme_stamp: tuple, out: Path) -> bool:
         """The fast no-op: every stamp as last time and the output still there."""
-        saved = getattr(self, "_stamps_only", None)
+        saved = self.saved_stamps
         if self.sources["article"] or self.sources["entity"]:
             saved = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
         if not saved or theme_stamp != self.theme_stamp or not out.is_dir() or not self.page_hashes:
@@ -449,7 +451,7 @@ class SiteBuilder:
         self.page_hashes.update(hashes)
         model.pages_total, model.rendered, model.written, model.removed = len(specs), len(todo), written, len(removed)
         summary = f"wrote {written} of {len(specs)} pages" + (f", removed {len(removed)}" if removed else "")
-        search = getattr(self, "search_report", None)
+        search = self.search_report
         seconds = time.perf_counter() - start - (search.seconds if search else 0)
         model.stages.append(StageReport("render", summary + (" (full)" if full else ""), seconds))
         if search:
