@@ -1,6 +1,7 @@
 """Every entity mention exported in the W3C Web Annotation data model (https://www.w3.org/TR/annotation-model/).
 
-One collection per article in `annotations/<slug>.jsonld` and one for the whole site in `annotations.jsonld`.
+The site's AnnotationCollection is `annotations.jsonld`; its pages, one per article in the site's order
+and chained by `prev` and `next`, are `annotations/<slug>.jsonld` (the model's own paging, section 5).
 Each mention is an Annotation whose target is the article, selected by a TextQuoteSelector (the mention's text
 plus up to 32 characters either side, taken from the plain text readers see), and whose body is the entity page.
 URLs are absolute when site.yml sets base_url, otherwise relative to the site root.
@@ -9,7 +10,6 @@ URLs are absolute when site.yml sets base_url, otherwise relative to the site ro
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
@@ -18,6 +18,11 @@ from .parse import ParsedDocument
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_LENGTH = 32  # characters of prefix and suffix
+COLLECTION_PATH = "annotations.jsonld"
+
+
+def page_path(slug: str) -> str:
+    return f"annotations/{slug}.jsonld"
 
 
 def site_url(config: SiteConfig, path: str) -> str:
@@ -43,7 +48,7 @@ def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str) -> list
         exact = doc.text[mention.offset:mention.offset + len(mention.text)]
         items.append({
             "@context": CONTEXT,
-            "id": site_url(config, f"annotations/{slug}.jsonld#m-{mention.index + 1}"),
+            "id": site_url(config, f"{page_path(slug)}#m-{mention.index + 1}"),
             "type": "Annotation",
             "motivation": "identifying",
             "body": site_url(config, f"entities/{entity.id}/"),
@@ -52,30 +57,41 @@ def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str) -> list
     return items
 
 
-def collection(config: SiteConfig, path: str, label: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"@context": CONTEXT, "id": site_url(config, path), "type": "AnnotationCollection", "label": label,
-            "total": len(items), "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
+def annotation_count(graph: SiteGraph, slug: str) -> int:
+    """How many Annotations `article_annotations` makes, without making them."""
+    return sum(1 for m in graph.documents[slug].mentions if not m.in_note and graph.entity_for(slug, m))
 
 
-def items_json(items: list[dict[str, Any]]) -> str:
-    """An article's annotations as JSON array members (no brackets): the piece the site-wide
-    collection is joined from, so it never has to serialise every annotation again."""
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))[1:-1]
+def annotation_page(config: SiteConfig, slug: str, items: list[dict[str, Any]],
+                    prev_slug: str | None, next_slug: str | None) -> dict[str, Any]:
+    """One article's annotations as one page of the site's collection, chained to its neighbours.
+
+    No `startIndex` (a SHOULD in the model): it would make every page depend on the counts of all
+    the pages before it, so adding one mention would rewrite thousands of files on a rebuild.
+    """
+    page: dict[str, Any] = {"@context": CONTEXT, "id": site_url(config, page_path(slug)), "type": "AnnotationPage",
+                            "partOf": site_url(config, COLLECTION_PATH)}
+    if prev_slug:
+        page["prev"] = site_url(config, page_path(prev_slug))
+    if next_slug:
+        page["next"] = site_url(config, page_path(next_slug))
+    page["items"] = items
+    return page
 
 
-def joined_collection(config: SiteConfig, path: str, label: str, pieces: list[str], total: int) -> bytes:
-    """The collection of `collection()`, with its items given as already serialised pieces."""
-    shell = collection(config, path, label, [])
-    head = json.dumps(shell, ensure_ascii=False, separators=(",", ":"))
-    assert head.endswith('"items":[]}}')
-    head = head.replace('"total":0', f'"total":{total}', 1)[:-len("]}}")]
-    return (head + ",".join(p for p in pieces if p) + "]}}\n").encode("utf-8")
+def site_collection(config: SiteConfig, slugs: list[str], total: int) -> dict[str, Any]:
+    """The site-wide AnnotationCollection: a small file pointing at the first and last article's page,
+    rather than every annotation again in one file (52 MB at 10,000 articles)."""
+    data: dict[str, Any] = {"@context": CONTEXT, "id": site_url(config, COLLECTION_PATH),
+                            "type": "AnnotationCollection", "label": f"Entity mentions in {config.title}",
+                            "total": total}
+    if slugs:
+        data["first"] = site_url(config, page_path(slugs[0]))
+        data["last"] = site_url(config, page_path(slugs[-1]))
+    return data
 
 
 def annotation_json(data: dict[str, Any]) -> bytes:
-    # Compact separators keep json on its C encoder: the site-wide collection is large.
+    # Compact separators keep json on its C encoder.
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
-
-def _dump(path: Path, data: dict[str, Any]) -> None:
-    path.write_bytes(annotation_json(data))

@@ -41,7 +41,7 @@ from .output import (
     write_file,
 )
 from .parse import ParsedDocument, parse_document
-from .render import Changes, PageSpec, Renderer, jinja_env
+from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
 
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 
@@ -179,8 +179,7 @@ class SiteBuilder:
         self.resolved: dict[str, tuple[str, ...]] = {}  # article slug -> entity ids its mentions resolve to
         self.theme_stamp: tuple = ()
         self.article_tags: dict[str, tuple[str, ...]] = {}
-        self.annotation_pieces: dict[str, str] = {}
-        self.annotation_counts: dict[str, int] = {}
+        self.neighbours: dict[str, tuple[str | None, str | None]] = {}
         self.jinja_env: jinja2.Environment | None = None
         self.previous_keys: dict[str, dict[Path, str]] = {}
         self.changed: dict[str, set[str]] = {"article": set(), "entity": set()}
@@ -211,7 +210,7 @@ class SiteBuilder:
             self.page_hashes, self.theme_stamp = state["page_hashes"], state["theme_stamp"]
             self.resolved = state["resolved"]
             self.article_tags, self.previous_keys = state["article_tags"], state["keys"]
-            self.saved_stamps = state["stamps"]
+            self.saved_stamps, self.neighbours = state["stamps"], state["neighbours"]
         except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
             problems.warn(f"build state {path} is unreadable ({type(exc).__name__}); rebuilding everything",
                           path, hint="nothing to do: .gloss-cache/ is rebuilt as needed")
@@ -225,7 +224,7 @@ class SiteBuilder:
         keys = {kind: {p: e.key for p, e in entries.items()} for kind, entries in self.sources.items()}
         state = {"signature": self._state_signature(), "page_hashes": self.page_hashes, "stamps": stamps,
                  "theme_stamp": self.theme_stamp, "resolved": self.resolved,
-                 "article_tags": self.article_tags, "keys": keys}
+                 "article_tags": self.article_tags, "keys": keys, "neighbours": self.neighbours}
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".tmp")
         with open(temp, "wb") as handle:
@@ -413,9 +412,9 @@ class SiteBuilder:
             changes.articles.add(slug)
             changes.mentions.update(i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i)
             changes.tags.update((*self.article_tags.get(slug, ()), *tags.get(slug, ())))
-            self.annotation_pieces.pop(slug, None)  # its serialised annotations are stale
-        self.resolved = resolved
-        self.article_tags = tags
+        neighbours = article_neighbours([a.slug for a in graph.articles])
+        changes.neighbours = {s for s, pair in neighbours.items() if self.neighbours.get(s) != pair}
+        self.resolved, self.article_tags, self.neighbours = resolved, tags, neighbours
         return changes
 
     def _render(self, model: SiteModel, theme_stamp: tuple, build_time: dt.datetime | None,
@@ -429,7 +428,6 @@ class SiteBuilder:
                             build_time or dt.datetime.now(dt.UTC).replace(microsecond=0), self.jinja_env)
         specs = renderer.page_specs()
         changes = self._changes(model.graph)
-        renderer.annotation_pieces, renderer.annotation_counts = self.annotation_pieces, self.annotation_counts
         if full:
             todo = specs
         else:

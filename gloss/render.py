@@ -15,7 +15,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from .annotations import annotation_json, article_annotations, collection, items_json, joined_collection
+from .annotations import annotation_count, annotation_json, annotation_page, article_annotations, site_collection
 from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
@@ -90,6 +90,12 @@ class Changes:
     entities: set[str] = field(default_factory=set)  # ids whose file changed (name, type, description…)
     mentions: set[str] = field(default_factory=set)  # ids whose passages changed somewhere
     tags: set[str] = field(default_factory=set)  # tags of changed articles, before and after
+    neighbours: set[str] = field(default_factory=set)  # slugs whose previous or next article changed
+
+
+def article_neighbours(slugs: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    return {slug: (slugs[i - 1] if i else None, slugs[i + 1] if i + 1 < len(slugs) else None)
+            for i, slug in enumerate(slugs)}
 
 
 def article_url(slug: str) -> str:
@@ -133,9 +139,7 @@ class Renderer:
         self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
         self._article_by_slug: dict[str, Article] | None = None
         self._cards: dict[str, str] = {}
-        # Serialised annotations per article, kept by the builder between rebuilds (see joined_collection).
-        self.annotation_pieces: dict[str, str] = {}
-        self.annotation_counts: dict[str, int] = {}
+        self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
 
     # -- body HTML
 
@@ -361,6 +365,7 @@ class Renderer:
             paths.update(archive_url(year) + "index.html" for year, _ in self.archive_years())
         for slug in changes.articles:
             paths.update((article_url(slug) + "index.html", f"annotations/{slug}.jsonld"))
+        paths.update(f"annotations/{slug}.jsonld" for slug in changes.neighbours)
         paths.update(tag_url(tag) + "index.html" for tag in changes.tags)
         shown_entities = set(changes.mentions) | set(changes.entities)
         for entity_id in changes.entities:
@@ -392,25 +397,20 @@ class Renderer:
 
     def render_spec(self, spec: PageSpec) -> bytes:
         if spec.kind == "article-annotations":
-            return self.article_annotations(spec)
+            items = article_annotations(self.config, self.graph, spec.key)
+            return annotation_json(annotation_page(self.config, spec.key, items, *self.neighbours[spec.key]))
         if spec.kind == "annotations":
-            pieces = [self.annotation_pieces.get(a.slug) or self._annotation_piece(a.slug) for a in self.graph.articles]
-            total = sum(self.annotation_counts[a.slug] for a in self.graph.articles)
-            return joined_collection(self.config, spec.path, f"Entity mentions in {self.config.title}", pieces, total)
+            slugs = [a.slug for a in self.graph.articles]
+            total = sum(annotation_count(self.graph, slug) for slug in slugs)
+            return annotation_json(site_collection(self.config, slugs, total))
         return self.render_page(self.page_for(spec)).encode("utf-8")
 
-    def article_annotations(self, spec: PageSpec) -> bytes:
-        article = self.article_by_slug[spec.key]
-        items = article_annotations(self.config, self.graph, spec.key)
-        self.annotation_pieces[spec.key] = items_json(items)
-        self.annotation_counts[spec.key] = len(items)
-        return annotation_json(collection(self.config, spec.path, f"Entity mentions in “{article.title}”", items))
-
-    def _annotation_piece(self, slug: str) -> str:
-        items = article_annotations(self.config, self.graph, slug)
-        self.annotation_counts[slug] = len(items)
-        self.annotation_pieces[slug] = items_json(items)
-        return self.annotation_pieces[slug]
+    @property
+    def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each article's previous and next in the site's order: its annotation page links to them."""
+        if self._neighbours is None:
+            self._neighbours = article_neighbours([a.slug for a in self.graph.articles])
+        return self._neighbours
 
     @property
     def article_by_slug(self) -> dict[str, Article]:

@@ -53,28 +53,30 @@ def check_annotation(item: dict, texts: dict[str, str], base: str) -> None:
     assert len(prefix) == min(32, at) and len(suffix) <= 32
 
 
-def test_each_article_has_a_collection_of_valid_annotations(built: Path) -> None:
+def test_each_article_is_a_page_of_the_site_collection_chained_in_site_order(built: Path) -> None:
     texts = plain_texts(built)
     base = "https://example.org/mini/"
-    total = 0
-    for slug in texts:
-        data = json.loads((built / "_site" / "annotations" / f"{slug}.jsonld").read_text(encoding="utf-8"))
-        assert data["@context"] == CONTEXT and data["type"] == "AnnotationCollection"
-        items = data["first"]["items"]
-        assert data["total"] == len(items) and data["first"]["type"] == "AnnotationPage"
-        for item in items:
+    collection = json.loads((built / "_site/annotations.jsonld").read_text(encoding="utf-8"))
+    assert collection["@context"] == CONTEXT and collection["type"] == "AnnotationCollection"
+    assert collection["id"] == base + "annotations.jsonld"
+    page_url, seen, ids, previous = collection["first"], [], [], None
+    while page_url:
+        page = json.loads((built / "_site" / page_url.removeprefix(base)).read_text(encoding="utf-8"))
+        assert page["@context"] == CONTEXT and page["type"] == "AnnotationPage" and page["id"] == page_url
+        assert page["partOf"] == collection["id"] and page.get("prev") == previous
+        for item in page["items"]:
             check_annotation(item, texts, base)
-        total += len(items)
-    assert total == 8  # every mention in both articles' text
-    everything = json.loads((built / "_site" / "annotations.jsonld").read_text(encoding="utf-8"))
-    assert everything["total"] == total == len(everything["first"]["items"])
-    ids = [item["id"] for item in everything["first"]["items"]]
-    assert len(set(ids)) == len(ids)
+        ids += [item["id"] for item in page["items"]]
+        seen.append(page_url)
+        previous, page_url = page_url, page.get("next")
+    assert seen[-1] == collection["last"]
+    assert sorted(seen) == sorted(f"{base}annotations/{slug}.jsonld" for slug in texts)  # every article, once
+    assert collection["total"] == len(ids) == len(set(ids)) == 8  # every mention in both articles' text
 
 
 def test_annotation_points_at_the_mention_and_its_entity(built: Path) -> None:
     data = json.loads((built / "_site/annotations/panjshir-falls.jsonld").read_text(encoding="utf-8"))
-    third = data["first"]["items"][2]
+    third = data["items"][2]
     assert third["id"] == "https://example.org/mini/annotations/panjshir-falls.jsonld#m-3"
     assert third["body"] == "https://example.org/mini/entities/zabihullah-mujahid/"
     assert third["target"]["selector"] == {"type": "TextQuoteSelector", "exact": "Mujahid",
@@ -90,7 +92,7 @@ def test_relative_urls_without_base_url(make_site) -> None:
     })
     assert run_gloss(root, "build", "--no-ingest").returncode == 0
     data = json.loads((root / "_site/annotations/a.jsonld").read_text(encoding="utf-8"))
-    items = data["first"]["items"]
+    items = data["items"]
     assert len(items) == 1  # the mention inside the note is not in the text readers see
     assert items[0]["body"] == "entities/kabul/" and items[0]["target"]["source"] == "articles/a/"
     check_annotation(items[0], plain_texts(root), "")
