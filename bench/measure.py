@@ -1,4 +1,9 @@
-"""Wall time and peak memory (whole process tree, sampled) of a command."""
+"""Wall time and peak memory (whole process tree, sampled) of a command.
+
+Memory is the proportional set size (PSS) summed over the tree: forked workers share the parent's
+pages copy-on-write, and summing their resident sizes would count each shared page once per process.
+For a single process, like Hugo (threads, not processes), PSS and RSS are the same pages.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ class Run:
     output: str
 
 
-def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.01) -> Run:
+def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.02) -> Run:
     """Run `cmd`, sampling the resident memory of it and all its children until it exits."""
     # Output goes to a file, not a pipe: a chatty command would fill the pipe and wait forever.
     with tempfile.TemporaryFile(mode="w+") as log:
@@ -35,17 +40,32 @@ def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.01)
 
 
 def _watch(proc: subprocess.Popen, interval: float) -> int:
-    """Peak of the summed resident memory of `proc` and its children, sampled until it exits."""
+    """Peak of the summed memory of `proc` and its children, sampled until it exits."""
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
         try:
             tree = [watched, *watched.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            peak = max(peak, sum(proportional_size(p) for p in tree))
         except psutil.Error:
             pass
         time.sleep(interval)
     return peak
+
+
+def proportional_size(process: psutil.Process) -> int:
+    """PSS in bytes from /proc/PID/smaps_rollup (cheap, unlike psutil's full smaps walk); RSS elsewhere."""
+    try:
+        with open(f"/proc/{process.pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return process.memory_info().rss
+    except psutil.Error:
+        return 0
 
 
 def median_run(times: int, make_run: Callable[[], Run], before: Callable[[], None] | None = None) -> Run:
