@@ -57,11 +57,6 @@ def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str) -> list
     return items
 
 
-def annotation_count(graph: SiteGraph, slug: str) -> int:
-    """How many Annotations `article_annotations` makes, without making them."""
-    return sum(1 for m in graph.documents[slug].mentions if not m.in_note and graph.entity_for(slug, m))
-
-
 def annotation_page(config: SiteConfig, slug: str, items: list[dict[str, Any]],
                     prev_slug: str | None, next_slug: str | None) -> dict[str, Any]:
     """One article's annotations as one page of the site's collection, chained to its neighbours.

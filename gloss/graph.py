@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +34,9 @@ class SiteGraph:
     article_entities: dict[str, Counter] = field(default_factory=dict)  # slug -> {entity id: mentions}
     tags: dict[str, list[Article]] = field(default_factory=dict)
     lookups: dict[str, list[str]] = field(default_factory=dict)  # mention target -> candidate ids, memoised
+    link_problems: dict[str, list[GlossError]] = field(default_factory=dict)  # doc key -> unresolved mentions
+    relinked: set[str] | None = None  # slugs `update_graph` linked again (None: all, by build_graph)
+    article_counts: dict[str, int] = field(default_factory=dict)  # entity id -> articles quoting it, memoised
 
     def entity_for(self, key: str, mention: Mention) -> Entity | None:
         entity_id = self.resolved.get((key, mention.index))
@@ -45,9 +48,11 @@ class SiteGraph:
             seen.setdefault(site.article.slug, site.article)
         return list(seen.values())
 
-    def seen_range(self, entity_id: str) -> tuple[dt.date | None, dt.date | None]:
-        dates = [a.date for a in self.articles_mentioning(entity_id) if a.date]
-        return (min(dates), max(dates)) if dates else (None, None)
+    def article_count(self, entity_id: str) -> int:
+        count = self.article_counts.get(entity_id)
+        if count is None:
+            count = self.article_counts[entity_id] = len({s.article.slug for s in self.sites.get(entity_id, ())})
+        return count
 
     def entities_by_type(self) -> dict[str, list[Entity]]:
         grouped: dict[str, list[Entity]] = {}
@@ -70,26 +75,105 @@ def build_graph(
 ) -> SiteGraph:
     graph = SiteGraph(sorted(articles, key=article_order), documents, entity_documents, registry)
     for key, doc in list(entity_documents.items()):
-        _resolve_document(graph, f"entity:{key}", doc, problems)
+        _resolve_document(graph, f"entity:{key}", doc)
     for article in graph.articles:
-        doc = documents[article.slug]
-        counts = _resolve_document(graph, article.slug, doc, problems)
+        counts = _resolve_document(graph, article.slug, documents[article.slug])
         graph.article_entities[article.slug] = counts
-        for mention in doc.mentions:
-            entity_id = graph.resolved.get((article.slug, mention.index))
-            if entity_id and not mention.in_note:
-                sentence, start, end = doc.sentence_around(mention)
-                graph.sites.setdefault(entity_id, []).append(MentionSite(article, mention, sentence, start, end))
-        for tag in article.tags:
-            graph.tags.setdefault(tag, []).append(article)
-        _count_co_mentions(graph, counts)
-    _drop_self_pairs(graph)
+        for entity_id, sites in _article_sites(graph, article).items():
+            graph.sites.setdefault(entity_id, []).extend(sites)
+        _count_co_mentions(graph.co_mentions, counts, 1)
+    _list_tags(graph)
+    _drop_self_pairs(graph, graph.co_mentions)
+    _report(graph, problems)
     return graph
 
 
-def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument, problems: Problems) -> Counter:
+def update_graph(
+    old: SiteGraph,
+    articles: list[Article],
+    documents: dict[str, ParsedDocument],
+    problems: Problems,
+) -> SiteGraph:
+    """`old` with only the edited, added and removed articles linked again; the entities must be the
+    ones `old` was built with. Linking everything again costs 0.5 s at 10,000 articles, this a few ms.
+
+    An article counts as edited when its Article or ParsedDocument is a different object: the builder
+    keeps the same objects for files whose text did not change.
+    """
+    graph = SiteGraph(sorted(articles, key=article_order), documents, old.entity_documents, old.registry,
+                      resolved=dict(old.resolved), sites=dict(old.sites), co_mentions=dict(old.co_mentions),
+                      article_entities=dict(old.article_entities), lookups=old.lookups,
+                      link_problems=dict(old.link_problems), article_counts=dict(old.article_counts))
+    before = {a.slug: a for a in old.articles}
+    now = {a.slug: a for a in graph.articles}
+    changed = {slug for slug in before.keys() | now.keys()
+               if before.get(slug) is not now.get(slug) or old.documents.get(slug) is not documents.get(slug)}
+    touched: set[str] = set()  # entities whose passages or companions change
+    for slug in changed & before.keys():
+        counts = graph.article_entities.pop(slug)
+        touched.update(counts)
+        _count_co_mentions(graph.co_mentions, counts, -1, copy=True)
+        for mention in old.documents[slug].mentions:
+            graph.resolved.pop((slug, mention.index), None)
+        graph.link_problems.pop(slug, None)
+    added_sites: dict[str, list[MentionSite]] = {}
+    for slug in changed & now.keys():
+        counts = _resolve_document(graph, slug, documents[slug])
+        graph.article_entities[slug] = counts
+        touched.update(counts)
+        _count_co_mentions(graph.co_mentions, counts, 1, copy=True)
+        for entity_id, sites in _article_sites(graph, now[slug]).items():
+            added_sites.setdefault(entity_id, []).extend(sites)
+    position = {a.slug: i for i, a in enumerate(graph.articles)}
+
+    def order(site: MentionSite) -> tuple[int, int]:
+        return position[site.article.slug], site.mention.index
+
+    for entity_id in touched:
+        graph.article_counts.pop(entity_id, None)
+        # The unchanged articles keep their order among themselves: insert into it, never sort it.
+        sites = [s for s in graph.sites.get(entity_id, ()) if s.article.slug not in changed]
+        for site in added_sites.get(entity_id, []):
+            bisect.insort(sites, site, key=order)
+        if sites:
+            graph.sites[entity_id] = sites
+        else:
+            graph.sites.pop(entity_id, None)
+    _list_tags(graph)
+    _drop_self_pairs(graph, {i: graph.co_mentions[i] for i in touched if i in graph.co_mentions})
+    graph.relinked = changed
+    _report(graph, problems)
+    return graph
+
+
+def _article_sites(graph: SiteGraph, article: Article) -> dict[str, list[MentionSite]]:
+    """The passages an article gives each entity it mentions (mentions inside notes give none)."""
+    doc = graph.documents[article.slug]
+    found: dict[str, list[MentionSite]] = {}
+    for mention in doc.mentions:
+        entity_id = graph.resolved.get((article.slug, mention.index))
+        if entity_id and not mention.in_note:
+            sentence, start, end = doc.sentence_around(mention)
+            found.setdefault(entity_id, []).append(MentionSite(article, mention, sentence, start, end))
+    return found
+
+
+def _list_tags(graph: SiteGraph) -> None:
+    for article in graph.articles:
+        for tag in article.tags:
+            graph.tags.setdefault(tag, []).append(article)
+
+
+def _report(graph: SiteGraph, problems: Problems) -> None:
+    for found in graph.link_problems.values():
+        for problem in found:
+            problems.add(problem)
+
+
+def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> Counter:
     counts: Counter = Counter()
     known = graph.lookups
+    found_problems = []
     for mention in doc.mentions:
         found = known.get(mention.target)
         if found is None:
@@ -98,25 +182,40 @@ def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument, problems:
             graph.resolved[(key, mention.index)] = found[0]
             counts[found[0]] += 1
         elif not found:
-            problems.add(GlossError(
+            found_problems.append(GlossError(
                 f"unknown entity '{mention.target}'", doc.path, mention.line, mention.col,
                 hint=f"create it with: python build.py new-entity \"{mention.target}\" --type person "
                      "(or organization/place), or fix the name"))
         else:
             names = ", ".join(f"{i} ({graph.registry.by_id[i].name})" for i in found)
-            problems.add(GlossError(
+            found_problems.append(GlossError(
                 f"ambiguous entity '{mention.target}': it could be {names}", doc.path, mention.line, mention.col,
                 hint=f"write the id instead, e.g. [[{found[0]}|{mention.text}]]"))
+    if found_problems:
+        graph.link_problems[key] = found_problems
     return counts
 
 
-def _count_co_mentions(graph: SiteGraph, counts: Counter) -> None:
-    """Each pair of entities in the article shares one more article (Counter.update runs in C)."""
+def _count_co_mentions(co_mentions: dict[str, Counter], counts: Counter, sign: int, copy: bool = False) -> None:
+    """Each pair of entities in the article shares one more (or one fewer) article. Counter.update
+    runs in C; `copy` first copies each Counter it changes, which may be shared with an older graph."""
     ids = sorted(counts)
     for entity_id in ids:
-        graph.co_mentions.setdefault(entity_id, Counter()).update(ids)
+        bucket = co_mentions.get(entity_id)
+        bucket = Counter() if bucket is None else Counter(bucket) if copy else bucket
+        if sign > 0:
+            bucket.update(ids)
+        else:
+            bucket.subtract(ids)
+            for other in ids:
+                if bucket[other] <= 0:
+                    del bucket[other]
+        co_mentions[entity_id] = bucket
 
 
-def _drop_self_pairs(graph: SiteGraph) -> None:
-    for entity_id, bucket in graph.co_mentions.items():
+def _drop_self_pairs(graph: SiteGraph, buckets: dict[str, Counter]) -> None:
+    """An entity is not its own companion; one never mentioned with another has no entry."""
+    for entity_id, bucket in list(buckets.items()):
         bucket.pop(entity_id, None)
+        if not bucket:
+            del graph.co_mentions[entity_id]

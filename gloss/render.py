@@ -7,15 +7,16 @@ import json
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from .annotations import annotation_count, annotation_json, annotation_page, article_annotations, site_collection
+from .annotations import annotation_json, annotation_page, article_annotations, site_collection
 from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
@@ -73,9 +74,9 @@ class Page:
         return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """One output file, before rendering: what kind of page it is and for which article, entity or tag."""
+class PageSpec(NamedTuple):
+    """One output file, before rendering: what kind of page it is and for which article, entity or tag.
+    (A named tuple: a site of 10,000 articles lists 22,000 of them on every rebuild.)"""
 
     path: str
     kind: str
@@ -89,13 +90,26 @@ class Changes:
     articles: set[str] = field(default_factory=set)  # slugs: text, front matter or resolution changed, added, removed
     entities: set[str] = field(default_factory=set)  # ids whose file changed (name, type, description…)
     mentions: set[str] = field(default_factory=set)  # ids whose passages changed somewhere
-    tags: set[str] = field(default_factory=set)  # tags of changed articles, before and after
+    listed: set[str] = field(default_factory=set)  # slugs whose front matter changed, added or removed
+    previous: dict[str, Article] = field(default_factory=dict)  # the last build's articles, in its order
+    previous_lists: tuple = ((), {})  # the last build's Renderer.list_counts()
     neighbours: set[str] = field(default_factory=set)  # slugs whose previous or next article changed
+    page_set: bool = False  # pages were added or removed, or the articles' order changed
 
 
 def article_neighbours(slugs: list[str]) -> dict[str, tuple[str | None, str | None]]:
     return {slug: (slugs[i - 1] if i else None, slugs[i + 1] if i + 1 < len(slugs) else None)
             for i, slug in enumerate(slugs)}
+
+
+def year_counts(articles: Iterable[Article]) -> list[tuple[str, int]]:
+    """(year, articles) newest first; undated articles last, under "undated"."""
+    counts = Counter(archive_year(a) for a in articles)
+    return sorted(counts.items(), key=lambda item: (item[0] == "undated", -int(item[0]) if item[0].isdigit() else 0))
+
+
+def archive_year(article: Article) -> str:
+    return str(article.date.year) if article.date else "undated"
 
 
 def article_url(slug: str) -> str:
@@ -136,10 +150,11 @@ class Renderer:
         self.md = md
         self.build_time = build_time
         self.env = env or jinja_env(config)
-        self.article_counts = {e.id: len(graph.articles_mentioning(e.id)) for e in graph.registry}
         self._article_by_slug: dict[str, Article] | None = None
         self._cards: dict[str, str] = {}
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
+        self.passage_cache: dict[str, dict[str, str]] = {}  # article slug -> entity id -> passage_section()
+        self._years: list[tuple[str, int]] | None = None
 
     # -- body HTML
 
@@ -198,10 +213,13 @@ class Renderer:
         grouped: dict[str, list[MentionSite]] = {}
         for site in self.graph.sites.get(entity.id, []):
             grouped.setdefault(site.article.slug, []).append(site)
-        passages = passages_html([(sites[0].article, sentence_quotes(sites)) for sites in grouped.values()], path)
+        passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in grouped.values()))
         co = self.graph.co_mentions.get(entity.id, Counter())
         related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
-        first_seen, last_seen = self.graph.seen_range(entity.id)
+        # Articles come newest first, undated last: the first and last dated ones bound the dates.
+        dated = (sites[0].article.date for sites in grouped.values())
+        last_seen = next((d for d in dated if d), None)
+        first_seen = next((s[0].article.date for s in reversed(grouped.values()) if s[0].article.date), None)
         notes_doc = self.graph.entity_documents.get(entity.id)
         notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.html else ""
         return Page(path, "entity.html", {
@@ -212,11 +230,23 @@ class Renderer:
             "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path),
         })
 
+    def passage_section(self, entity_id: str, sites: list[MentionSite], page_path: str) -> str:
+        """One article's passages on an entity's page. Every entity page is at the same depth, so the
+        HTML depends only on the article: the builder keeps it between rebuilds, until the article changes."""
+        article = sites[0].article
+        kept = self.passage_cache.get(article.slug)
+        if kept is None:
+            kept = self.passage_cache[article.slug] = {}
+        html = kept.get(entity_id)
+        if html is None:
+            html = kept[entity_id] = passages_html([(article, sentence_quotes(sites))], page_path)
+        return html
+
     def entities_index(self) -> Page:
         grouped = self.graph.entities_by_type()
         groups = []
         for entity_type in self.config.entity_types:
-            members = [(e, len(self.graph.sites.get(e.id, [])), self.article_counts[e.id])
+            members = [(e, len(self.graph.sites.get(e.id, [])), self.graph.article_count(e.id))
                        for e in grouped.get(entity_type.id, [])]
             groups.append({"type": entity_type, "entities": members})
         return Page("entities/index.html", "entities.html", {"groups": groups, "graph_svg": self.index_graph()})
@@ -231,8 +261,11 @@ class Renderer:
         return Node(entity.id, entity.name, entity.type, size, relative(page_path, entity_url(entity.id)))
 
     def graph_edges(self, ids: set[str]) -> list[Edge]:
-        return [Edge(a, b, n) for a in sorted(ids) for b, n in sorted(self.graph.co_mentions.get(a, {}).items())
-                if a < b and b in ids]
+        ordered, edges = sorted(ids), []
+        for i, a in enumerate(ordered):  # look up each pair: a busy entity has thousands of companions
+            shared = self.graph.co_mentions.get(a, {})
+            edges += [Edge(a, b, shared[b]) for b in ordered[i + 1:] if b in shared]
+        return edges
 
     def index_graph(self) -> Markup:
         mentioned = [e for e in self.graph.registry if self.graph.sites.get(e.id)]
@@ -256,6 +289,7 @@ class Renderer:
                                 f"{entity.name} and the entities mentioned with it"))
 
     HOME_ARTICLES = 30  # the rest are in the archive, one page per year
+    FEED_ARTICLES = 50
 
     def home_page(self) -> Page:
         items = []
@@ -267,13 +301,12 @@ class Renderer:
                                                 "years": self.archive_years()})
 
     def archive_years(self) -> list[tuple[str, int]]:
-        """(year, articles) newest first; undated articles last, under "undated"."""
-        counts = Counter(str(a.date.year) if a.date else "undated" for a in self.graph.articles)
-        return sorted(counts.items(), key=lambda item: (item[0] == "undated", -int(item[0]) if item[0].isdigit()
-                                                          else 0))
+        if self._years is None:
+            self._years = year_counts(self.graph.articles)
+        return self._years
 
     def archive_page(self, year: str) -> Page:
-        articles = [a for a in self.graph.articles if (str(a.date.year) if a.date else "undated") == year]
+        articles = [a for a in self.graph.articles if archive_year(a) == year]
         return Page(archive_url(year) + "index.html", "archive.html",
                     {"year": year, "articles": articles, "years": self.archive_years()})
 
@@ -292,10 +325,11 @@ class Renderer:
     def entities_data(self) -> Page:
         """entities.json: what hover cards show that depends on other articles (so article pages need not)."""
         data = {e.id: {"name": e.name, "type": e.type, "description": e.description,
-                       "articles": self.article_counts[e.id], "mentions": len(self.graph.sites.get(e.id, [])),
+                       "articles": self.graph.article_count(e.id), "mentions": len(self.graph.sites.get(e.id, [])),
                        "url": entity_url(e.id)} for e in sorted(self.graph.registry, key=lambda e: e.id)}
-        return Page("entities.json", "entities.json", {"data": Markup(json.dumps(data, ensure_ascii=False,
-                                                                                 indent=1, sort_keys=True))})
+        # Compact, so json stays on its C encoder (indent= takes the pure-Python one: 4x slower).
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return Page("entities.json", "entities.json", {"data": Markup(text)})
 
     # -- structured data
 
@@ -336,6 +370,11 @@ class Renderer:
 
     # -- what to render, and rendering one page
 
+    def page_set(self) -> tuple:
+        """What decides `page_specs()`: equal values give equal lists."""
+        return (tuple(a.slug for a in self.graph.articles), tuple(sorted(self.graph.registry.by_id)),
+                tuple(sorted(self.graph.tags)), tuple(year for year, _ in self.archive_years()))
+
     def page_specs(self) -> list[PageSpec]:
         """Every output of the site, in a stable order, with the inputs each one reads."""
         specs = [PageSpec(path, kind) for path, kind in self.FIXED_PAGES + self.LIST_PAGES]
@@ -357,16 +396,20 @@ class Renderer:
         """Paths of the pages that read something in `changes`: the only ones a rebuild renders.
 
         Each rule mirrors what a page shows: an article page shows its entities' names and
-        descriptions; an entity page its passages, its notes' mentions and its companions' names.
+        descriptions; an entity page its passages, its notes' mentions and its companions' names;
+        archive and tag pages only front matter; the home page and the feed their first articles.
         """
         paths: set[str] = set()
         if changes.articles or changes.entities:
-            paths.update(path for path, _ in self.LIST_PAGES)
-            paths.update(archive_url(year) + "index.html" for year, _ in self.archive_years())
+            paths.add("annotations.jsonld")
+        if changes.mentions or changes.entities:
+            paths.update(("entities/index.html", "entities.json"))
+        if changes.page_set:
+            paths.add("sitemap.xml")
+        paths |= self._lists_affected(changes)
         for slug in changes.articles:
             paths.update((article_url(slug) + "index.html", f"annotations/{slug}.jsonld"))
         paths.update(f"annotations/{slug}.jsonld" for slug in changes.neighbours)
-        paths.update(tag_url(tag) + "index.html" for tag in changes.tags)
         shown_entities = set(changes.mentions) | set(changes.entities)
         for entity_id in changes.entities:
             paths.update(article_url(a.slug) + "index.html" for a in self.graph.articles_mentioning(entity_id))
@@ -377,6 +420,31 @@ class Renderer:
                                          for m in doc.mentions))
         paths.update(entity_url(i) + "index.html" for i in shown_entities)
         return paths
+
+    def _lists_affected(self, changes: Changes) -> set[str]:
+        """The home page, feed, archive and tags pages that show a changed article."""
+        paths: set[str] = set()
+        before, now = list(changes.previous), [a.slug for a in self.graph.articles]
+        years, tag_counts = self.list_counts()
+        years_changed = years != changes.previous_lists[0]
+        for path, count in (("index.html", self.HOME_ARTICLES), ("feed.xml", self.FEED_ARTICLES)):
+            first = set(before[:count]) | set(now[:count])
+            if changes.entities or (path == "index.html" and years_changed) or changes.articles & first:
+                paths.add(path)
+        listed = [a for slug in changes.listed
+                  for a in (changes.previous.get(slug), self.article_by_slug.get(slug)) if a]
+        if years_changed:
+            paths.update(archive_url(year) + "index.html" for year, _ in years)
+        else:
+            paths.update(archive_url(archive_year(a)) + "index.html" for a in listed)
+        paths.update(tag_url(tag) + "index.html" for a in listed for tag in a.tags)
+        if tag_counts != changes.previous_lists[1]:
+            paths.add("tags/index.html")
+        return paths
+
+    def list_counts(self) -> tuple[list[tuple[str, int]], dict[str, int]]:
+        """Articles per year and per tag: what the year and tag lists show."""
+        return self.archive_years(), {tag: len(articles) for tag, articles in self.graph.tags.items()}
 
     def page_for(self, spec: PageSpec) -> Page:
         simple = {"home": self.home_page, "entities": self.entities_index, "tags": self.tags_index,
@@ -392,7 +460,7 @@ class Renderer:
         if spec.kind == "archive":
             return self.archive_page(spec.key)
         if spec.kind == "feed":
-            return Page("feed.xml", "feed.xml", {"articles": self.graph.articles[:50]})
+            return Page("feed.xml", "feed.xml", {"articles": self.graph.articles[:self.FEED_ARTICLES]})
         return Page(spec.path, spec.path, {})  # sitemap.xml, robots.txt: templates named as the file
 
     def render_spec(self, spec: PageSpec) -> bytes:
@@ -400,9 +468,8 @@ class Renderer:
             items = article_annotations(self.config, self.graph, spec.key)
             return annotation_json(annotation_page(self.config, spec.key, items, *self.neighbours[spec.key]))
         if spec.kind == "annotations":
-            slugs = [a.slug for a in self.graph.articles]
-            total = sum(annotation_count(self.graph, slug) for slug in slugs)
-            return annotation_json(site_collection(self.config, slugs, total))
+            total = sum(len(sites) for sites in self.graph.sites.values())  # a site is a mention outside notes
+            return annotation_json(site_collection(self.config, [a.slug for a in self.graph.articles], total))
         return self.render_page(self.page_for(spec)).encode("utf-8")
 
     @property

@@ -59,7 +59,7 @@ class Rebuilder:
         self.config = config
         # The search index is refreshed in the background after a rebuild (it takes seconds on a big
         # site), so the page reloads as soon as its HTML is written.
-        self.builder = SiteBuilder(config, drafts=drafts, search=False)
+        self.builder = SiteBuilder(config, drafts=drafts, search=False, save_every_build=False)
         self.status = BuildStatus()
         self.search = SearchRefresher(config)
 
@@ -69,7 +69,7 @@ class Rebuilder:
         try:
             if any(Path(p).is_relative_to(self.config.seeds_dir) for p in changed):
                 self._ingest()
-            model = self.builder.build(problems)
+            model = self.builder.build(problems, changed_paths=changed)
         except BuildFailed as failed:
             return self._failed(failed.problems.errors, changed)
         except GlossError as error:
@@ -332,5 +332,8 @@ def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_br
     print(f"serving {config.output_path} at {url} (Ctrl+C to stop)", flush=True)
     if open_browser:
         webbrowser.open(url)
-    server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
+    try:
+        server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
+    finally:
+        rebuilder.builder.save_state()  # so the next serve starts incremental
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ from conftest import ROOT, run_gloss, tree_hash
 from bench.corpus import write_site
 from gloss.builder import SiteBuilder
 from gloss.config import load_config
-from gloss.errors import Problems
+from gloss.errors import BuildFailed, Problems
 
 
 def output(root: Path) -> dict[str, str]:
@@ -135,3 +136,78 @@ def test_in_process_rebuild_reparses_only_the_edited_file(built: Path) -> None:
     model = builder.build(Problems())
     assert "(1 parsed)" in model.stages[0].summary
     assert model.written < model.pages_total
+
+
+class RandomEditor:
+    """Edits a generated site the way people do: one change at a time, each kind of change."""
+
+    MENTION = re.compile(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]")
+
+    def __init__(self, site: Path, seed: int) -> None:
+        self.site, self.rng, self.count = site, random.Random(seed), 0
+
+    def files(self, kind: str) -> list[Path]:
+        return sorted((self.site / "content" / kind).glob("*.md"))
+
+    def edit(self) -> str:
+        self.count += 1
+        kinds = ["unlink", "link", "retitle", "redate", "retag", "add", "remove", "describe", "new-entity",
+                 "prose"]
+        kind = self.rng.choice(kinds)
+        article = self.rng.choice(self.files("articles"))
+        text = article.read_text()
+        entity = self.rng.choice(self.files("entities"))
+        if kind == "unlink" and (found := self.MENTION.search(text)):
+            text = text[:found.start()] + found.group(2) + text[found.end():]
+        elif kind == "link":
+            text = text.rstrip("\n") + f" Also [[{entity.stem}]] here.\n"
+        elif kind == "retitle":
+            text = re.sub(r"title: .*", f"title: Retitled {self.count}", text, count=1)
+        elif kind == "redate":
+            day = f"20{self.rng.randint(18, 25)}-0{self.rng.randint(1, 9)}-1{self.count % 9}"
+            text = re.sub(r"date: .*", f"date: {day}", text, count=1)
+        elif kind == "retag":
+            text = re.sub(r"tags: .*", f"tags: [tag{self.count % 4}]", text, count=1)
+        elif kind == "add":
+            article = article.with_name(f"added-{self.count}.md")
+            text = text.replace("title: ", f"title: Added {self.count} ", 1)
+        elif kind == "remove":
+            article.unlink()
+            return f"{kind} {article.name}"
+        elif kind == "describe":
+            entity.write_text(re.sub(r"description: .*", f"description: Edit {self.count}.", entity.read_text(),
+                                     count=1))
+            return f"{kind} {entity.name}"
+        elif kind == "new-entity":
+            (entity.parent / f"new-{self.count}.md").write_text(
+                f"---\nname: Newcomer {self.count}\ntype: person\n---\n")
+            text = text.rstrip("\n") + f" Then [[new-{self.count}|Newcomer]] spoke.\n"
+        elif kind == "prose":
+            text = text.replace(" the ", " a ", 1)
+        article.write_text(text)
+        return f"{kind} {article.name}"
+
+
+def test_long_lived_builder_matches_a_cold_build_after_every_kind_of_edit(tmp_path: Path) -> None:
+    site = tmp_path / "gen"
+    write_site(site, 40)
+    shutil.copytree(ROOT / "theme", site / "theme")
+    builder = SiteBuilder(load_config(site), search=False, workers=1)
+    builder.build(Problems())
+    editor = RandomEditor(site, seed=7)
+    for step in range(24):
+        done = editor.edit()
+        builder.build(Problems())
+        assert output(site) == cold_build(site, tmp_path), f"step {step}: {done}"
+
+
+def test_failed_rebuild_in_between_still_renders_every_earlier_edit(built: Path, tmp_path: Path) -> None:
+    builder = SiteBuilder(load_config(built), search=False)
+    builder.build(Problems())
+    edit(built / "content/articles/talks.md", "reporters", "journalists")
+    edit(built / "content/articles/panjshir-falls.md", "[[Kabul]]", "[[Nowhere]]")  # an unknown entity
+    with pytest.raises(BuildFailed):
+        builder.build(Problems())
+    edit(built / "content/articles/panjshir-falls.md", "[[Nowhere]]", "[[Kabul]]")
+    builder.build(Problems())
+    assert output(built) == cold_build(built, tmp_path)

@@ -139,3 +139,18 @@ def test_new_seed_is_ingested_and_appears(mini_site: Path) -> None:
         assert "Flights resume at Kabul airport" in dev.get("entities/kabul/")[1]
     finally:
         dev.stop()
+
+
+def test_stopped_server_leaves_state_that_describes_its_output(mini_site: Path) -> None:
+    from conftest import run_gloss
+
+    dev = DevServer(mini_site)
+    try:
+        assert not (mini_site / ".gloss-cache/state.pickle").exists()  # not saved on every rebuild
+        edit(mini_site / "content/articles/talks.md", "spoke to reporters", "spoke to the press")
+        wait_until(lambda: "spoke to the press" in dev.get("articles/talks/")[1], what=dev.log)
+    finally:
+        dev.stop()
+    assert (mini_site / ".gloss-cache/state.pickle").exists()
+    result = run_gloss(mini_site, "build", "--drafts", "--no-search")  # serve shows drafts too
+    assert "nothing changed since the last build" in result.stdout, result.stdout
