@@ -16,7 +16,7 @@ from pathlib import Path
 from .corpus import make_entities, write_seeds, write_site
 from .measure import Run, median_run, run_measured
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
-from .serve import in_process, through_server
+from .serve import in_process, swap_one_mention, through_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
@@ -57,7 +57,8 @@ def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
     count = int(pages.split("/")[0]) if pages.split("/")[0].isdigit() else 0
     per_second = f"{count / run.seconds:8.0f}" if count and run.seconds else "       -"
     ratio = f"{run.seconds / hugo:6.2f}x" if hugo else "      -"
-    return f"| {name:<34} | {run.seconds:8.3f} | {run.peak_mb:8.0f} | {pages:>13} | {per_second} | {ratio} |"
+    peak = f"{run.peak_mb:8.0f}" if run.peak_mb else "       -"
+    return f"| {name:<34} | {run.seconds:8.3f} | {peak} | {pages:>13} | {per_second} | {ratio} |"
 
 
 def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefind: bool = True) -> list[str]:
@@ -99,6 +100,8 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
     edit = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"),
                       lambda: edit_article_and_entity(site, counter))
     lines.append(row(f"Gloss {n} after 1 article + 1 entity edit", edit, pages_written(edit.output), hugo_noop))
+    seconds, pages = in_process(site, max(5, runs), swap_one_mention)
+    lines.append(row(f"Gloss {n} one article edited, in serve", Run(seconds, 0, ""), pages, None))
     if pagefind:
         search = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site",
                                                      str(site / "_site")]))

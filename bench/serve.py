@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from gloss.builder import SiteBuilder
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MENTION = re.compile(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]")
 
 
-def edit_one_article(site: Path, n: int) -> None:
+def edit_one_article(site: Path, n: int) -> Path:
     """Unlink the first mention of one article, or link it again: a real change every time."""
     article = sorted((site / "content/articles").glob("*.md"))[0]
     text = article.read_text()
@@ -28,20 +29,33 @@ def edit_one_article(site: Path, n: int) -> None:
     else:
         text = re.sub(r"<!--([a-z0-9-]+)-->([^\s,.;:]+(?: [A-Z][^\s,.;:]*)*)", r"[[\1|\2]]", text, count=1)
     article.write_text(text)
+    return article
 
 
-def in_process(site: Path, runs: int) -> tuple[float, str]:
-    """What `serve` does after a save, timed inside one long-lived builder."""
-    builder = SiteBuilder(load_config(site), search=False)
+def in_process(site: Path, runs: int, edit: Callable[[Path, int], Path] | None = None) -> tuple[float, str]:
+    """What `serve` does after a save, timed inside one long-lived builder told which file changed."""
+    edit = edit or edit_one_article
+    builder = SiteBuilder(load_config(site), search=False, save_every_build=False)
     builder.build(Problems())
     times, pages = [], ""
     for n in range(runs):
-        edit_one_article(site, n)
+        changed = edit(site, n)
         start = time.perf_counter()
-        model = builder.build(Problems())
+        model = builder.build(Problems(), changed_paths=[str(changed)])
         times.append(time.perf_counter() - start)
         pages = f"{model.written}/{model.pages_total}"
     return statistics.median(times), pages
+
+
+def swap_one_mention(site: Path, n: int) -> Path:
+    """In one article, one mention removed and another added (the issue's one-article edit)."""
+    article = sorted((site / "content/articles").glob("*.md"))[n * 7 % 50]
+    text = article.read_text()
+    first = MENTION.search(text)
+    text = text[:first.start()] + first.group(2) + text[first.end():]
+    entity = sorted((site / "content/entities").glob("*.md"))[n % 40]
+    article.write_text(text.rstrip("\n") + f" Edit {n} names [[{entity.stem}]].\n")
+    return article
 
 
 def through_server(site: Path, runs: int) -> tuple[float, str]:

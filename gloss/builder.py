@@ -183,6 +183,7 @@ class SiteBuilder:
         self.rendered_articles: dict[str, Article] = {}  # the last render's articles, in its order
         self.list_counts: tuple = ((), {})  # and its Renderer.list_counts()
         self.neighbours: dict[str, tuple[str | None, str | None]] = {}
+        self.article_order: list[str] = []
         self.passage_cache: dict[str, dict[str, str]] = {}  # see Renderer.passage_section
         self.page_set: tuple = ()  # Renderer.page_set() at the last build, with the specs and paths it gave
         self.specs: list[PageSpec] = []
@@ -227,6 +228,7 @@ class SiteBuilder:
             self.rendered_articles, self.previous_keys = state["articles"], state["keys"]
             self.list_counts = state["list_counts"]
             self.saved_stamps, self.neighbours = state["stamps"], state["neighbours"]
+            self.article_order = list(self.rendered_articles)
         except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
             problems.warn(f"build state {path} is unreadable ({type(exc).__name__}); rebuilding everything",
                           path, hint="nothing to do: .gloss-cache/ is rebuilt as needed")
@@ -404,9 +406,9 @@ class SiteBuilder:
             self.relinked_since_render = None
         else:
             self.relinked_since_render |= graph.relinked
-        mentions = sum(len(d.mentions) for d in docs.values())
-        stages.append(StageReport("link", f"{_n(mentions, 'mention')} of {_n(len(graph.sites), 'entity', 'entities')}"
-                                  f", {_n(len(problems.errors), 'error')}", time.perf_counter() - start))
+        linked = f"{_n(len(graph.resolved), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
+        errors = _n(len(problems.errors), "error")
+        stages.append(StageReport("link", f"{linked}, {errors}", time.perf_counter() - start))
         return SiteModel(articles, entities, graph, problems, stages)
 
     def _refresh(self, kind: str, cache: ParseCache | None) -> int:
@@ -490,16 +492,24 @@ class SiteBuilder:
         articles = {a.slug: a for a in graph.articles}
         for slug in slugs:
             changes.articles.add(slug)
-            changes.mentions.update(i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i)
+            changes.quoted[slug] = {i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i}
+            changes.mentions |= changes.quoted[slug]
             if articles.get(slug) != self.rendered_articles.get(slug):
                 changes.listed.add(slug)
-        neighbours = article_neighbours(list(articles))
-        changes.neighbours = {s for s, pair in neighbours.items() if self.neighbours.get(s) != pair}
+        order = list(articles)
+        if order == self.article_order:  # the usual edit: no article added, removed or moved
+            neighbours = self.neighbours
+        else:
+            neighbours = article_neighbours(order)
+            changes.neighbours = {s for s, pair in neighbours.items() if self.neighbours.get(s) != pair}
         changes.page_set = bool(changes.neighbours) or page_paths != self.page_hashes.keys()
-        return changes, (resolved, articles, neighbours)
+        if page_paths != self.page_hashes.keys():
+            changes.entity_years = {p.split("/")[1] for p in page_paths ^ self.page_hashes.keys()
+                                    if p.startswith("entities/") and p.count("/") == 3}
+        return changes, (resolved, articles, neighbours, order)
 
     def _rendered(self, remembered: tuple) -> None:
-        self.resolved, self.rendered_articles, self.neighbours, self.list_counts = remembered
+        self.resolved, self.rendered_articles, self.neighbours, self.article_order, self.list_counts = remembered
         self.unrendered = {"article": set(), "entity": set()}
         self.relinked_since_render = set()
 

@@ -41,6 +41,9 @@ class SiteConfig:
     entity_types: tuple[EntityType, ...] = DEFAULT_TYPES
     output_dir: str = "_site"
     link_mentions: str = "first"  # "first" in each paragraph, or "all"
+    # An entity quoted in more articles than this gets a page of passages per year; its own page
+    # shows the latest twenty (a busy entity's passages run to megabytes).
+    passages_by_year_after: int = 100
     raw_html: bool = False
     ingest: IngestOptions = field(default_factory=IngestOptions)
     path: Path | None = None
@@ -70,7 +73,7 @@ class SiteConfig:
 
 _SCALARS = {
     "title": str, "description": str, "base_url": (str, type(None)), "language": str,
-    "author": str, "output_dir": str, "link_mentions": str, "raw_html": bool,
+    "author": str, "output_dir": str, "link_mentions": str, "raw_html": bool, "passages_by_year_after": int,
 }
 _KNOWN = set(_SCALARS) | {"entity_types", "ingest"}
 
@@ -118,7 +121,7 @@ def _check_type(key: str, value: Any, expected: Any, path: Path, line: int) -> N
 
 
 def _article(name: str) -> str:
-    return {"str": "text", "bool": "true or false", "text": "text"}.get(name, name)
+    return {"str": "text", "bool": "true or false", "text": "text", "int": "a whole number"}.get(name, name)
 
 
 def _entity_types(value: Any, path: Path, line: int) -> tuple[EntityType, ...]:
@@ -161,6 +164,9 @@ def _ingest_options(value: Any, path: Path, line: int) -> IngestOptions:
 def _validate(config: SiteConfig, line_of, path: Path) -> None:
     if config.link_mentions not in ("first", "all"):
         raise GlossError("'link_mentions' must be 'first' or 'all'", path, line_of("link_mentions"), 1)
+    if config.passages_by_year_after < 1:
+        raise GlossError("'passages_by_year_after' must be a whole number of articles, 1 or more",
+                         path, line_of("passages_by_year_after"), 1, hint="the default is 100")
     out = config.output_path
     forbidden = {config.root, config.content_dir.resolve(), config.seeds_dir.resolve(),
                  config.theme_dir.resolve(), Path("/")}

@@ -36,29 +36,64 @@ class SiteGraph:
     lookups: dict[str, list[str]] = field(default_factory=dict)  # mention target -> candidate ids, memoised
     link_problems: dict[str, list[GlossError]] = field(default_factory=dict)  # doc key -> unresolved mentions
     relinked: set[str] | None = None  # slugs `update_graph` linked again (None: all, by build_graph)
-    article_counts: dict[str, int] = field(default_factory=dict)  # entity id -> articles quoting it, memoised
+    # Memos of quoting_articles and quoting_by_year, per entity id; update_graph drops the touched ones.
+    quoting: dict[str, list[list[MentionSite]]] = field(default_factory=dict)
+    quoting_years: dict[str, dict[str, list[list[MentionSite]]]] = field(default_factory=dict)
+    years: list[tuple[str, int]] | None = None  # memo of article_years
 
     def entity_for(self, key: str, mention: Mention) -> Entity | None:
         entity_id = self.resolved.get((key, mention.index))
         return self.registry.get(entity_id) if entity_id else None
 
     def articles_mentioning(self, entity_id: str) -> list[Article]:
-        seen: dict[str, Article] = {}
-        for site in self.sites.get(entity_id, []):
-            seen.setdefault(site.article.slug, site.article)
-        return list(seen.values())
+        return [sites[0].article for sites in self.quoting_articles(entity_id)]
 
     def article_count(self, entity_id: str) -> int:
-        count = self.article_counts.get(entity_id)
-        if count is None:
-            count = self.article_counts[entity_id] = len({s.article.slug for s in self.sites.get(entity_id, ())})
-        return count
+        return len(self.quoting_articles(entity_id))
+
+    def quoting_articles(self, entity_id: str) -> list[list[MentionSite]]:
+        """The entity's passages grouped by article, newest article first."""
+        found = self.quoting.get(entity_id)
+        if found is None:
+            groups: dict[str, list[MentionSite]] = {}
+            for site in self.sites.get(entity_id, ()):
+                groups.setdefault(site.article.slug, []).append(site)
+            found = self.quoting[entity_id] = list(groups.values())
+        return found
+
+    def quoting_by_year(self, entity_id: str) -> dict[str, list[list[MentionSite]]]:
+        """quoting_articles by year of the article, newest year first, "undated" last."""
+        found = self.quoting_years.get(entity_id)
+        if found is None:
+            years: dict[str, list[list[MentionSite]]] = {}
+            for sites in self.quoting_articles(entity_id):
+                years.setdefault(article_year(sites[0].article), []).append(sites)
+            found = self.quoting_years[entity_id] = dict(sorted(years.items(), key=lambda item: year_order(item)))
+        return found
+
+    def entity_years(self, entity_id: str) -> list[tuple[str, int]]:
+        """(year, articles quoting the entity) newest first, "undated" last."""
+        return [(year, len(groups)) for year, groups in self.quoting_by_year(entity_id).items()]
+
+    def article_years(self) -> list[tuple[str, int]]:
+        """(year, articles) newest first; undated articles last, under "undated"."""
+        if self.years is None:
+            self.years = sorted(Counter(article_year(a) for a in self.articles).items(), key=year_order)
+        return self.years
 
     def entities_by_type(self) -> dict[str, list[Entity]]:
         grouped: dict[str, list[Entity]] = {}
         for entity in sorted(self.registry, key=lambda e: e.name.casefold()):
             grouped.setdefault(entity.type, []).append(entity)
         return grouped
+
+
+def article_year(article: Article) -> str:
+    return str(article.date.year) if article.date else "undated"
+
+
+def year_order(item: tuple[str, int]) -> tuple:
+    return item[0] == "undated", -int(item[0]) if item[0].isdigit() else 0
 
 
 def article_order(article: Article) -> tuple:
@@ -100,14 +135,20 @@ def update_graph(
     An article counts as edited when its Article or ParsedDocument is a different object: the builder
     keeps the same objects for files whose text did not change.
     """
-    graph = SiteGraph(sorted(articles, key=article_order), documents, old.entity_documents, old.registry,
-                      resolved=dict(old.resolved), sites=dict(old.sites), co_mentions=dict(old.co_mentions),
-                      article_entities=dict(old.article_entities), lookups=old.lookups,
-                      link_problems=dict(old.link_problems), article_counts=dict(old.article_counts))
     before = {a.slug: a for a in old.articles}
-    now = {a.slug: a for a in graph.articles}
+    now = {a.slug: a for a in articles}
     changed = {slug for slug in before.keys() | now.keys()
                if before.get(slug) is not now.get(slug) or old.documents.get(slug) is not documents.get(slug)}
+    # Sorting 10,000 articles and listing their tags again is most of an update: skip both when the
+    # edited articles keep their place and tags (the usual case: text edited).
+    in_place = all(slug in before and slug in now and article_order(before[slug]) == article_order(now[slug])
+                   and before[slug].tags == now[slug].tags for slug in changed)
+    ordered = [now[a.slug] for a in old.articles] if in_place else sorted(articles, key=article_order)
+    graph = SiteGraph(ordered, documents, old.entity_documents, old.registry,
+                      resolved=dict(old.resolved), sites=dict(old.sites), co_mentions=dict(old.co_mentions),
+                      article_entities=dict(old.article_entities), lookups=old.lookups,
+                      link_problems=dict(old.link_problems), quoting=dict(old.quoting),
+                      quoting_years=dict(old.quoting_years))
     touched: set[str] = set()  # entities whose passages or companions change
     for slug in changed & before.keys():
         counts = graph.article_entities.pop(slug)
@@ -130,7 +171,8 @@ def update_graph(
         return position[site.article.slug], site.mention.index
 
     for entity_id in touched:
-        graph.article_counts.pop(entity_id, None)
+        graph.quoting.pop(entity_id, None)
+        graph.quoting_years.pop(entity_id, None)
         # The unchanged articles keep their order among themselves: insert into it, never sort it.
         sites = [s for s in graph.sites.get(entity_id, ()) if s.article.slug not in changed]
         for site in added_sites.get(entity_id, []):
@@ -139,7 +181,13 @@ def update_graph(
             graph.sites[entity_id] = sites
         else:
             graph.sites.pop(entity_id, None)
-    _list_tags(graph)
+    if in_place:
+        graph.years = old.years  # no article added, removed or given another date
+        edited = {tag for slug in changed for tag in now[slug].tags}
+        graph.tags = {tag: [now[a.slug] for a in listed] if tag in edited else listed
+                      for tag, listed in old.tags.items()}
+    else:
+        _list_tags(graph)
     _drop_self_pairs(graph, {i: graph.co_mentions[i] for i in touched if i in graph.co_mentions})
     graph.relinked = changed
     _report(graph, problems)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,7 +20,7 @@ from .annotations import annotation_json, annotation_page, article_annotations, 
 from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
-from .graph import MentionSite, SiteGraph
+from .graph import MentionSite, SiteGraph, article_year
 from .markup import MENTION_PLACEHOLDER
 from .parse import ParsedDocument
 from .svggraph import Edge, Node, circle_graph, ego_graph
@@ -95,21 +95,13 @@ class Changes:
     previous_lists: tuple = ((), {})  # the last build's Renderer.list_counts()
     neighbours: set[str] = field(default_factory=set)  # slugs whose previous or next article changed
     page_set: bool = False  # pages were added or removed, or the articles' order changed
+    quoted: dict[str, set[str]] = field(default_factory=dict)  # changed slug -> entity ids it quotes, before and after
+    entity_years: set[str] = field(default_factory=set)  # entity ids whose year pages were added or removed
 
 
 def article_neighbours(slugs: list[str]) -> dict[str, tuple[str | None, str | None]]:
     return {slug: (slugs[i - 1] if i else None, slugs[i + 1] if i + 1 < len(slugs) else None)
             for i, slug in enumerate(slugs)}
-
-
-def year_counts(articles: Iterable[Article]) -> list[tuple[str, int]]:
-    """(year, articles) newest first; undated articles last, under "undated"."""
-    counts = Counter(archive_year(a) for a in articles)
-    return sorted(counts.items(), key=lambda item: (item[0] == "undated", -int(item[0]) if item[0].isdigit() else 0))
-
-
-def archive_year(article: Article) -> str:
-    return str(article.date.year) if article.date else "undated"
 
 
 def article_url(slug: str) -> str:
@@ -118,6 +110,10 @@ def article_url(slug: str) -> str:
 
 def entity_url(entity_id: str) -> str:
     return f"entities/{entity_id}/"
+
+
+def entity_year_url(entity_id: str, year: str) -> str:
+    return f"entities/{entity_id}/{year}/"
 
 
 def archive_url(year: str) -> str:
@@ -153,8 +149,7 @@ class Renderer:
         self._article_by_slug: dict[str, Article] | None = None
         self._cards: dict[str, str] = {}
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
-        self.passage_cache: dict[str, dict[str, str]] = {}  # article slug -> entity id -> passage_section()
-        self._years: list[tuple[str, int]] | None = None
+        self.passage_cache: dict[str, dict[tuple[str, int], str]] = {}  # slug -> (entity id, depth) -> HTML
 
     # -- body HTML
 
@@ -181,6 +176,7 @@ class Renderer:
         urls += [entity_url(e.id) for e in self.graph.registry]
         urls += [tag_url(t) for t in sorted(self.graph.tags)]
         urls += [archive_url(year) for year, _ in self.archive_years()]
+        urls += [entity_year_url(i, year) for i, year in self.entity_year_pages()]
         return urls
 
     def article_page(self, article: Article) -> Page:
@@ -208,38 +204,56 @@ class Renderer:
                 groups.append({"type": entity_type, "entities": members})
         return groups
 
+    # A busy entity (site.yml: passages_by_year_after) gets a page of passages per year, and its own
+    # page shows the latest ones: its passages run to megabytes, and one edit would rewrite them all.
+    ENTITY_LATEST = 20
+
+    def is_busy(self, entity_id: str) -> bool:
+        return self.graph.article_count(entity_id) > self.config.passages_by_year_after
+
     def entity_page(self, entity: Entity) -> Page:
         path = entity_url(entity.id) + "index.html"
-        grouped: dict[str, list[MentionSite]] = {}
-        for site in self.graph.sites.get(entity.id, []):
-            grouped.setdefault(site.article.slug, []).append(site)
-        passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in grouped.values()))
+        groups = self.graph.quoting_articles(entity.id)
+        busy = len(groups) > self.config.passages_by_year_after
+        shown = groups[:self.ENTITY_LATEST] if busy else groups
+        passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in shown))
         co = self.graph.co_mentions.get(entity.id, Counter())
         related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
         # Articles come newest first, undated last: the first and last dated ones bound the dates.
-        dated = (sites[0].article.date for sites in grouped.values())
-        last_seen = next((d for d in dated if d), None)
-        first_seen = next((s[0].article.date for s in reversed(grouped.values()) if s[0].article.date), None)
+        last_seen = next((g[0].article.date for g in groups if g[0].article.date), None)
+        first_seen = next((g[0].article.date for g in reversed(groups) if g[0].article.date), None)
         notes_doc = self.graph.entity_documents.get(entity.id)
         notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.html else ""
         return Page(path, "entity.html", {
             "entity": entity, "entity_type": self.config.entity_type(entity.type), "passages": passages,
-            "articles_count": len(grouped),
+            "articles_count": len(groups), "years": self.graph.entity_years(entity.id) if busy else [],
             "mention_count": len(self.graph.sites.get(entity.id, [])), "related": related,
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
             "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path),
         })
 
+    def entity_year_page(self, entity: Entity, year: str) -> Page:
+        path = entity_year_url(entity.id, year) + "index.html"
+        groups = self.graph.quoting_by_year(entity.id).get(year, [])
+        passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in groups))
+        return Page(path, "entity-year.html", {
+            "entity": entity, "entity_type": self.config.entity_type(entity.type), "year": year,
+            "years": [y for y, _ in self.graph.entity_years(entity.id)], "passages": passages,
+            "articles_count": len(groups),
+        })
+
     def passage_section(self, entity_id: str, sites: list[MentionSite], page_path: str) -> str:
-        """One article's passages on an entity's page. Every entity page is at the same depth, so the
-        HTML depends only on the article: the builder keeps it between rebuilds, until the article changes."""
+        """One article's passages on an entity's page. All entity pages are at one depth (and year pages
+        at another), so the HTML depends only on the article: the builder keeps it between rebuilds,
+        until the article changes."""
         article = sites[0].article
         kept = self.passage_cache.get(article.slug)
         if kept is None:
             kept = self.passage_cache[article.slug] = {}
-        html = kept.get(entity_id)
+        key = (entity_id, page_path.count("/"))  # an entity's page, or one of its year pages
+        html = kept.get(key)
         if html is None:
-            html = kept[entity_id] = passages_html([(article, sentence_quotes(sites))], page_path)
+            html = kept[key] = passages_html([(article, sentence_quotes(sites))], page_path)
         return html
 
     def entities_index(self) -> Page:
@@ -254,18 +268,20 @@ class Renderer:
     # -- co-occurrence pictures (static SVG)
 
     GRAPH_LIMIT = 200
+    INDEX_EDGES = 600
     NEIGHBOURS = 60  # ego_graph draws the 24 strongest; ties beyond that are settled by name among these
 
     def graph_node(self, entity: Entity, page_path: str, weight: int | None = None) -> Node:
         size = len(self.graph.sites.get(entity.id, [])) if weight is None else weight
         return Node(entity.id, entity.name, entity.type, size, relative(page_path, entity_url(entity.id)))
 
-    def graph_edges(self, ids: set[str]) -> list[Edge]:
-        ordered, edges = sorted(ids), []
+    def graph_edges(self, ids: set[str], limit: int) -> list[Edge]:
+        """The `limit` strongest co-mention edges among `ids` (200 busy entities share ~20,000 pairs)."""
+        ordered, pairs = sorted(ids), []
         for i, a in enumerate(ordered):  # look up each pair: a busy entity has thousands of companions
             shared = self.graph.co_mentions.get(a, {})
-            edges += [Edge(a, b, shared[b]) for b in ordered[i + 1:] if b in shared]
-        return edges
+            pairs += [(-shared[b], a, b) for b in ordered[i + 1:] if b in shared]
+        return [Edge(a, b, -n) for n, a, b in heapq.nsmallest(limit, pairs)]
 
     def index_graph(self) -> Markup:
         mentioned = [e for e in self.graph.registry if self.graph.sites.get(e.id)]
@@ -274,8 +290,8 @@ class Renderer:
         nodes = [self.graph_node(e, "entities/index.html") for e in shown]
         title = "Entities mentioned together" + (f" (the {len(shown)} most mentioned)" if len(mentioned) > len(shown)
                                                  else "")
-        return Markup(circle_graph(nodes, self.graph_edges({n.id for n in nodes}),
-                                   self.config.type_ids(), title))
+        return Markup(circle_graph(nodes, self.graph_edges({n.id for n in nodes}, self.INDEX_EDGES),
+                                   self.config.type_ids(), title, max_edges=self.INDEX_EDGES))
 
     def neighbourhood_graph(self, entity: Entity, page_path: str) -> Markup:
         """The entity and those mentioned in the same articles, sized by articles shared with it.
@@ -301,12 +317,10 @@ class Renderer:
                                                 "years": self.archive_years()})
 
     def archive_years(self) -> list[tuple[str, int]]:
-        if self._years is None:
-            self._years = year_counts(self.graph.articles)
-        return self._years
+        return self.graph.article_years()
 
     def archive_page(self, year: str) -> Page:
-        articles = [a for a in self.graph.articles if archive_year(a) == year]
+        articles = [a for a in self.graph.articles if article_year(a) == year]
         return Page(archive_url(year) + "index.html", "archive.html",
                     {"year": year, "articles": articles, "years": self.archive_years()})
 
@@ -373,7 +387,13 @@ class Renderer:
     def page_set(self) -> tuple:
         """What decides `page_specs()`: equal values give equal lists."""
         return (tuple(a.slug for a in self.graph.articles), tuple(sorted(self.graph.registry.by_id)),
-                tuple(sorted(self.graph.tags)), tuple(year for year, _ in self.archive_years()))
+                tuple(sorted(self.graph.tags)), tuple(year for year, _ in self.archive_years()),
+                tuple(self.entity_year_pages()))
+
+    def entity_year_pages(self) -> list[tuple[str, str]]:
+        """(entity id, year) of every year page, the busy entities' in id order."""
+        busy = [i for i in sorted(self.graph.sites) if self.is_busy(i)]
+        return [(i, year) for i in busy for year, _ in self.graph.entity_years(i)]
 
     def page_specs(self) -> list[PageSpec]:
         """Every output of the site, in a stable order, with the inputs each one reads."""
@@ -382,6 +402,8 @@ class Renderer:
             specs.append(PageSpec(article_url(article.slug) + "index.html", "article", article.slug))
             specs.append(PageSpec(f"annotations/{article.slug}.jsonld", "article-annotations", article.slug))
         specs += [PageSpec(entity_url(i) + "index.html", "entity", i) for i in sorted(self.graph.registry.by_id)]
+        specs += [PageSpec(entity_year_url(i, year) + "index.html", "entity-year", f"{i}/{year}")
+                  for i, year in self.entity_year_pages()]
         specs += [PageSpec(tag_url(tag) + "index.html", "tag", tag) for tag in sorted(self.graph.tags)]
         specs += [PageSpec(archive_url(year) + "index.html", "archive", year) for year, _ in self.archive_years()]
         return specs
@@ -419,6 +441,16 @@ class Renderer:
                                   if any(self.graph.resolved.get((f"entity:{owner}", m.index)) in changes.entities
                                          for m in doc.mentions))
         paths.update(entity_url(i) + "index.html" for i in shown_entities)
+        paths |= self._year_pages_affected(changes)
+        return paths
+
+    def _year_pages_affected(self, changes: Changes) -> set[str]:
+        """A year page shows its entity's name, the years it has pages for, and that year's passages."""
+        whole = set(changes.entities) | changes.entity_years
+        paths = {entity_year_url(i, year) + "index.html" for i in whole for year, _ in self.graph.entity_years(i)}
+        for slug, entity_ids in changes.quoted.items():
+            years = {article_year(a) for a in (changes.previous.get(slug), self.article_by_slug.get(slug)) if a}
+            paths.update(entity_year_url(i, year) + "index.html" for i in entity_ids for year in years)
         return paths
 
     def _lists_affected(self, changes: Changes) -> set[str]:
@@ -436,7 +468,7 @@ class Renderer:
         if years_changed:
             paths.update(archive_url(year) + "index.html" for year, _ in years)
         else:
-            paths.update(archive_url(archive_year(a)) + "index.html" for a in listed)
+            paths.update(archive_url(article_year(a)) + "index.html" for a in listed)
         paths.update(tag_url(tag) + "index.html" for a in listed for tag in a.tags)
         if tag_counts != changes.previous_lists[1]:
             paths.add("tags/index.html")
@@ -455,6 +487,9 @@ class Renderer:
             return self.article_page(self.article_by_slug[spec.key])
         if spec.kind == "entity":
             return self.entity_page(self.graph.registry.by_id[spec.key])
+        if spec.kind == "entity-year":
+            entity_id, year = spec.key.split("/")
+            return self.entity_year_page(self.graph.registry.by_id[entity_id], year)
         if spec.kind == "tag":
             return self.tag_page(spec.key, self.graph.tags[spec.key])
         if spec.kind == "archive":
@@ -614,6 +649,7 @@ def jinja_env(config: SiteConfig) -> jinja2.Environment:
     env.globals["entity_url"] = entity_url
     env.globals["tag_url"] = tag_url
     env.globals["archive_url"] = archive_url
+    env.globals["entity_year_url"] = entity_year_url
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
     return env

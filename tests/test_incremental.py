@@ -192,6 +192,8 @@ def test_long_lived_builder_matches_a_cold_build_after_every_kind_of_edit(tmp_pa
     site = tmp_path / "gen"
     write_site(site, 40)
     shutil.copytree(ROOT / "theme", site / "theme")
+    with open(site / "site.yml", "a") as config:
+        config.write("passages_by_year_after: 6\n")  # some entities with year pages, some without
     builder = SiteBuilder(load_config(site), search=False, workers=1)
     builder.build(Problems())
     editor = RandomEditor(site, seed=7)
