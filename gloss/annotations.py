@@ -36,9 +36,8 @@ def quote_selector(doc: ParsedDocument, offset: int, exact: str) -> dict[str, st
             "suffix": text[offset + len(exact):offset + len(exact) + CONTEXT_LENGTH]}
 
 
-def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str) -> list[dict[str, Any]]:
-    """One Annotation per resolved mention in the article's text (mentions inside notes are left out)."""
-    doc = graph.documents[slug]
+def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: ParsedDocument) -> list[dict[str, Any]]:
+    """One Annotation per resolved mention in the article's text `doc` (mentions inside notes are left out)."""
     page = site_url(config, f"articles/{slug}/")
     items = []
     for mention in doc.mentions:

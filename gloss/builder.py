@@ -15,7 +15,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from . import __version__
-from .cache import SCHEMA, ParseCache, cache_key
+from .cache import SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
 from .errors import BuildFailed, GlossError, Problems
@@ -134,17 +134,24 @@ def _parse_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[Sou
     return [parse_source(kind, source, type_ids, raw_html) for source in sources]
 
 
-def _parse_numbered_chunk(job: tuple[int, tuple]) -> tuple[int, list[tuple[tuple[int, int], str, bytes]]]:
+def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[tuple[tuple, str, bytes]]:
     """In a worker: parse, and pickle each result once, as the parse cache stores it; the builder
     unpickles it and stores the same bytes, rather than pickling everything a second time."""
-    index, work = job
-    return index, [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
-                   for e in _parse_chunk(work)]
+    return [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
+            for e in _parse_chunk(job)]
 
 
-def _chunks(items: list, count: int) -> list[list]:
-    size = max(1, -(-len(items) // count))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def in_workers_in_order(func: Callable[[Any], Any], jobs: list, workers: int) -> Iterator[Any]:
+    """func over jobs in forked worker processes, each result as soon as it and those before it are
+    done: the caller works on the first results while the workers make the rest."""
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        yield from pool.imap(func, jobs)
+        pool.close()
+        pool.join()
+    except BaseException:
+        pool.terminate()
+        raise
 
 
 def in_workers(func: Callable[[Any], Any], jobs: list, workers: int) -> list:
@@ -430,16 +437,24 @@ class SiteBuilder:
                 continue
             hit = cache.get(source.key) if cache else None
             if hit is not None:
-                known[path] = SourceEntry(file_stamp, source.key, *hit)
+                item, doc, found = hit
+                known[path] = SourceEntry(file_stamp, source.key, item, self._kept(kind, doc, True), found)
             else:
                 to_parse.append(source)
         for source, (entry, blob) in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
+            stored = (cache is not None and entry.item is not None
+                      and cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems)))
+            entry.doc = self._kept(kind, entry.doc, stored)
             known[source.path] = entry
-            if cache is not None and entry.item is not None:
-                cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems))
         if added:  # kept in file name order, for a stable parse and link order
             self.sources[kind] = dict(sorted(known.items()))
         return len(to_parse)
+
+    @staticmethod
+    def _kept(kind: str, doc: ParsedDocument | None, stored: bool) -> ParsedDocument | None:
+        """What to hold of a document: an article's, once in the parse cache, without its HTML and
+        text (Renderer.document reads those back for the pages that show them)."""
+        return doc.lightened() if doc is not None and stored and kind == "article" else doc
 
     def _read(self, kind: str, path: Path, file_stamp: tuple[int, int],
               known: dict[Path, SourceEntry]) -> SourceText | None:
@@ -461,16 +476,18 @@ class SiteBuilder:
             return None
         return SourceText(path, shown, file_stamp, text, key)
 
-    def _parse_all(self, kind: str, sources: list[SourceText]) -> list[tuple[SourceEntry, bytes | None]]:
+    def _parse_all(self, kind: str, sources: list[SourceText]) -> Iterator[tuple[SourceEntry, bytes | None]]:
         """Parsed entries in the order of `sources`, each with its pickled form when a worker made one."""
         type_ids, raw_html = self.config.type_ids(), self.config.raw_html
         if len(sources) < PARALLEL_MIN or self.workers < 2:
-            return [(parse_source(kind, source, type_ids, raw_html), None) for source in sources]
-        chunks = _chunks(sources, self.workers * 4)
-        jobs = [(index, (kind, chunk, type_ids, raw_html)) for index, chunk in enumerate(chunks)]
-        parts = sorted(in_workers(_parse_numbered_chunk, jobs, self.workers), key=lambda part: part[0])
-        return [(SourceEntry(file_stamp, key, *pickle.loads(blob)), blob)
-                for _, part in parts for file_stamp, key, blob in part]
+            for source in sources:
+                yield parse_source(kind, source, type_ids, raw_html), None
+            return
+        # Small chunks: a worker left with a big last one would keep the other core idle.
+        jobs = [(kind, sources[i:i + 40], type_ids, raw_html) for i in range(0, len(sources), 40)]
+        for part in in_workers_in_order(_parse_pickled_chunk, jobs, self.workers):
+            for file_stamp, key, blob in part:
+                yield SourceEntry(file_stamp, key, *pickle.loads(blob)), blob
 
     # -- render
 
@@ -508,6 +525,28 @@ class SiteBuilder:
                                     if p.startswith("entities/") and p.count("/") == 3}
         return changes, (resolved, articles, neighbours, order)
 
+    def _document_loader(self) -> Callable[[str], ParsedDocument] | None:
+        """Full article documents for the renderer, read back from the parse cache (see _kept)."""
+        if self.cache_dir is None:
+            return None
+        store = DocumentStore(self.cache_dir)
+        entries = {e.item.slug: (path, e) for path, e in self.sources["article"].items() if isinstance(e.item, Article)}
+        options = f"article:{self.config.raw_html}:{','.join(self.config.type_ids())}"
+
+        def load(slug: str) -> ParsedDocument:
+            path, entry = entries[slug]
+            doc = store.get(entry.key)
+            if doc is None:  # the cache lost it (deleted under our feet): parse the file again
+                text = read_text(path, entry.item.path)
+                if cache_key(text, entry.item.path, options) != entry.key:
+                    raise GlossError("the file changed while the site was being built", entry.item.path,
+                                     hint="build again")
+                source = SourceText(path, entry.item.path, entry.stamp, text, entry.key)
+                doc = parse_source("article", source, self.config.type_ids(), self.config.raw_html).doc
+            return doc
+
+        return load
+
     def _rendered(self, remembered: tuple) -> None:
         self.resolved, self.rendered_articles, self.neighbours, self.article_order, self.list_counts = remembered
         self.unrendered = {"article": set(), "entity": set()}
@@ -538,6 +577,7 @@ class SiteBuilder:
             affected = renderer.affected(changes)
             todo = [s for s in specs if s.path in affected or s.path not in self.page_hashes]
         renderer.passage_cache = self.passage_cache  # filled only by pages rendered in this process
+        renderer.load_document = self._document_loader()
         removed = sorted(set(self.page_hashes) - paths)
         results = self._render_pages(renderer, todo, out, full)
         written = sum(1 for _, _, done in results if done)
@@ -668,6 +708,7 @@ def _link_previous(previous: Path, rel: str, path: Path) -> bool:
 
 def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool | bytes | None]]:
     job = _RenderJob.current
+    job.renderer.passage_cache = None  # a worker's copy would be thrown away with it: not worth its memory
     return [job.one(job.specs[i]) for i in indices]
 
 

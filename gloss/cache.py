@@ -7,6 +7,7 @@ format, another engine version) is ignored with a warning and rebuilt.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 from pathlib import Path
@@ -42,12 +43,11 @@ def cache_key(text: str, path: Path, options: str) -> str:
 
 
 class ParseCache:
-    """Read cached parses in bulk, collect new ones, write them back in one transaction."""
+    """Cached parses by key; new ones are written in one transaction per build."""
 
     def __init__(self, folder: Path | None, problems: Problems | None = None) -> None:
         self.path = folder / "parse.sqlite" if folder else None
         self.problems = problems
-        self.new: dict[str, tuple | bytes] = {}
         self.hits = 0
         self._db: sqlite3.Connection | None = None
         if self.path:
@@ -87,24 +87,51 @@ class ParseCache:
             return doc
         return None
 
-    def put(self, key: str, doc: tuple | bytes) -> None:
-        """Remember (item, document, problems) for `key`, as the objects or already pickled."""
-        self.new[key] = doc
-
-    def save(self) -> None:
-        if self._db is None or not self.new:
-            return
-        # Pickled lazily, row by row: pickling them all first would double the build's peak memory.
-        rows = ((k, d if isinstance(d, bytes) else pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL))
-                for k, d in self.new.items())
+    def put(self, key: str, doc: tuple | bytes) -> bool:
+        """Store (item, document, problems) for `key`, as the objects or already pickled. Rows go to
+        SQLite as they come, in one transaction that `save` commits: holding them until then would
+        cost a gigabyte of memory at 100,000 articles."""
+        if self._db is None:
+            return False
+        data = doc if isinstance(doc, bytes) else pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO parsed (key, data) VALUES (?, ?)", rows)
+            self._db.execute("INSERT OR REPLACE INTO parsed (key, data) VALUES (?, ?)", (key, data))
         except sqlite3.DatabaseError:
-            pass  # a cache that cannot be written only costs speed next time
-        self.new.clear()
+            return False  # a cache that cannot be written only costs speed next time
+        return True
+
+    def save(self) -> bool:
+        """Commit this build's rows; False if they could not be."""
+        if self._db is None:
+            return False
+        try:
+            self._db.commit()
+        except sqlite3.DatabaseError:
+            return False
+        return True
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class DocumentStore:
+    """Full parsed documents read back from the parse cache, for the pages that show their HTML and
+    text (see ParsedDocument.lightened). Each process opens its own connection: worker processes
+    are forked, and an SQLite connection must not cross a fork."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "parse.sqlite"
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def get(self, key: str) -> ParsedDocument | None:
+        try:
+            if self._pid != os.getpid():
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                self._pid = os.getpid()
+            row = self._db.execute("SELECT data FROM parsed WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(row[0])[1] if row else None
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None

@@ -7,7 +7,7 @@ are resolved by the graph stage.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -52,6 +52,13 @@ class ParsedDocument:
     text: str = ""  # the plain text readers see, blocks separated by blank lines
     blocks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each block in text
     snippets: list[tuple[str, int, int]] = field(default_factory=list)  # per mention: sentence, span in it
+    light: bool = False  # html and text left out (see `lightened`)
+
+    def lightened(self) -> ParsedDocument:
+        """This document without its HTML and plain text, which only its own page and annotations
+        read: a builder that can read the full one back from the parse cache holds this one instead
+        (at 100,000 articles, a gigabyte less)."""
+        return replace(self, html="", text="", light=True)
 
     def sentence_around(self, mention: Mention) -> tuple[str, int, int]:
         """The sentence holding `mention`, and the mention's (start, end) inside it."""

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -149,9 +150,23 @@ class Renderer:
         self._article_by_slug: dict[str, Article] | None = None
         self._cards: dict[str, str] = {}
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
-        self.passage_cache: dict[str, dict[tuple[str, int], str]] = {}  # slug -> (entity id, depth) -> HTML
+        # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
+        self.passage_cache: dict[str, dict[tuple[str, int], str]] | None = {}
+        # Reads an article's full document when the graph holds a lightened one (set by the builder).
+        self.load_document: Callable[[str], ParsedDocument] | None = None
+        self._loaded: tuple[str, ParsedDocument] | None = None
 
     # -- body HTML
+
+    def document(self, slug: str) -> ParsedDocument:
+        """The article's parsed document with its HTML and text (an article page and its annotations,
+        rendered one after the other, read it once)."""
+        doc = self.graph.documents[slug]
+        if not doc.light or self.load_document is None:
+            return doc
+        if self._loaded is None or self._loaded[0] != slug:
+            self._loaded = (slug, self.load_document(slug))
+        return self._loaded[1]
 
     def body_html(self, key: str, doc: ParsedDocument, page_path: str) -> Markup:
         links: dict[int, MentionLink] = {}
@@ -181,7 +196,7 @@ class Renderer:
 
     def article_page(self, article: Article) -> Page:
         path = article_url(article.slug) + "index.html"
-        doc = self.graph.documents[article.slug]
+        doc = self.document(article.slug)
         return Page(path, "article.html", {
             "article": article, "body": self.body_html(article.slug, doc, path),
             "whos_who": self.whos_who(article, doc), "notes": doc.notes,
@@ -247,6 +262,8 @@ class Renderer:
         at another), so the HTML depends only on the article: the builder keeps it between rebuilds,
         until the article changes."""
         article = sites[0].article
+        if self.passage_cache is None:
+            return passages_html([(article, sentence_quotes(sites))], page_path)
         kept = self.passage_cache.get(article.slug)
         if kept is None:
             kept = self.passage_cache[article.slug] = {}
@@ -500,7 +517,7 @@ class Renderer:
 
     def render_spec(self, spec: PageSpec) -> bytes:
         if spec.kind == "article-annotations":
-            items = article_annotations(self.config, self.graph, spec.key)
+            items = article_annotations(self.config, self.graph, spec.key, self.document(spec.key))
             return annotation_json(annotation_page(self.config, spec.key, items, *self.neighbours[spec.key]))
         if spec.kind == "annotations":
             total = sum(len(sites) for sites in self.graph.sites.values())  # a site is a mention outside notes

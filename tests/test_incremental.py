@@ -213,3 +213,14 @@ def test_failed_rebuild_in_between_still_renders_every_earlier_edit(built: Path,
     edit(built / "content/articles/panjshir-falls.md", "[[Nowhere]]", "[[Kabul]]")
     builder.build(Problems())
     assert output(built) == cold_build(built, tmp_path)
+
+
+def test_pages_render_from_the_sources_when_the_parse_cache_is_deleted_under_a_running_builder(
+        built: Path, tmp_path: Path) -> None:
+    builder = SiteBuilder(load_config(built), search=False)
+    builder.build(Problems())
+    (built / ".gloss-cache/parse.sqlite").unlink()
+    edit(built / "content/entities/kabul.md", "Capital of Afghanistan.", "Largest city of Afghanistan.")
+    model = builder.build(Problems())
+    assert model.written >= 2  # both articles mention Kabul: their pages read their full documents again
+    assert output(built) == cold_build(built, tmp_path)
