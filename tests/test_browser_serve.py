@@ -16,7 +16,9 @@ def server(mini_site: Path):
     dev.stop()
 
 
-def test_open_page_reloads_itself_after_an_edit(page, server: DevServer, mini_site: Path) -> None:  # noqa: F811
+# `server` before `page`: fixtures are torn down in reverse, so the page closes (and checks its
+# console) while the server still answers its status polls, not after.
+def test_open_page_reloads_itself_after_an_edit(server: DevServer, page, mini_site: Path) -> None:  # noqa: F811
     page.goto(server.url + "articles/talks/")
     page.wait_for_function("() => document.querySelector('script[src*=livereload]') !== null")
     page.evaluate("window.__gloss_marker = 'still the first load'")
@@ -26,7 +28,7 @@ def test_open_page_reloads_itself_after_an_edit(page, server: DevServer, mini_si
     assert page.evaluate("window.__gloss_marker === undefined"), "the page should have reloaded, not been patched"
 
 
-def test_error_overlay_appears_and_clears_in_the_page(page, server: DevServer, mini_site: Path) -> None:  # noqa: F811
+def test_error_overlay_appears_and_clears_in_the_page(server: DevServer, page, mini_site: Path) -> None:  # noqa: F811
     page.goto(server.url + "articles/talks/")
     article = mini_site / "content/articles/talks.md"
     good = article.read_text()
@@ -39,7 +41,7 @@ def test_error_overlay_appears_and_clears_in_the_page(page, server: DevServer, m
     overlay.wait_for(state="detached", timeout=20_000)
 
 
-def test_stylesheet_change_swaps_the_css_without_reloading(page, server: DevServer, mini_site: Path) -> None:  # noqa: F811
+def test_stylesheet_change_swaps_the_css_without_reloading(server: DevServer, page, mini_site: Path) -> None:  # noqa: F811
     page.goto(server.url)
     page.wait_for_function("() => document.querySelector('script[src*=livereload]') !== null")
     page.evaluate("window.__gloss_marker = 'kept'")
