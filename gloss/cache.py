@@ -16,7 +16,7 @@ from . import __version__
 from .errors import Problems
 from .parse import ParsedDocument
 
-CACHE_FORMAT = 3  # 2: raw HTML sanitised at parse time; 3: slotted mentions
+CACHE_FORMAT = 4  # 2: raw HTML sanitised at parse time; 3: slotted mentions; 4: slotted documents
 
 
 def _schema() -> str:

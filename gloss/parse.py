@@ -40,7 +40,7 @@ class Note:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedDocument:
     """Plain, picklable data: what the parse cache stores and the render stage reads."""
 
@@ -52,13 +52,13 @@ class ParsedDocument:
     text: str = ""  # the plain text readers see, blocks separated by blank lines
     blocks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each block in text
     snippets: list[tuple[str, int, int]] = field(default_factory=list)  # per mention: sentence, span in it
-    light: bool = False  # html and text left out (see `lightened`)
+    light: bool = False  # html, text, blocks and notes left out (see `lightened`)
 
     def lightened(self) -> ParsedDocument:
-        """This document without its HTML and plain text, which only its own page and annotations
-        read: a builder that can read the full one back from the parse cache holds this one instead
-        (at 100,000 articles, a gigabyte less)."""
-        return replace(self, html="", text="", light=True)
+        """This document with only what linking reads (mentions and their sentences): a builder that
+        can read the full one back from the parse cache holds this one instead, and its page and
+        annotations read the rest (at 100,000 articles, a gigabyte less)."""
+        return replace(self, html="", text="", blocks=[], notes=[], problems=[], light=True)
 
     def sentence_around(self, mention: Mention) -> tuple[str, int, int]:
         """The sentence holding `mention`, and the mention's (start, end) inside it."""
