@@ -55,7 +55,7 @@ def edit_article_and_entity(root: Path, counter: list[int]) -> None:
 
 def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
     count = int(pages.split("/")[0]) if pages.split("/")[0].isdigit() else 0
-    per_second = f"{count / run.seconds:8.0f}" if count and run.seconds else "       -"
+    per_second = f"{count / run.seconds:8.0f}" if count and run.seconds and run.peak_mb else "       -"
     ratio = f"{run.seconds / hugo:6.2f}x" if hugo else "      -"
     peak = f"{run.peak_mb:8.0f}" if run.peak_mb else "       -"
     return f"| {name:<34} | {run.seconds:8.3f} | {peak} | {pages:>13} | {per_second} | {ratio} |"
@@ -100,7 +100,7 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
     edit = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"),
                       lambda: edit_article_and_entity(site, counter))
     lines.append(row(f"Gloss {n} after 1 article + 1 entity edit", edit, pages_written(edit.output), hugo_noop))
-    seconds, pages = in_process(site, max(5, runs), swap_one_mention)
+    seconds, pages = in_process(site, max(9, runs), swap_one_mention)  # each run edits other entities
     lines.append(row(f"Gloss {n} one article edited, in serve", Run(seconds, 0, ""), pages, None))
     if pagefind:
         search = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site",
