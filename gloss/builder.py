@@ -39,6 +39,7 @@ from .output import (
     swap_in,
     temp_folder,
     write_file,
+    writing_marker,
 )
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
@@ -662,10 +663,13 @@ def commit_in_place(out: Path, writes: list[tuple[str, bytes]], removed: list[st
     """Write an incremental build's changed pages, with Ctrl+C and SIGTERM held until all are
     written: an interrupted rebuild leaves the last good site or the new one, never a mix."""
     with deferred_signals():
+        marker = writing_marker(out)
+        marker.touch()
         for rel, data in writes:
             write_file(safe_target(out, rel), data)
         for rel in removed:
             _remove_page(out, rel)
+        marker.unlink()
 
 
 def _remove_page(out: Path, rel: str) -> None:

@@ -64,9 +64,17 @@ def clean_stale_outputs(out: Path) -> None:
         for stale in out.parent.glob(f".{out.name}.*-*"):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
-    if out.is_dir():
+    marker = writing_marker(out)
+    if out.is_dir() and marker.exists():  # only then can a half-written temp file be in it
         for stale in out.rglob(".*.gloss-tmp"):
             stale.unlink(missing_ok=True)
+    marker.unlink(missing_ok=True)
+
+
+def writing_marker(out: Path) -> Path:
+    """A file beside `out` while pages are written into it in place: a build killed then (SIGKILL,
+    power loss) leaves it, and the next one looks for temp files, which costs a walk of the site."""
+    return out.with_name(f".{out.name}.writing")
 
 
 @contextlib.contextmanager

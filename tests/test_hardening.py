@@ -112,3 +112,12 @@ def test_site_moved_aside_by_a_build_stopped_mid_swap_is_restored(big_site_templ
     result = run_gloss(root, "build", "--no-ingest", "--no-search")
     assert result.returncode == 1
     assert tree_hash(root / "_site") == before
+
+
+def test_temp_files_of_a_build_killed_while_writing_in_place_are_removed(mini_site: Path) -> None:
+    assert run_gloss(mini_site, "build", "--no-search").returncode == 0
+    stale = mini_site / "_site/articles/talks/.index.html.gloss-tmp"
+    stale.write_text("half a page")
+    (mini_site / "._site.writing").touch()  # what commit_in_place leaves when killed (SIGKILL, power loss)
+    assert run_gloss(mini_site, "build", "--no-search").returncode == 0
+    assert not stale.exists() and not (mini_site / "._site.writing").exists()
