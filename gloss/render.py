@@ -232,8 +232,8 @@ class Renderer:
         busy = len(groups) > self.config.passages_by_year_after
         shown = groups[:self.ENTITY_LATEST] if busy else groups
         passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in shown))
-        co = self.graph.co_mentions.get(entity.id, Counter())
-        related = [(self.graph.registry.by_id[i], n) for i, n in sorted(co.items(), key=lambda x: (-x[1], x[0]))][:12]
+        strongest = self.companions(entity.id)
+        related = [(self.graph.registry.by_id[i], n) for i, n in strongest[:12]]
         # Articles come newest first, undated last: the first and last dated ones bound the dates.
         last_seen = next((g[0].article.date for g in groups if g[0].article.date), None)
         first_seen = next((g[0].article.date for g in reversed(groups) if g[0].article.date), None)
@@ -244,8 +244,14 @@ class Renderer:
             "articles_count": len(groups), "years": self.graph.entity_years(entity.id) if busy else [],
             "mention_count": len(self.graph.sites.get(entity.id, [])), "related": related,
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
-            "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path),
+            "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path, strongest),
         })
+
+    def companions(self, entity_id: str) -> list[tuple[str, int]]:
+        """The NEIGHBOURS entities most often in the same articles, strongest first, then by id
+        (a busy entity has thousands: picked without sorting them all)."""
+        shared = self.graph.co_mentions.get(entity_id, {})
+        return heapq.nsmallest(self.NEIGHBOURS, shared.items(), key=lambda item: (-item[1], item[0]))
 
     def entity_year_page(self, entity: Entity, year: str) -> Page:
         path = entity_year_url(entity.id, year) + "index.html"
@@ -310,13 +316,13 @@ class Renderer:
         return Markup(circle_graph(nodes, self.graph_edges({n.id for n in nodes}, self.INDEX_EDGES),
                                    self.config.type_ids(), title, max_edges=self.INDEX_EDGES))
 
-    def neighbourhood_graph(self, entity: Entity, page_path: str) -> Markup:
+    def neighbourhood_graph(self, entity: Entity, page_path: str,
+                            strongest: list[tuple[str, int]] | None = None) -> Markup:
         """The entity and those mentioned in the same articles, sized by articles shared with it.
 
         Only the entity's own articles shape the picture, so an edit elsewhere never changes this page.
         """
-        co = self.graph.co_mentions.get(entity.id, Counter())
-        strongest = sorted(co.items(), key=lambda item: (-item[1], item[0]))[:self.NEIGHBOURS]
+        strongest = self.companions(entity.id) if strongest is None else strongest
         neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path, weight=n), n) for i, n in strongest]
         return Markup(ego_graph(self.graph_node(entity, page_path), neighbours, [],
                                 f"{entity.name} and the entities mentioned with it"))
