@@ -154,3 +154,24 @@ def test_stopped_server_leaves_state_that_describes_its_output(mini_site: Path) 
     assert (mini_site / ".gloss-cache/state.pickle").exists()
     result = run_gloss(mini_site, "build", "--drafts", "--no-search")  # serve shows drafts too
     assert "nothing changed since the last build" in result.stdout, result.stdout
+
+
+def test_site_after_edits_through_the_server_equals_a_cold_build(mini_site: Path, tmp_path: Path) -> None:
+    from test_incremental import cold_build, output
+
+    dev = DevServer(mini_site)
+    articles = mini_site / "content/articles"
+    steps = [
+        lambda: (articles / "added.md").write_text("---\ntitle: Added later\ndate: 2021-09-08\n---\nIn [[Kabul]].\n"),
+        lambda: edit(articles / "talks.md", "date: 2021-09-07", "date: 2020-01-02"),  # another year
+        lambda: edit(mini_site / "content/entities/kabul.md", "Capital of Afghanistan.", "A city."),
+        lambda: (articles / "panjshir-falls.md").unlink(),
+    ]
+    try:
+        wait_until(lambda: dev.rebuilds(), what=dev.log)  # the first build
+        for number, step in enumerate(steps, start=2):
+            step()
+            wait_until(lambda number=number: len(dev.rebuilds()) >= number, what=dev.log)  # one rebuild each
+    finally:
+        dev.stop()
+    assert output(mini_site) == cold_build(mini_site, tmp_path, "--drafts")  # serve shows drafts
