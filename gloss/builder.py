@@ -400,15 +400,25 @@ class SiteBuilder:
             article_entries = [e for e in article_entries if not e.item.draft]
             articles = [e.item for e in article_entries]
         start = time.perf_counter()
+        graph = self._link(article_entries, entity_entries, problems)
+        linked = f"{_n(len(graph.resolved), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
+        errors = _n(len(problems.errors), "error")
+        stages.append(StageReport("link", f"{linked}, {errors}", time.perf_counter() - start))
+        return SiteModel(articles, entities, graph, problems, stages)
+
+    def _link(self, article_entries: list[SourceEntry], entity_entries: list[SourceEntry],
+              problems: Problems) -> SiteGraph:
+        """The link stage: only the edited articles again when the entities are as last time."""
+        articles = [e.item for e in article_entries]
         docs = {e.item.slug: e.doc for e in article_entries}
         entity_docs = {e.item.id: e.doc for e in entity_entries if e.doc and e.doc.html.strip()}
-        linked_with = [id(item) for item in (*entities, *entity_docs.values())]
+        linked_with = [id(item) for item in (*(e.item for e in entity_entries), *entity_docs.values())]
         # The same entity objects as last time means no entity file changed (the old graph keeps the old
         # objects alive, so no new object can have an old one's id).
         if self.graph is not None and linked_with == self.linked_with:
             graph = update_graph(self.graph, articles, docs, problems)
         else:
-            registry = EntityRegistry(entities)
+            registry = EntityRegistry([e.item for e in entity_entries])
             self.registry_warnings = registry.conflict_warnings()
             graph = build_graph(articles, docs, entity_docs, registry, problems)
         for warning in self.registry_warnings:
@@ -420,10 +430,7 @@ class SiteBuilder:
             self.relinked_since_render = None
         else:
             self.relinked_since_render |= graph.relinked
-        linked = f"{_n(len(graph.resolved), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
-        errors = _n(len(problems.errors), "error")
-        stages.append(StageReport("link", f"{linked}, {errors}", time.perf_counter() - start))
-        return SiteModel(articles, entities, graph, problems, stages)
+        return graph
 
     def _refresh(self, kind: str, cache: ParseCache | None) -> int:
         """Re-read files whose stamp changed, parsing only those whose text changed; returns how many."""
