@@ -16,7 +16,7 @@ from pathlib import Path
 from .corpus import make_entities, write_seeds, write_site
 from .measure import Run, median_run, run_measured
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
-from .serve import in_process, swap_one_mention, through_server
+from .serve import in_process, swap_mention, swap_one_mention, through_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
@@ -42,12 +42,7 @@ def edit_article_and_entity(root: Path, counter: list[int]) -> None:
     """One mention removed and one added in one article, and one entity description changed."""
     counter[0] += 1
     article = sorted((root / "content/articles").glob("*.md"))[len(counter) * 7 % 50]
-    text = article.read_text()
-    first = re.search(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]", text)
-    text = text[:first.start()] + first.group(2) + text[first.end():]
-    entity = sorted((root / "content/entities").glob("*.md"))[counter[0] % 40]
-    text = text.rstrip("\n") + f" Edit {counter[0]} names [[{entity.stem}]].\n"
-    article.write_text(text)
+    swap_mention(article, sorted((root / "content/entities").glob("*.md"))[counter[0] % 40].stem, counter[0])
     described = sorted((root / "content/entities").glob("*.md"))[-1 - counter[0] % 40]
     described.write_text(re.sub(r"description: .*", f"description: Edited {counter[0]} times.",
                                 described.read_text(), count=1))

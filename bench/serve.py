@@ -50,12 +50,16 @@ def in_process(site: Path, runs: int, edit: Callable[[Path, int], Path] | None =
 def swap_one_mention(site: Path, n: int) -> Path:
     """In one article, one mention removed and another added (the issue's one-article edit)."""
     article = sorted((site / "content/articles").glob("*.md"))[n * 7 % 50]
+    swap_mention(article, sorted((site / "content/entities").glob("*.md"))[n % 40].stem, n)
+    return article
+
+
+def swap_mention(article: Path, entity_id: str, n: int) -> None:
+    """Unlink the article's first mention and add one of `entity_id` at its end."""
     text = article.read_text()
     first = MENTION.search(text)
     text = text[:first.start()] + first.group(2) + text[first.end():]
-    entity = sorted((site / "content/entities").glob("*.md"))[n % 40]
-    article.write_text(text.rstrip("\n") + f" Edit {n} names [[{entity.stem}]].\n")
-    return article
+    article.write_text(text.rstrip("\n") + f" Edit {n} names [[{entity_id}]].\n")
 
 
 def through_server(site: Path, runs: int) -> tuple[float, str]:

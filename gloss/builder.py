@@ -146,31 +146,29 @@ def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> 
 def in_workers_in_order(func: Callable[[Any], Any], jobs: list, workers: int) -> Iterator[Any]:
     """func over jobs in forked worker processes, each result as soon as it and those before it are
     done: the caller works on the first results while the workers make the rest."""
-    pool = multiprocessing.get_context("fork").Pool(workers)
-    try:
-        yield from pool.imap(func, jobs)
-        pool.close()
-        pool.join()
-    except BaseException:
-        pool.terminate()
-        raise
+    yield from _pool_map(func, jobs, workers, ordered=True)
 
 
 def in_workers(func: Callable[[Any], Any], jobs: list, workers: int, jobs_per_worker: int | None = None) -> list:
     """func over jobs in worker processes forked from this one (so they share what is already
-    loaded), results in any order. The pool is closed and joined, not terminated, when all went
-    well: terminating idle workers can leave one holding the task queue's lock.
+    loaded), results in any order.
 
     `jobs_per_worker` replaces each worker by a fresh fork after that many jobs: reading Python
     objects writes their reference counts, so a long-lived worker ends up with its own copy of
     every page of the builder's memory it touched (4.7 GB for three processes at 100,000 articles).
     """
+    return list(_pool_map(func, jobs, workers, ordered=False, jobs_per_worker=jobs_per_worker))
+
+
+def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: bool,
+              jobs_per_worker: int | None = None) -> Iterator[Any]:
+    """The pool is closed and joined, not terminated, when all went well: terminating idle workers
+    can leave one holding the task queue's lock."""
     pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=jobs_per_worker)
     try:
-        results = list(pool.imap_unordered(func, jobs))
+        yield from (pool.imap if ordered else pool.imap_unordered)(func, jobs)
         pool.close()
         pool.join()
-        return results
     except BaseException:
         pool.terminate()
         raise
@@ -487,7 +485,7 @@ class SiteBuilder:
         except GlossError as error:
             known[path] = SourceEntry(file_stamp, "", None, None, [error])
             return None
-        key = cache_key(text, shown, f"{kind}:{self.config.raw_html}:{','.join(self.config.type_ids())}")
+        key = cache_key(text, shown, self._cache_options(kind))
         old = known.get(path)
         if self.previous_keys.get(kind, {}).get(path) == key:
             self.changed[kind].discard(path.stem)  # as at the last build (we only lost our memory of it)
@@ -546,20 +544,24 @@ class SiteBuilder:
                                     if p.startswith("entities/") and p.count("/") == 3}
         return changes, (resolved, articles, neighbours, order)
 
+    def _cache_options(self, kind: str) -> str:
+        """What besides the text and path changes a parse: part of every cache key."""
+        return f"{kind}:{self.config.raw_html}:{','.join(self.config.type_ids())}"
+
     def _document_loader(self) -> Callable[[str], ParsedDocument] | None:
         """Full article documents for the renderer, read back from the parse cache (see _kept)."""
         if self.cache_dir is None:
             return None
         store = DocumentStore(self.cache_dir)
-        entries = {e.item.slug: (path, e) for path, e in self.sources["article"].items() if isinstance(e.item, Article)}
-        options = f"article:{self.config.raw_html}:{','.join(self.config.type_ids())}"
+        folder = self.config.content_dir / "articles"
 
         def load(slug: str) -> ParsedDocument:
-            path, entry = entries[slug]
+            path = folder / f"{slug}.md"  # an article's slug is its file name
+            entry = self.sources["article"][path]
             doc = store.get(entry.key)
             if doc is None:  # the cache lost it (deleted under our feet): parse the file again
                 text = read_text(path, entry.item.path)
-                if cache_key(text, entry.item.path, options) != entry.key:
+                if cache_key(text, entry.item.path, self._cache_options("article")) != entry.key:
                     raise GlossError("the file changed while the site was being built", entry.item.path,
                                      hint="build again")
                 source = SourceText(path, entry.item.path, entry.stamp, text, entry.key)

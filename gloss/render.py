@@ -229,7 +229,7 @@ class Renderer:
     def entity_page(self, entity: Entity) -> Page:
         path = entity_url(entity.id) + "index.html"
         groups = self.graph.quoting_articles(entity.id)
-        busy = len(groups) > self.config.passages_by_year_after
+        busy = self.is_busy(entity.id)
         shown = groups[:self.ENTITY_LATEST] if busy else groups
         passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in shown))
         strongest = self.companions(entity.id)
