@@ -100,7 +100,7 @@ class SourceText:
     path: Path
     shown: Path  # relative to the project root, as messages show it
     stamp: tuple[int, int]
-    text: str
+    text: str | None  # None: read by the worker that parses it (see SiteBuilder._reads_in_workers)
     key: str
 
 
@@ -131,16 +131,25 @@ def parse_source(kind: str, source: SourceText, type_ids: list[str], raw_html: b
     return SourceEntry(source.stamp, source.key, item, doc, problems.items)
 
 
-def _parse_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[SourceEntry]:
-    kind, sources, type_ids, raw_html = job
-    return [parse_source(kind, source, type_ids, raw_html) for source in sources]
+def _read_and_parse(kind: str, source: SourceText, type_ids: list[str], raw_html: bool, options: str) -> SourceEntry:
+    """Parse `source`, reading it first if the builder left that to this worker."""
+    if source.text is not None:
+        return parse_source(kind, source, type_ids, raw_html)
+    try:
+        text = read_text(source.path, source.shown)
+    except GlossError as error:
+        return SourceEntry(source.stamp, "", None, None, [error])
+    key = cache_key(text, source.shown, options)
+    return parse_source(kind, SourceText(source.path, source.shown, source.stamp, text, key), type_ids, raw_html)
 
 
-def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool]) -> list[tuple[tuple, str, bytes]]:
+def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool, str]) -> list[tuple[tuple, str, bytes]]:
     """In a worker: parse, and pickle each result once, as the parse cache stores it; the builder
     unpickles it and stores the same bytes, rather than pickling everything a second time."""
+    kind, sources, type_ids, raw_html, options = job
+    entries = (_read_and_parse(kind, source, type_ids, raw_html, options) for source in sources)
     return [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
-            for e in _parse_chunk(job)]
+            for e in entries]
 
 
 def in_workers_in_order(func: Callable[[Any], Any], jobs: list, workers: int) -> Iterator[Any]:
@@ -439,7 +448,7 @@ class SiteBuilder:
             self.changed[kind].add(gone.stem)
         added = bool(found.keys() - known.keys())
         self.changed[kind].update(p.stem for p in self.previous_keys.get(kind, {}) if p not in found)
-        to_parse: list[SourceText] = []
+        to_read: list[tuple[Path, tuple[int, int]]] = []
         saved_stamps, saved_keys = self.saved_stamps.get(kind, {}), self.previous_keys.get(kind, {})
         for path, file_stamp in found.items():
             old = known.get(path)
@@ -451,6 +460,32 @@ class SiteBuilder:
             if cache and saved_key and (hit := cache.get(saved_key)):
                 known[path] = SourceEntry(file_stamp, saved_key, hit[0], self._kept(kind, hit[1], True), hit[2])
                 continue
+            to_read.append((path, file_stamp))
+        to_parse = self._sources_to_parse(kind, to_read, known, cache)
+        for source, (entry, blob) in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
+            if source.text is None:  # read by a worker: what _read does for the others
+                self._note_read(kind, source.path, entry.key)
+            stored = (cache is not None and entry.item is not None
+                      and cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems)))
+            entry.doc = self._kept(kind, entry.doc, stored)
+            known[source.path] = entry
+        if added:  # kept in file name order, for a stable parse and link order
+            self.sources[kind] = dict(sorted(known.items()))
+        return len(to_parse)
+
+    def _reads_in_workers(self, known: dict[Path, SourceEntry], cache: ParseCache | None, count: int) -> bool:
+        """A first build with an empty cache (a fresh clone, or `.gloss-cache/` deleted) has nothing to
+        compare a file with: the parse workers read and hash the files, instead of this process
+        reading all of them before the first parse starts (0.4 s at 10,000 articles)."""
+        return (not known and (cache is None or cache.empty) and count >= PARALLEL_MIN and self.workers >= 2)
+
+    def _sources_to_parse(self, kind: str, to_read: list[tuple[Path, tuple[int, int]]],
+                          known: dict[Path, SourceEntry], cache: ParseCache | None) -> list[SourceText]:
+        if self._reads_in_workers(known, cache, len(to_read)):
+            return [SourceText(path, path.relative_to(self.config.root), file_stamp, None, "")
+                    for path, file_stamp in to_read]
+        to_parse: list[SourceText] = []
+        for path, file_stamp in to_read:
             source = self._read(kind, path, file_stamp, known)
             if source is None:
                 continue
@@ -460,14 +495,7 @@ class SiteBuilder:
                 known[path] = SourceEntry(file_stamp, source.key, item, self._kept(kind, doc, True), problems)
             else:
                 to_parse.append(source)
-        for source, (entry, blob) in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
-            stored = (cache is not None and entry.item is not None
-                      and cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems)))
-            entry.doc = self._kept(kind, entry.doc, stored)
-            known[source.path] = entry
-        if added:  # kept in file name order, for a stable parse and link order
-            self.sources[kind] = dict(sorted(known.items()))
-        return len(to_parse)
+        return to_parse
 
     @staticmethod
     def _kept(kind: str, doc: ParsedDocument | None, stored: bool) -> ParsedDocument | None:
@@ -487,23 +515,29 @@ class SiteBuilder:
             return None
         key = cache_key(text, shown, self._cache_options(kind))
         old = known.get(path)
-        if self.previous_keys.get(kind, {}).get(path) == key:
-            self.changed[kind].discard(path.stem)  # as at the last build (we only lost our memory of it)
+        self._note_read(kind, path, key)
         if old is not None and old.key == key:
             known[path] = SourceEntry(file_stamp, key, old.item, old.doc, old.problems)
             self.changed[kind].discard(path.stem)
             return None
         return SourceText(path, shown, file_stamp, text, key)
 
+    def _note_read(self, kind: str, path: Path, key: str) -> None:
+        """A file was read: it changed, unless its text is as at the last build (only our memory of it
+        was lost)."""
+        self.changed[kind].add(path.stem)
+        if self.previous_keys.get(kind, {}).get(path) == key:
+            self.changed[kind].discard(path.stem)
+
     def _parse_all(self, kind: str, sources: list[SourceText]) -> Iterator[tuple[SourceEntry, bytes | None]]:
         """Parsed entries in the order of `sources`, each with its pickled form when a worker made one."""
-        type_ids, raw_html = self.config.type_ids(), self.config.raw_html
+        type_ids, raw_html, options = self.config.type_ids(), self.config.raw_html, self._cache_options(kind)
         if len(sources) < PARALLEL_MIN or self.workers < 2:
             for source in sources:
-                yield parse_source(kind, source, type_ids, raw_html), None
+                yield _read_and_parse(kind, source, type_ids, raw_html, options), None
             return
         # Small chunks: a worker left with a big last one would keep the other core idle.
-        jobs = [(kind, sources[i:i + 40], type_ids, raw_html) for i in range(0, len(sources), 40)]
+        jobs = [(kind, sources[i:i + 40], type_ids, raw_html, options) for i in range(0, len(sources), 40)]
         for part in in_workers_in_order(_parse_pickled_chunk, jobs, self.workers):
             for file_stamp, key, blob in part:
                 yield SourceEntry(file_stamp, key, *pickle.loads(blob)), blob

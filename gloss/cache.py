@@ -49,6 +49,7 @@ class ParseCache:
         self.path = folder / "parse.sqlite" if folder else None
         self.problems = problems
         self.hits = 0
+        self.empty = True  # nothing cached: no file needs looking up
         self._db: sqlite3.Connection | None = None
         if self.path:
             self._open()
@@ -57,8 +58,8 @@ class ParseCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
-            self._db.execute("SELECT count(*) FROM parsed").fetchone()
+            self._create_table()
+            self.empty = self._db.execute("SELECT count(*) FROM parsed").fetchone()[0] == 0
         except sqlite3.DatabaseError as exc:
             self._discard(f"parse cache {self.path} is unreadable ({exc}); starting a new one")
 
@@ -69,7 +70,11 @@ class ParseCache:
             self._db.close()
             self._db = None
         self.path.unlink(missing_ok=True)
+        self.empty = True
         self._db = sqlite3.connect(self.path)
+        self._create_table()
+
+    def _create_table(self) -> None:
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
 
     def get(self, key: str) -> tuple | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -146,8 +147,18 @@ def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
             problems.warn(why, path)
         if result.written:  # what the editor should look at in the new articles
             problems.items.extend(result.review)
-    model = build_site(config, problems, drafts=getattr(args, "drafts", False), workers=getattr(args, "workers", None),
-                       search=not getattr(args, "no_search", False))
+    # The builder turns the cycle collector off while it works. Turned straight back on, its next pass
+    # would walk every object the build made (0.4 s at 10,000 articles) just before the process exits:
+    # they are frozen first, out of its sight (they are still freed when no longer referenced).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        model = build_site(config, problems, drafts=getattr(args, "drafts", False),
+                           workers=getattr(args, "workers", None), search=not getattr(args, "no_search", False))
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
     for stage in model.stages:
         print(stage.line())
     report(problems)

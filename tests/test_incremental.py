@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, run_gloss, tree_hash
 
 from bench.corpus import write_site
-from gloss.builder import SiteBuilder
+from gloss.builder import PARALLEL_MIN, SiteBuilder
 from gloss.config import load_config
 from gloss.errors import BuildFailed, Problems
 
@@ -122,11 +122,28 @@ def test_corrupt_cache_is_ignored_with_a_warning(built: Path) -> None:
 
 def test_output_is_identical_with_one_and_with_two_workers(tmp_path: Path) -> None:
     site = tmp_path / "gen"
-    write_site(site, 250)  # 500+ pages: enough for the builder to fork workers
+    write_site(site, PARALLEL_MIN + 50)  # enough files for the builder to parse (and read) them in workers
     shutil.copytree(ROOT / "theme", site / "theme")
     one = cold_build(site, tmp_path / "a", "--workers", "1")
     two = cold_build(site, tmp_path / "b", "--workers", "2")
-    assert one == two and len(one) > 500
+    assert one == two and len(one) > 2 * PARALLEL_MIN
+
+
+def test_file_read_by_a_worker_gets_the_same_located_error(tmp_path: Path) -> None:
+    """On a cold build the parse workers read the files: an unreadable one is still named, with its line."""
+    site = tmp_path / "gen"
+    write_site(site, PARALLEL_MIN + 10)
+    shutil.copytree(ROOT / "theme", site / "theme")
+    bad = site / "content/articles/article-000007.md"
+    bad.write_bytes("---\ntitle: Bad\n---\nCaf\xe9 au lait.\n".encode("latin-1"))
+    messages = []
+    for workers in ("1", "2"):
+        shutil.rmtree(site / ".gloss-cache", ignore_errors=True)
+        result = run_gloss(site, "build", "--no-search", "--workers", workers)
+        assert result.returncode != 0 and not (site / "_site").exists()
+        messages.append(result.stderr)
+    expected = "content/articles/article-000007.md:4:4: file is not UTF-8 text: byte 0xE9 cannot be read as UTF-8"
+    assert expected in messages[0] and messages[0] == messages[1]
 
 
 def test_in_process_rebuild_reparses_only_the_edited_file(built: Path) -> None:
