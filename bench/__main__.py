@@ -62,7 +62,7 @@ def empty_trash() -> None:
 def edit_article_and_entity(root: Path, counter: list[int]) -> None:
     """One mention removed and one added in one article, and one entity description changed."""
     counter[0] += 1
-    article = sorted((root / "content/articles").glob("*.md"))[len(counter) * 7 % 50]
+    article = sorted((root / "content/articles").glob("*.md"))[counter[0] * 7 % 50]
     swap_mention(article, sorted((root / "content/entities").glob("*.md"))[counter[0] % 40].stem, counter[0])
     described = sorted((root / "content/entities").glob("*.md"))[-1 - counter[0] % 40]
     described.write_text(re.sub(r"description: .*", f"description: Edited {counter[0]} times.",

@@ -16,7 +16,7 @@ from gloss.config import load_config
 from gloss.errors import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
-MENTION = re.compile(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]")
+MENTION = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]]+))?\]\]")  # [[id|text]] or [[id]]
 
 
 def edit_one_article(site: Path, n: int) -> Path:
@@ -25,7 +25,8 @@ def edit_one_article(site: Path, n: int) -> Path:
     text = article.read_text()
     if n % 2 == 0:
         first = MENTION.search(text)
-        text = text[:first.start()] + f"<!--{first.group(1)}-->" + first.group(2) + text[first.end():]
+        shown = first.group(2) or first.group(1)
+        text = text[:first.start()] + f"<!--{first.group(1)}-->" + shown + text[first.end():]
     else:
         text = re.sub(r"<!--([a-z0-9-]+)-->([^\s,.;:]+(?: [A-Z][^\s,.;:]*)*)", r"[[\1|\2]]", text, count=1)
     article.write_text(text)
@@ -58,7 +59,7 @@ def swap_mention(article: Path, entity_id: str, n: int) -> None:
     """Unlink the article's first mention and add one of `entity_id` at its end."""
     text = article.read_text()
     first = MENTION.search(text)
-    text = text[:first.start()] + first.group(2) + text[first.end():]
+    text = text[:first.start()] + (first.group(2) or first.group(1)) + text[first.end():]
     article.write_text(text.rstrip("\n") + f" Edit {n} names [[{entity_id}]].\n")
 
 
