@@ -31,6 +31,7 @@ from .errors import BuildFailed, GlossError, Problems
 from .graph import SiteGraph, build_graph, update_graph
 from .markup import create_markdown
 from .output import (
+    FreshFolder,
     build_lock,
     clean_stale_outputs,
     deferred_signals,
@@ -731,6 +732,7 @@ class _RenderJob:
 
     def __init__(self, renderer: Renderer, target: Path, previous: Path | None, hashes: dict[str, str]) -> None:
         self.renderer, self.target, self.previous, self.hashes = renderer, target, previous, hashes
+        self.fresh = FreshFolder(target)  # used when target is a new folder (previous is set)
         self.specs: list[PageSpec] = []
 
     def run(self, specs: list[PageSpec]) -> list[tuple[str, str, bool | bytes | None]]:
@@ -742,14 +744,12 @@ class _RenderJob:
         in place, the bytes to write (or None), written later all at once by `commit_in_place`."""
         data = self.renderer.render_spec(spec)
         digest = page_hash(data)
-        path = safe_target(self.target, spec.path)
         unchanged = self.hashes.get(spec.path) == digest
         if self.previous is None:
-            return spec.path, digest, None if unchanged and path.exists() else data
-        if unchanged and _link_previous(self.previous, spec.path, path):
+            return spec.path, digest, None if unchanged and safe_target(self.target, spec.path).exists() else data
+        if unchanged and _link_previous(self.previous, spec.path, safe_target(self.target, spec.path)):
             return spec.path, digest, False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)  # a fresh folder, swapped in whole later: no need for a rename per file
+        self.fresh.write(spec.path, data)
         return spec.path, digest, True
 
 

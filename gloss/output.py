@@ -19,14 +19,19 @@ def page_hash(data: bytes) -> str:
 
 
 def safe_target(out: Path, rel: str) -> Path:
-    """out/rel, refusing any path that could land outside `out` (slugs are checked here too).
+    """out/rel, refusing any path that could land outside `out` (slugs are checked here too)."""
+    check_inside(rel)
+    return out / rel
+
+
+def check_inside(rel: str) -> None:
+    """Refuse a page path that could land outside the output folder.
 
     Checked on the text of the path: no absolute path, no '..', no backslash, no empty part.
     """
     if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
         raise GlossError(f"refusing to write '{rel}': it is outside the output folder",
                          hint="an id or slug contains '..' or '/': rename it")
-    return out / rel
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -35,6 +40,32 @@ def write_file(path: Path, data: bytes) -> None:
     temp = path.with_name(f".{path.name}.gloss-tmp")
     temp.write_bytes(data)
     os.replace(temp, path)
+
+
+class FreshFolder:
+    """Writes pages into a folder made for this build and swapped in whole later, so no file needs
+    a temp name and a rename. Plain os calls on text paths, each subfolder made once per process:
+    pathlib's objects and open()'s buffering cost more than the writing (measured on 20,000
+    pages: 1.1–1.7 s against 0.6–0.7 s)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.made: set[str] = set()
+
+    def write(self, rel: str, data: bytes) -> None:
+        check_inside(rel)
+        path = f"{self.root}/{rel}"
+        folder = path.rpartition("/")[0]
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)  # another worker may make it at the same time: fine
+            self.made.add(folder)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
 
 
 def swap_in(temp: Path, out: Path) -> None:

@@ -16,12 +16,14 @@ import html5lib
 from conftest import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from gloss.config import load_config
 from gloss.content import parse_article
 from gloss.errors import GlossError, Problems
 from gloss.markup import MENTION_PLACEHOLDER, create_markdown
 from gloss.parse import parse_document
+from gloss.render import html_text
 
 EXAMPLES = int(os.environ.get("GLOSS_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -185,3 +187,10 @@ def test_ingest_then_parse_keeps_the_seed_words_in_order(seed: str) -> None:
         assert doc.text.split() == body.split()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from("&<>'\"a é\n\\;#x0") | st.characters(), max_size=60))
+def test_fast_escape_gives_what_markupsafe_gives(value: str) -> None:
+    """Passages and mention tags are escaped by render.html_text, not markupsafe: same bytes."""
+    assert html_text(value) == str(escape(value))
