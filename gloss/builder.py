@@ -388,7 +388,7 @@ class SiteBuilder:
         start = time.perf_counter()
         cache = ParseCache(self.cache_dir, problems) if self.cache_dir else None
         try:
-            parsed = self._refresh("article", cache) + self._refresh("entity", cache)
+            parsed = self._refresh(cache)
             if cache:
                 cache.save()
         finally:
@@ -440,8 +440,25 @@ class SiteBuilder:
             self.relinked_since_render |= graph.relinked
         return graph
 
-    def _refresh(self, kind: str, cache: ParseCache | None) -> int:
-        """Re-read files whose stamp changed, parsing only those whose text changed; returns how many."""
+    def _refresh(self, cache: ParseCache | None) -> int:
+        """Re-read article and entity files whose stamp changed, parsing only those whose text changed
+        (both kinds in one pool of workers); returns how many were parsed."""
+        plans = {kind: self._to_parse(kind, cache) for kind in ("article", "entity")}
+        todo = [(kind, source) for kind, (sources, _) in plans.items() for source in sources]
+        for (kind, source), (entry, blob) in zip(todo, self._parse_all(todo), strict=True):
+            if source.text is None:  # read by a worker: what _read does for the others
+                self._note_read(kind, source.path, entry.key)
+            stored = (cache is not None and entry.item is not None
+                      and cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems)))
+            entry.doc = self._kept(kind, entry.doc, stored)
+            self.sources[kind][source.path] = entry
+        for kind, (_, added) in plans.items():
+            if added:  # kept in file name order, for a stable parse and link order
+                self.sources[kind] = dict(sorted(self.sources[kind].items()))
+        return len(todo)
+
+    def _to_parse(self, kind: str, cache: ParseCache | None) -> tuple[list[SourceText], bool]:
+        """Take in files gone, untouched or found in the cache; the rest, and whether files were added."""
         known = self.sources[kind]
         found = self.scanned[kind] if self.scanned else self._scan(kind)
         for gone in known.keys() - found.keys():
@@ -462,17 +479,7 @@ class SiteBuilder:
                 known[path] = SourceEntry(file_stamp, saved_key, hit[0], self._kept(kind, hit[1], True), hit[2])
                 continue
             to_read.append((path, file_stamp))
-        to_parse = self._sources_to_parse(kind, to_read, known, cache)
-        for source, (entry, blob) in zip(to_parse, self._parse_all(kind, to_parse), strict=True):
-            if source.text is None:  # read by a worker: what _read does for the others
-                self._note_read(kind, source.path, entry.key)
-            stored = (cache is not None and entry.item is not None
-                      and cache.put(entry.key, blob or (entry.item, entry.doc, entry.problems)))
-            entry.doc = self._kept(kind, entry.doc, stored)
-            known[source.path] = entry
-        if added:  # kept in file name order, for a stable parse and link order
-            self.sources[kind] = dict(sorted(known.items()))
-        return len(to_parse)
+        return self._sources_to_parse(kind, to_read, known, cache), added
 
     def _reads_in_workers(self, known: dict[Path, SourceEntry], cache: ParseCache | None, count: int) -> bool:
         """A first build with an empty cache (a fresh clone, or `.gloss-cache/` deleted) has nothing to
@@ -530,15 +537,19 @@ class SiteBuilder:
         if self.previous_keys.get(kind, {}).get(path) == key:
             self.changed[kind].discard(path.stem)
 
-    def _parse_all(self, kind: str, sources: list[SourceText]) -> Iterator[tuple[SourceEntry, bytes | None]]:
-        """Parsed entries in the order of `sources`, each with its pickled form when a worker made one."""
-        type_ids, raw_html, options = self.config.type_ids(), self.config.raw_html, self._cache_options(kind)
-        if len(sources) < PARALLEL_MIN or self.workers < 2:
-            for source in sources:
-                yield _read_and_parse(kind, source, type_ids, raw_html, options), None
+    def _parse_all(self, todo: list[tuple[str, SourceText]]) -> Iterator[tuple[SourceEntry, bytes | None]]:
+        """Parsed entries in the order of `todo`, each with its pickled form when a worker made one."""
+        type_ids, raw_html = self.config.type_ids(), self.config.raw_html
+        if len(todo) < PARALLEL_MIN or self.workers < 2:
+            for kind, source in todo:
+                yield _read_and_parse(kind, source, type_ids, raw_html, self._cache_options(kind)), None
             return
-        # Small chunks: a worker left with a big last one would keep the other core idle.
-        jobs = [(kind, sources[i:i + 40], type_ids, raw_html, options) for i in range(0, len(sources), 40)]
+        # Small chunks of one kind each: a worker left with a big last one would keep the other core idle.
+        jobs = []
+        for kind in ("article", "entity"):
+            sources = [source for of_kind, source in todo if of_kind == kind]
+            options = self._cache_options(kind)
+            jobs += [(kind, sources[i:i + 40], type_ids, raw_html, options) for i in range(0, len(sources), 40)]
         for part in in_workers_in_order(_parse_pickled_chunk, jobs, self.workers):
             for file_stamp, key, blob in part:
                 yield SourceEntry(file_stamp, key, *pickle.loads(blob)), blob

@@ -39,6 +39,10 @@ class SiteGraph:
     # Memos of quoting_articles and quoting_by_year, per entity id; update_graph drops the touched ones.
     quoting: dict[str, list[list[MentionSite]]] = field(default_factory=dict)
     quoting_years: dict[str, dict[str, list[list[MentionSite]]]] = field(default_factory=dict)
+    # Memos of article_count and years_quoting: the page list needs only these for every entity, and
+    # grouping all passages for it would be done before the render workers start, on one core.
+    counts: dict[str, int] = field(default_factory=dict)
+    year_keys: dict[str, list[str]] = field(default_factory=dict)
     years: list[tuple[str, int]] | None = None  # memo of article_years
 
     def entity_for(self, key: str, mention: Mention) -> Entity | None:
@@ -49,7 +53,22 @@ class SiteGraph:
         return [sites[0].article for sites in self.quoting_articles(entity_id)]
 
     def article_count(self, entity_id: str) -> int:
-        return len(self.quoting_articles(entity_id))
+        found = self.counts.get(entity_id)
+        if found is None:
+            grouped = self.quoting.get(entity_id)
+            found = self.counts[entity_id] = (len(grouped) if grouped is not None else
+                                              len({site.article.slug for site in self.sites.get(entity_id, ())}))
+        return found
+
+    def years_quoting(self, entity_id: str) -> list[str]:
+        """The years of entity_years, without counting the articles of each."""
+        found = self.year_keys.get(entity_id)
+        if found is None:
+            grouped = self.quoting_years.get(entity_id)
+            dates = () if grouped is not None else {site.article.date for site in self.sites.get(entity_id, ())}
+            years = grouped.keys() if grouped is not None else {str(d.year) if d else "undated" for d in dates}
+            found = self.year_keys[entity_id] = sorted(years, key=lambda year: year_order((year, 0)))
+        return found
 
     def quoting_articles(self, entity_id: str) -> list[list[MentionSite]]:
         """The entity's passages grouped by article, newest article first."""
@@ -148,7 +167,7 @@ def update_graph(
                       resolved=dict(old.resolved), sites=dict(old.sites), co_mentions=dict(old.co_mentions),
                       article_entities=dict(old.article_entities), lookups=old.lookups,
                       link_problems=dict(old.link_problems), quoting=dict(old.quoting),
-                      quoting_years=dict(old.quoting_years))
+                      quoting_years=dict(old.quoting_years), counts=dict(old.counts), year_keys=dict(old.year_keys))
     touched: set[str] = set()  # entities whose passages or companions change
     for slug in changed & before.keys():
         counts = graph.article_entities.pop(slug)
@@ -171,8 +190,8 @@ def update_graph(
         return position[site.article.slug], site.mention.index
 
     for entity_id in touched:
-        graph.quoting.pop(entity_id, None)
-        graph.quoting_years.pop(entity_id, None)
+        for memo in (graph.quoting, graph.quoting_years, graph.counts, graph.year_keys):
+            memo.pop(entity_id, None)
         # The unchanged articles keep their order among themselves: insert into it, never sort it.
         sites = [s for s in graph.sites.get(entity_id, ()) if s.article.slug not in changed]
         for site in added_sites.get(entity_id, []):

@@ -425,7 +425,7 @@ class Renderer:
     def entity_year_pages(self) -> list[tuple[str, str]]:
         """(entity id, year) of every year page, the busy entities' in id order."""
         busy = [i for i in sorted(self.graph.sites) if self.is_busy(i)]
-        return [(i, year) for i in busy for year, _ in self.graph.entity_years(i)]
+        return [(i, year) for i in busy for year in self.graph.years_quoting(i)]
 
     def page_specs(self) -> list[PageSpec]:
         """Every output of the site, in a stable order, with the inputs each one reads."""
@@ -479,7 +479,7 @@ class Renderer:
     def _year_pages_affected(self, changes: Changes) -> set[str]:
         """A year page shows its entity's name, the years it has pages for, and that year's passages."""
         whole = set(changes.entities) | changes.entity_years
-        paths = {entity_year_url(i, year) + "index.html" for i in whole for year, _ in self.graph.entity_years(i)}
+        paths = {entity_year_url(i, year) + "index.html" for i in whole for year in self.graph.years_quoting(i)}
         for slug, entity_ids in changes.quoted.items():
             years = {article_year(a) for a in (changes.previous.get(slug), self.article_by_slug.get(slug)) if a}
             paths.update(entity_year_url(i, year) + "index.html" for i in entity_ids for year in years)

@@ -26,6 +26,10 @@ def shape(graph: SiteGraph) -> dict:
         "article_entities": {slug: dict(c) for slug, c in graph.article_entities.items()},
         "tags": {t: [a.slug for a in articles] for t, articles in graph.tags.items()},
         "problems": sorted(str(p) for found in graph.link_problems.values() for p in found),
+        # memoised per entity, and kept by an update for the entities it does not touch
+        "per_entity": {e: (graph.article_count(e), graph.years_quoting(e), graph.entity_years(e),
+                           [[s.mention.index for s in sites] for sites in graph.quoting_articles(e)])
+                       for e in sorted(graph.registry.by_id)},
     }
 
 
