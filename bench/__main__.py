@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .corpus import make_entities, write_seeds, write_site
-from .measure import Run, median_run, run_measured
+from .measure import Run, interleaved_runs, median_run, run_measured
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
 from .serve import in_process, swap_mention, swap_one_mention, through_server
 
@@ -84,16 +84,23 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
         shutil.copytree(ROOT / "theme", site / "theme")
     lines = []
     hugo_cold = hugo_noop = None
+    floor_cmd = [sys.executable, "-m", "bench.floor", str(site), str(site / "_floor")]
+    cases = [(lambda: run_measured(floor_cmd, cwd=str(ROOT)), lambda: set_aside(site, "_floor")),
+             (lambda: gloss(site, "build", "--no-ingest", "--no-search"),
+              lambda: set_aside(site, "_site", ".gloss-cache"))]
     if hugo:
         hsite = work / f"hugo-{n}"
         if not hsite.exists():
             write_hugo_site(site, hsite)
         cmd = [hugo_binary(), "--quiet", "-s", str(hsite), "-d", str(hsite / "public")]
-        cold = median_run(runs, lambda: run_measured(cmd), lambda: set_aside(hsite, "public", "resources"))
+        cases.insert(0, (lambda: run_measured(cmd), lambda: set_aside(hsite, "public", "resources")))
+    # The cold builds take turns (Hugo, the floor, Gloss, and again), so that all see the same machine.
+    *hugo_colds, floor, cold = interleaved_runs(runs, cases)
+    if hugo:
         noop = median_run(runs, lambda: run_measured(cmd))
-        hugo_cold, hugo_noop = cold.seconds, noop.seconds
+        hugo_cold, hugo_noop = hugo_colds[0].seconds, noop.seconds
         hugo_pages = str(sum(1 for _ in (hsite / "public").rglob("*.html")))
-        lines.append(row(f"Hugo {n} cold", cold, hugo_pages, None))
+        lines.append(row(f"Hugo {n} cold", hugo_colds[0], hugo_pages, None))
         lines.append(row(f"Hugo {n} no-op rebuild", noop, hugo_pages, None))
         if pagefind:
             pf = median_run(1, lambda: run_measured([sys.executable, "-m", "pagefind", "--site",
@@ -103,16 +110,11 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
         psite = work / f"pelican-{n}"
         if not psite.exists():
             write_pelican_site(site, psite)
-        cold = median_run(max(1, runs - 1), lambda: run_measured(pelican_command(psite)),
-                          lambda: set_aside(psite, "output"))
-        lines.append(row(f"Pelican {n} cold", cold, str(sum(1 for _ in (psite / "output").rglob("*.html"))),
+        pelican_run = median_run(max(1, runs - 1), lambda: run_measured(pelican_command(psite)),
+                                 lambda: set_aside(psite, "output"))
+        lines.append(row(f"Pelican {n} cold", pelican_run, str(sum(1 for _ in (psite / "output").rglob("*.html"))),
                          hugo_cold))
-    floor = median_run(runs, lambda: run_measured([sys.executable, "-m", "bench.floor", str(site),
-                                                   str(site / "_floor")], cwd=str(ROOT)),
-                       lambda: set_aside(site, "_floor"))
     lines.append(row(f"Python floor {n} (articles only)", floor, pages_written(floor.output), hugo_cold))
-    cold = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"),
-                      lambda: set_aside(site, "_site", ".gloss-cache"))
     lines.append(row(f"Gloss {n} cold (no cache)", cold, pages_written(cold.output), hugo_cold))
     warm = median_run(runs, lambda: gloss(site, "build", "--no-ingest", "--no-search"))
     lines.append(row(f"Gloss {n} warm, nothing changed", warm, pages_written(warm.output), hugo_noop))

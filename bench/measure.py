@@ -77,3 +77,16 @@ def median_run(times: int, make_run: Callable[[], Run], before: Callable[[], Non
         runs.append(make_run())
     seconds = statistics.median(r.seconds for r in runs)
     return Run(seconds, max(r.peak_mb for r in runs), runs[-1].output)
+
+
+def interleaved_runs(times: int, cases: list[tuple[Callable[[], Run], Callable[[], None]]]) -> list[Run]:
+    """Like median_run for each case, but taking turns: case 1, case 2, …, then again. This machine's
+    speed drifts by a third within minutes, and back-to-back blocks of runs compared its moods, not
+    the tools (Hugo's 10,000 cold build: 9.4 s in one run of the bench, 12.5 s in the next)."""
+    runs: list[list[Run]] = [[] for _ in cases]
+    for _ in range(times):
+        for done, (make_run, before) in zip(runs, cases, strict=True):
+            before()
+            done.append(make_run())
+    return [Run(statistics.median(r.seconds for r in done), max(r.peak_mb for r in done), done[-1].output)
+            for done in runs]
