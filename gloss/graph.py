@@ -65,8 +65,11 @@ class SiteGraph:
         found = self.year_keys.get(entity_id)
         if found is None:
             grouped = self.quoting_years.get(entity_id)
-            dates = () if grouped is not None else {site.article.date for site in self.sites.get(entity_id, ())}
-            years = grouped.keys() if grouped is not None else {str(d.year) if d else "undated" for d in dates}
+            if grouped is not None:
+                years = set(grouped)
+            else:  # distinct dates first: far fewer than passages
+                dates = {site.article.date for site in self.sites.get(entity_id, ())}
+                years = {str(date.year) if date else "undated" for date in dates}
             found = self.year_keys[entity_id] = sorted(years, key=lambda year: year_order((year, 0)))
         return found
 
