@@ -6,6 +6,7 @@ python -m bench [--sizes 1000,10000] [--runs 3] [--no-pelican] [--no-hugo] [--wo
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import re
@@ -40,16 +41,16 @@ def clean(root: Path, *names: str) -> None:
 
 # Timed cold runs start from outputs moved aside, not deleted, for every tool alike: on this
 # machine's ext4 (no journal), creating files just after tens of thousands were deleted makes the
-# kernel skip over each recently freed inode (`recently_deleted`), which added 1-2 s to Hugo's
-# 10,000 cold build and 3-5 s to Gloss's, and changed from run to run with the deletion history.
+# kernel skip over each recently freed inode (`recently_deleted`), which added 1.2 s to Hugo's
+# 10,000 cold build and 2-4 s to Gloss's, and changed from run to run with the deletion history.
 TRASH: list[Path] = []
+_set_aside = itertools.count()
 
 
 def set_aside(root: Path, *names: str) -> None:
-    trash = TRASH[0]
     for name in names:
         if (root / name).exists():
-            os.rename(root / name, trash / f"{root.name}-{name.strip('.')}-{len(list(trash.iterdir()))}")
+            os.rename(root / name, TRASH[0] / f"{root.name}-{name.strip('.')}-{next(_set_aside)}")
 
 
 def empty_trash() -> None:
@@ -81,7 +82,7 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
     site = work / f"gloss-{n}"
     if not site.exists():
         write_site(site, n)
-        shutil.copytree(ROOT / "theme", site / "theme")
+    shutil.copytree(ROOT / "theme", site / "theme", dirs_exist_ok=True)  # a kept site gets today's theme
     lines = []
     hugo_cold = hugo_noop = None
     floor_cmd = [sys.executable, "-m", "bench.floor", str(site), str(site / "_floor")]

@@ -479,7 +479,7 @@ class SiteBuilder:
                 known[path] = SourceEntry(file_stamp, saved_key, hit[0], self._kept(kind, hit[1], True), hit[2])
                 continue
             to_read.append((path, file_stamp))
-        return self._sources_to_parse(kind, to_read, known, cache), added
+        return self._unparsed_sources(kind, to_read, known, cache), added
 
     def _reads_in_workers(self, known: dict[Path, SourceEntry], cache: ParseCache | None, count: int) -> bool:
         """A first build with an empty cache (a fresh clone, or `.gloss-cache/` deleted) has nothing to
@@ -487,8 +487,9 @@ class SiteBuilder:
         reading all of them before the first parse starts (0.4 s at 10,000 articles)."""
         return (not known and (cache is None or cache.empty) and count >= PARALLEL_MIN and self.workers >= 2)
 
-    def _sources_to_parse(self, kind: str, to_read: list[tuple[Path, tuple[int, int]]],
+    def _unparsed_sources(self, kind: str, to_read: list[tuple[Path, tuple[int, int]]],
                           known: dict[Path, SourceEntry], cache: ParseCache | None) -> list[SourceText]:
+        """Read the files in `to_read` (or leave that to the parse workers); those the cache lacks."""
         if self._reads_in_workers(known, cache, len(to_read)):
             return [SourceText(path, path.relative_to(self.config.root), file_stamp, None, "")
                     for path, file_stamp in to_read]
@@ -606,12 +607,14 @@ class SiteBuilder:
             entry = self.sources["article"][path]
             doc = store.get(entry.key)
             if doc is None:  # the cache lost it (deleted under our feet): parse the file again
-                text = read_text(path, entry.item.path)
-                if cache_key(text, entry.item.path, self._cache_options("article")) != entry.key:
+                again = _read_and_parse("article", SourceText(path, entry.item.path, entry.stamp, None, ""),
+                                        self.config.type_ids(), self.config.raw_html, self._cache_options("article"))
+                if not again.key:  # it can no longer be read
+                    raise again.problems[0]
+                if again.key != entry.key:
                     raise GlossError("the file changed while the site was being built", entry.item.path,
                                      hint="build again")
-                source = SourceText(path, entry.item.path, entry.stamp, text, entry.key)
-                doc = parse_source("article", source, self.config.type_ids(), self.config.raw_html).doc
+                doc = again.doc
             return doc
 
         return load

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -69,7 +70,7 @@ class SiteGraph:
                 years = set(grouped)
             else:  # distinct dates first: far fewer than passages
                 dates = {site.article.date for site in self.sites.get(entity_id, ())}
-                years = {str(date.year) if date else "undated" for date in dates}
+                years = {date_year(date) for date in dates}
             found = self.year_keys[entity_id] = sorted(years, key=lambda year: year_order((year, 0)))
         return found
 
@@ -111,7 +112,11 @@ class SiteGraph:
 
 
 def article_year(article: Article) -> str:
-    return str(article.date.year) if article.date else "undated"
+    return date_year(article.date)
+
+
+def date_year(date: dt.date | None) -> str:
+    return str(date.year) if date else "undated"
 
 
 def year_order(item: tuple[str, int]) -> tuple:

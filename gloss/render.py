@@ -268,7 +268,7 @@ class Renderer:
         passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in groups))
         return Page(path, "entity-year.html", {
             "entity": entity, "entity_type": self.config.entity_type(entity.type), "year": year,
-            "years": [y for y, _ in self.graph.entity_years(entity.id)], "passages": passages,
+            "years": self.graph.years_quoting(entity.id), "passages": passages,
             "articles_count": len(groups),
         })
 
