@@ -1,5 +1,9 @@
 """Wall time and peak memory (whole process tree, sampled) of a command.
 
+Times come from runs that are not watched, and peaks from one more run that is: sampling the tree's
+memory every 20 ms took a quarter of a core (2.8 CPU-s in a 12 s build), which a build using both
+cores pays for in wall time and one leaving a core idle (Hugo) does not.
+
 Memory is the proportional set size (PSS) summed over the tree: forked workers share the parent's
 pages copy-on-write, and summing their resident sizes would count each shared page once per process.
 For a single process, like Hugo (threads, not processes), PSS and RSS are the same pages.
@@ -24,13 +28,14 @@ class Run:
     output: str
 
 
-def run_measured(cmd: list[str], cwd: str | None = None, interval: float = 0.02) -> Run:
-    """Run `cmd`, sampling the resident memory of it and all its children until it exits."""
+def run_measured(cmd: list[str], cwd: str | None = None, memory: bool = True, interval: float = 0.02) -> Run:
+    """Run `cmd`; with `memory`, sampling the memory of it and all its children until it exits."""
     # Output goes to a file, not a pipe: a chatty command would fill the pipe and wait forever.
     with tempfile.TemporaryFile(mode="w+") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, text=True)
-        peak = _watch(proc, interval)
+        peak = _watch(proc, interval) if memory else 0
+        proc.wait()
         seconds = time.perf_counter() - start
         log.seek(0)
         output = log.read()
@@ -68,25 +73,31 @@ def proportional_size(process: psutil.Process) -> int:
         return 0
 
 
-def median_run(times: int, make_run: Callable[[], Run], before: Callable[[], None] | None = None) -> Run:
-    """Median wall time over `times` runs (each after `before`), with the largest peak memory."""
+MakeRun = Callable[[bool], Run]  # memory watched or not -> the run
+
+
+def median_run(times: int, make_run: MakeRun, before: Callable[[], None] | None = None) -> Run:
+    """Median wall time over `times` unwatched runs (each after `before`), and the peak memory of
+    one more run."""
     runs = []
     for _ in range(times):
         if before:
             before()
-        runs.append(make_run())
-    seconds = statistics.median(r.seconds for r in runs)
-    return Run(seconds, max(r.peak_mb for r in runs), runs[-1].output)
+        runs.append(make_run(False))
+    if before:
+        before()
+    watched = make_run(True)
+    return Run(statistics.median(r.seconds for r in runs), watched.peak_mb, runs[-1].output)
 
 
-def interleaved_runs(times: int, cases: list[tuple[Callable[[], Run], Callable[[], None]]]) -> list[Run]:
+def interleaved_runs(times: int, cases: list[tuple[MakeRun, Callable[[], None]]]) -> list[Run]:
     """Like median_run for each case, but taking turns: case 1, case 2, …, then again. This machine's
     speed drifts by a third within minutes, and back-to-back blocks of runs compared its moods, not
     the tools (Hugo's 10,000 cold build: 9.4 s in one run of the bench, 12.5 s in the next)."""
     runs: list[list[Run]] = [[] for _ in cases]
-    for _ in range(times):
+    for memory in [False] * times + [True]:  # the last turn measures memory only
         for done, (make_run, before) in zip(runs, cases, strict=True):
             before()
-            done.append(make_run())
-    return [Run(statistics.median(r.seconds for r in done), max(r.peak_mb for r in done), done[-1].output)
+            done.append(make_run(memory))
+    return [Run(statistics.median(r.seconds for r in done[:-1]), done[-1].peak_mb, done[-2].output)
             for done in runs]
