@@ -127,6 +127,10 @@ def test_output_is_identical_with_one_and_with_two_workers(tmp_path: Path) -> No
     one = cold_build(site, tmp_path / "a", "--workers", "1")
     two = cold_build(site, tmp_path / "b", "--workers", "2")
     assert one == two and len(one) > 2 * PARALLEL_MIN
+    big = SiteBuilder(load_config(site), search=False, workers=2)
+    big.full_documents_up_to = 0  # as on a big site: the render workers read documents back from the cache
+    big.build(Problems())
+    assert output(site) == one
 
 
 def test_file_read_by_a_worker_gets_the_same_located_error(tmp_path: Path) -> None:
