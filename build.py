@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Gloss command line. Run `python build.py --help`."""
 
-import sys
-
-from gloss.cli import main
+from gloss.cli import run_command_line
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command_line()
