@@ -75,6 +75,10 @@ class ParseCache:
         self._create_table()
 
     def _create_table(self) -> None:
+        # No waiting for the disk at each commit (0.15-0.2 s at 10,000 articles): a crash of the process
+        # still leaves a sound file, and one of the whole machine at worst a corrupt cache, which is
+        # noticed and rebuilt like any other.
+        self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
 
     def get(self, key: str) -> tuple | None:
