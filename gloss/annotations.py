@@ -10,6 +10,7 @@ URLs are absolute when site.yml sets base_url, otherwise relative to the site ro
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as json_string  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
 from .config import SiteConfig
@@ -29,36 +30,38 @@ def site_url(config: SiteConfig, path: str) -> str:
     return config.base_url.rstrip("/") + "/" + path if config.base_url else path
 
 
-def quote_selector(doc: ParsedDocument, offset: int, exact: str) -> dict[str, str]:
+# One Annotation, as json.dumps(..., ensure_ascii=False, separators=(",", ":")) writes it: an article's
+# page is made by filling this in for each mention, at a third of the cost of building dicts and dumping
+# them (10,000 pages at 10,000 articles). Every value goes through json's own string encoder.
+_ANNOTATION = ('{{"@context":"' + CONTEXT + '","id":{id},"type":"Annotation","motivation":"identifying",'
+               '"body":{body},"target":{{"source":{source},"selector":{{"type":"TextQuoteSelector",'
+               '"exact":{exact},"prefix":{prefix},"suffix":{suffix}}}}}}}')
+
+
+def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: ParsedDocument) -> list[str]:
+    """One Annotation (as JSON) per resolved mention in the article's text `doc` (mentions inside notes
+    are left out)."""
+    page = json_string(site_url(config, f"articles/{slug}/"))
+    anchor_base = site_url(config, f"{page_path(slug)}#m-")
     text = doc.text
-    return {"type": "TextQuoteSelector", "exact": exact,
-            "prefix": text[max(0, offset - CONTEXT_LENGTH):offset],
-            "suffix": text[offset + len(exact):offset + len(exact) + CONTEXT_LENGTH]}
-
-
-def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: ParsedDocument) -> list[dict[str, Any]]:
-    """One Annotation per resolved mention in the article's text `doc` (mentions inside notes are left out)."""
-    page = site_url(config, f"articles/{slug}/")
     items = []
     for mention in doc.mentions:
         entity = graph.entity_for(slug, mention)
         if entity is None or mention.in_note:
             continue
-        exact = doc.text[mention.offset:mention.offset + len(mention.text)]
-        items.append({
-            "@context": CONTEXT,
-            "id": site_url(config, f"{page_path(slug)}#m-{mention.index + 1}"),
-            "type": "Annotation",
-            "motivation": "identifying",
-            "body": site_url(config, f"entities/{entity.id}/"),
-            "target": {"source": page, "selector": quote_selector(doc, mention.offset, exact)},
-        })
+        start, end = mention.offset, mention.offset + len(mention.text)
+        items.append(_ANNOTATION.format(
+            id=json_string(f"{anchor_base}{mention.index + 1}"),
+            body=json_string(site_url(config, f"entities/{entity.id}/")), source=page,
+            exact=json_string(text[start:end]), prefix=json_string(text[max(0, start - CONTEXT_LENGTH):start]),
+            suffix=json_string(text[end:end + CONTEXT_LENGTH])))
     return items
 
 
-def annotation_page(config: SiteConfig, slug: str, items: list[dict[str, Any]],
-                    prev_slug: str | None, next_slug: str | None) -> dict[str, Any]:
-    """One article's annotations as one page of the site's collection, chained to its neighbours.
+def annotation_page(config: SiteConfig, slug: str, items: list[str],
+                    prev_slug: str | None, next_slug: str | None) -> bytes:
+    """One article's annotations (from article_annotations) as one page of the site's collection, chained
+    to its neighbours.
 
     No `startIndex` (a SHOULD in the model): it would make every page depend on the counts of all
     the pages before it, so adding one mention would rewrite thousands of files on a rebuild.
@@ -69,8 +72,8 @@ def annotation_page(config: SiteConfig, slug: str, items: list[dict[str, Any]],
         page["prev"] = site_url(config, page_path(prev_slug))
     if next_slug:
         page["next"] = site_url(config, page_path(next_slug))
-    page["items"] = items
-    return page
+    head = annotation_json(page).removesuffix(b"}\n")
+    return head + b',"items":[' + ",".join(items).encode("utf-8") + b"]}\n"
 
 
 def site_collection(config: SiteConfig, slugs: list[str], total: int) -> dict[str, Any]:

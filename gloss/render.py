@@ -568,7 +568,7 @@ class Renderer:
     def render_spec(self, spec: PageSpec) -> bytes:
         if spec.kind == "article-annotations":
             items = article_annotations(self.config, self.graph, spec.key, self.document(spec.key))
-            return annotation_json(annotation_page(self.config, spec.key, items, *self.neighbours[spec.key]))
+            return annotation_page(self.config, spec.key, items, *self.neighbours[spec.key])
         if spec.kind == "annotations":
             total = sum(len(sites) for sites in self.graph.sites.values())  # a site is a mention outside notes
             return annotation_json(site_collection(self.config, [a.slug for a in self.graph.articles], total))

@@ -7,6 +7,7 @@ Bounded for `make test`; `make fuzz` runs the same properties with GLOSS_FUZZ_EX
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -147,8 +148,20 @@ def test_building_any_article_gives_a_site_or_gloss_errors(body: str, front_matt
             assert not (root / "_site").exists()
             return
         assert (root / "_site/articles/fuzzed/index.html").is_file()
+        assert_annotations_quote_the_text(root, builder.graph.documents["fuzzed"].text)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def assert_annotations_quote_the_text(root: Path, text: str) -> None:
+    """The annotation page (assembled as a string, not by json.dumps) is JSON whose selectors quote
+    the article's text exactly, whatever characters it holds."""
+    page = json.loads((root / "_site/annotations/fuzzed.jsonld").read_bytes())
+    for item in page["items"]:
+        selector = item["target"]["selector"]
+        at = int(item["id"].rpartition("#m-")[2])
+        assert selector["prefix"] + selector["exact"] + selector["suffix"] in text, at
+        assert item["body"] == "https://example.org/entities/kabul/"
 
 
 # ---------------------------------------------------------------- ingest, then parse
