@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 import shutil
@@ -248,3 +249,14 @@ def test_pages_render_from_the_sources_when_the_parse_cache_is_deleted_under_a_r
     model = builder.build(Problems())
     assert model.written >= 2  # both articles mention Kabul: their pages read their full documents again
     assert output(built) == cold_build(built, tmp_path)
+
+
+def test_a_mention_keeps_every_field_through_the_parse_cache() -> None:
+    """Mention pickles itself as a tuple of its fields (for speed): a field added later must be in it."""
+    from dataclasses import fields
+
+    from gloss.parse import Mention
+
+    kinds = {"int": lambda i: i + 7, "str": lambda i: f"value {i}", "bool": lambda i: True}
+    mention = Mention(**{f.name: kinds[f.type](i) for i, f in enumerate(fields(Mention))})
+    assert pickle.loads(pickle.dumps(mention)) == mention
