@@ -12,8 +12,10 @@ Colours come from the page's CSS (classes `node-<type>`, `edge`), so the picture
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def escape(text: str) -> str:
@@ -27,8 +29,7 @@ LINE = 13.0  # arc length per node on the ring: one label line
 MAX_LABEL = 26
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):  # a named tuple: an entity page makes sixty of them
     id: str
     label: str
     type: str
@@ -43,6 +44,7 @@ class Edge:
     weight: int  # articles both appear in (edge width)
 
 
+@functools.lru_cache(maxsize=8192)  # the same places, radii and widths come back on page after page
 def _f(value: float) -> str:
     text = f"{value:.1f}"
     return "0" if text in ("-0.0", "0.0") else text.removesuffix(".0")
@@ -84,11 +86,11 @@ def _node(node: Node, x: float, y: float, r: float, angle: float | None, center:
     else:
         degrees = math.degrees(angle)
         left = math.cos(angle) < -1e-9
-        lx, ly = x + (r + 5) * math.cos(angle), y + (r + 5) * math.sin(angle)
+        lx, ly = _f(x + (r + 5) * math.cos(angle)), _f(y + (r + 5) * math.sin(angle))
         rotate = degrees + 180 if left else degrees
         anchor = "end" if left else "start"
-        label = (f'<text x="{_f(lx)}" y="{_f(ly)}" dy="0.35em" text-anchor="{anchor}" '
-                 f'transform="rotate({_f(rotate)} {_f(lx)} {_f(ly)})" class="label">'
+        label = (f'<text x="{lx}" y="{ly}" dy="0.35em" text-anchor="{anchor}" '
+                 f'transform="rotate({_f(rotate)} {lx} {ly})" class="label">'
                  f'{escape(_label(node.label))}</text>')
     kind = "node node-center" if center else "node"
     return (f'<a href="{escape(node.href)}" class="{kind} node-{escape(node.type)}">'
@@ -136,6 +138,14 @@ def circle_graph(nodes: list[Node], edges: list[Edge], type_order: list[str], ti
     return "\n".join(out)
 
 
+@functools.lru_cache(maxsize=64)
+def _ring(count: int, radius: float) -> tuple[tuple[float, float, float], ...]:
+    """(x, y, angle) of `count` places evenly round a circle, the first at the top: the same for
+    every entity page with as many companions."""
+    angles = [2 * math.pi * i / count - math.pi / 2 for i in range(count)]
+    return tuple((radius * math.cos(angle), radius * math.sin(angle), angle) for angle in angles)
+
+
 def ego_graph(center: Node, neighbours: list[tuple[Node, int]], edges: list[Edge], title: str,
               limit: int = 24) -> str:
     """`center` in the middle, its `limit` strongest companions (node, shared articles) around it."""
@@ -145,10 +155,7 @@ def ego_graph(center: Node, neighbours: list[tuple[Node, int]], edges: list[Edge
     radius = max(100.0, len(chosen) * LINE * 1.6 / (2 * math.pi))
     heaviest = max([center.weight, *(n.weight for n, _ in chosen)])
     heaviest_edge = max(w for _, w in chosen)
-    places: dict[str, tuple[float, float, float]] = {}
-    for i, (node, _) in enumerate(chosen):
-        angle = 2 * math.pi * i / len(chosen) - math.pi / 2
-        places[node.id] = (radius * math.cos(angle), radius * math.sin(angle), angle)
+    places = {node.id: spot for (node, _), spot in zip(chosen, _ring(len(chosen), radius), strict=True)}
     description = (f"{center.label} in the centre, joined to the {len(chosen)} entities most often mentioned in the "
                    "same articles; wider lines for more shared articles.")
     out = _open_svg(2 * (radius + LABEL_SPACE), title, description, "cograph egograph")
