@@ -313,14 +313,14 @@ class Renderer:
         until the article changes."""
         article = sites[0].article
         if self.passage_cache is None:
-            return passages_html([(article, sentence_quotes(sites))], page_path)
+            return passage_group_html(article, sites, page_path)
         kept = self.passage_cache.get(article.slug)
         if kept is None:
             kept = self.passage_cache[article.slug] = {}
         key = (entity_id, page_path.count("/"))  # an entity's page, or one of its year pages
         html = kept.get(key)
         if html is None:
-            html = kept[key] = passages_html([(article, sentence_quotes(sites))], page_path)
+            html = kept[key] = passage_group_html(article, sites, page_path)
         return html
 
     def entities_index(self) -> Page:
@@ -629,28 +629,47 @@ def fill_mentions(html: str, links: dict[int, MentionLink]) -> str:
     return MENTION_PLACEHOLDER.sub(tag, html)
 
 
-def passages_html(groups: list[tuple[Article, list[dict[str, Any]]]], page_path: str) -> Markup:
-    """An entity page's passages, one section per article, made in Python rather than in the template:
-    a busy entity is quoted thousands of times, and a template loop per quote costs ten times as much.
-    The markup is fixed here; the theme styles it through its classes."""
-    out = []
-    for article, quotes in groups:
-        href = relative(page_path, article_url(article.slug))
-        title = html_text(article.title)
-        count = sum(len(q["spans"]) for q in quotes)
-        date = _time_element(article.date) if article.date else ""
-        out.append(f'<section class="passage-group" aria-labelledby="passages-{article.slug}">'
-                   f'<h3 id="passages-{article.slug}"><a href="{href}">{title}</a></h3>'
-                   f'<p class="passage-meta">{date}{count} mention{"" if count == 1 else "s"}</p>'
-                   '<ul class="passage-list">')
-        for quote in quotes:
-            text = "".join([f"<mark>{html_text(part)}</mark>" if anchor else html_text(part)
-                            for part, anchor in quote["parts"]])
-            out.append(f'<li><blockquote class="passage">{text}</blockquote><a class="passage-link" '
-                       f'href="{href}#{quote["anchor"]}">Read in context<span class="visually-hidden">: {title}, '
-                       f'mention {quote["anchor"][2:]}</span></a></li>')
-        out.append("</ul></section>\n")
-    return Markup("".join(out))
+def passage_group_html(article: Article, sites: list[MentionSite], page_path: str) -> str:
+    """One article's passages on an entity's page, made in Python rather than in the template: a busy
+    entity is quoted thousands of times, and a template loop per quote costs ten times as much. The
+    markup is fixed here; the theme styles it through its classes.
+
+    One quote per sentence, with every mention of the entity in it marked; "read in context" links to
+    the first of them.
+    """
+    href = relative(page_path, article_url(article.slug))
+    title = html_text(article.title)
+    date = _time_element(article.date) if article.date else ""
+    out = [f'<section class="passage-group" aria-labelledby="passages-{article.slug}">'
+           f'<h3 id="passages-{article.slug}"><a href="{href}">{title}</a></h3>'
+           f'<p class="passage-meta">{date}{len(sites)} mention{"" if len(sites) == 1 else "s"}</p>'
+           '<ul class="passage-list">']
+    first = 0
+    for i, site in enumerate(sites):
+        later = sites[i + 1] if i + 1 < len(sites) else None
+        if (later is None or later.mention.block != site.mention.block or later.sentence != site.sentence
+                or later.start < site.end):
+            out.append(_quote_html(sites[first:i + 1], href, title))
+            first = i + 1
+    out.append("</ul></section>\n")
+    return "".join(out)
+
+
+def _quote_html(sites: list[MentionSite], href: str, title: str) -> str:
+    """One sentence (all of `sites` are in it, in order) with their mentions marked."""
+    sentence, at, parts = sites[0].sentence, 0, []
+    for site in sites:
+        if site.start > at:
+            parts.append(html_text(sentence[at:site.start]))
+        if site.end > site.start:
+            parts.append(f"<mark>{html_text(sentence[site.start:site.end])}</mark>")
+        at = site.end
+    if at < len(sentence):
+        parts.append(html_text(sentence[at:]))
+    number = sites[0].mention.index + 1
+    return (f'<li><blockquote class="passage">{"".join(parts)}</blockquote><a class="passage-link" '
+            f'href="{href}#m-{number}">Read in context<span class="visually-hidden">: {title}, '
+            f'mention {number}</span></a></li>')
 
 
 def _long_date(day: dt.date) -> str:
@@ -661,33 +680,6 @@ def _long_date(day: dt.date) -> str:
 def _time_element(day: dt.date) -> str:
     """A passage group's date; an article's date is shown on the page of each entity it mentions."""
     return f'<time datetime="{day.isoformat()}">{_long_date(day)}</time> · '
-
-
-def sentence_quotes(sites: list[MentionSite]) -> list[dict[str, Any]]:
-    """The passages an entity page quotes: one per sentence, every mention of the entity in it marked.
-
-    Each quote has `parts` [(text, anchor or None)] where an anchor ("m-N") marks a mention, and the
-    `anchor` of its first mention, which "read in context" links to.
-    """
-    quotes: list[dict[str, Any]] = []
-    for site in sites:
-        key = (site.mention.block, site.sentence)
-        anchor = f"m-{site.mention.index + 1}"
-        if quotes and quotes[-1]["key"] == key and site.start >= quotes[-1]["end"]:
-            quote = quotes[-1]
-            quote["spans"].append((site.start, site.end, anchor))
-            quote["end"] = site.end
-        else:
-            quotes.append({"key": key, "sentence": site.sentence, "spans": [(site.start, site.end, anchor)],
-                           "end": site.end, "anchor": anchor})
-    for quote in quotes:
-        parts, at = [], 0
-        for start, end, anchor in quote["spans"]:
-            parts += [(quote["sentence"][at:start], None), (quote["sentence"][start:end], anchor)]
-            at = end
-        parts.append((quote["sentence"][at:], None))
-        quote["parts"] = [p for p in parts if p[0]]
-    return quotes
 
 
 def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> GlossError:
