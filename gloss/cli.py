@@ -123,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         report(problems)
         print(error.format(), file=sys.stderr)
         return EXIT_CONTENT
+    except OSError as error:  # the disk is full, a file stands where a folder must go…
+        report(problems)
+        print(system_error(error).format(), file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt as stop:
         print("interrupted; the last good site was kept", file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
@@ -145,6 +149,13 @@ def run_command_line(argv: list[str] | None = None) -> NoReturn:
         with contextlib.suppress(OSError):  # a reader that went away (`| head`) has all it wanted
             stream.flush()
     os._exit(code)
+
+
+def system_error(error: OSError) -> GlossError:
+    """What the operating system refused, as the one error type the command line reports."""
+    return GlossError(f"the system refused this path: {error.strerror or error}", error.filename,
+                      hint="free some disk space, or move what is in the way of this path, then run the command "
+                           "again (a build that failed leaves the last good site as it was)")
 
 
 def report(problems: Problems) -> None:

@@ -242,3 +242,16 @@ def test_missing_project_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{tmp_path / 'nowhere'}: error: no such project folder" in result.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_file_in_the_way_gets_a_located_message_and_keeps_the_last_site(site: Path) -> None:
+    """What the system refuses (a full disk, a file where a folder must go) is reported like bad input."""
+    shutil.rmtree(site / ".gloss-cache")
+    (site / ".gloss-cache").write_text("not a folder\n", encoding="utf-8")
+    output = tree_hash(site / "_site")
+    result = run_gloss(site, "build", "--no-search")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"{site / '.gloss-cache'}: the system refused this path: File exists" in result.stderr
+    assert "hint: free some disk space, or move what is in the way" in result.stderr
+    assert tree_hash(site / "_site") == output
