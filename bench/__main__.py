@@ -80,8 +80,11 @@ def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
 
 def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefind: bool = True) -> list[str]:
     site = work / f"gloss-{n}"
-    if not site.exists():
-        write_site(site, n)
+    # The corpus afresh each run: the edit cases change articles and entities, and on a kept copy
+    # they would repeat an earlier run's edits (an entity's description already as edited, an article's
+    # mentions already unlinked), timing smaller edits than they should.
+    set_aside(site, "content")
+    write_site(site, n)
     shutil.copytree(ROOT / "theme", site / "theme", dirs_exist_ok=True)  # a kept site gets today's theme
     lines = []
     hugo_cold = hugo_noop = None
