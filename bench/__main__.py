@@ -75,7 +75,8 @@ def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
     per_second = f"{count / run.seconds:8.0f}" if count and run.seconds and run.peak_mb else "       -"
     ratio = f"{run.seconds / hugo:6.2f}x" if hugo else "      -"
     peak = f"{run.peak_mb:8.0f}" if run.peak_mb else "       -"
-    return f"| {name:<34} | {run.seconds:8.3f} | {peak} | {pages:>13} | {per_second} | {ratio} |"
+    cpu = f"{run.cpu_seconds:8.2f}" if run.cpu_seconds else "       -"
+    return f"| {name:<34} | {run.seconds:8.3f} | {cpu} | {peak} | {pages:>13} | {per_second} | {ratio} |"
 
 
 def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefind: bool = True) -> list[str]:
@@ -195,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| case                               | median s | peak MB  | pages written | pages/s  | / Hugo  |")
-    print("|------------------------------------|---------:|---------:|--------------:|---------:|--------:|")
+    columns = ["case" + " " * 30, "median s", "CPU s   ", "peak MB ", "pages written", "pages/s ", "/ Hugo "]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "|".join("-" * (len(c) + 1) + ("-" if i == 0 else ":") for i, c in enumerate(columns)) + "|")
     for n in (int(s) for s in args.sizes.split(",") if s):
         for line in bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican,
                                not args.no_pagefind):

@@ -11,6 +11,7 @@ For a single process, like Hugo (threads, not processes), PSS and RSS are the sa
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -26,22 +27,28 @@ class Run:
     seconds: float
     peak_mb: float
     output: str
+    # User + system time of the command and of every child it waited for (a build's workers): steadier
+    # than wall time on a machine whose speed drifts, and it shows how much of two cores a tool uses.
+    cpu_seconds: float = 0.0
 
 
 def run_measured(cmd: list[str], cwd: str | None = None, memory: bool = True, interval: float = 0.02) -> Run:
     """Run `cmd`; with `memory`, sampling the memory of it and all its children until it exits."""
     # Output goes to a file, not a pipe: a chatty command would fill the pipe and wait forever.
     with tempfile.TemporaryFile(mode="w+") as log:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, text=True)
         peak = _watch(proc, interval) if memory else 0
         proc.wait()
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         log.seek(0)
         output = log.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-2000:]}")
-    return Run(seconds, peak / 2**20, output)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Run(seconds, peak / 2**20, output, cpu)
 
 
 def _watch(proc: subprocess.Popen, interval: float) -> int:
@@ -87,7 +94,8 @@ def median_run(times: int, make_run: MakeRun, before: Callable[[], None] | None 
     if before:
         before()
     watched = make_run(True)
-    return Run(statistics.median(r.seconds for r in runs), watched.peak_mb, runs[-1].output)
+    return Run(statistics.median(r.seconds for r in runs), watched.peak_mb, runs[-1].output,
+               statistics.median(r.cpu_seconds for r in runs))
 
 
 def interleaved_runs(times: int, cases: list[tuple[MakeRun, Callable[[], None]]]) -> list[Run]:
@@ -99,5 +107,6 @@ def interleaved_runs(times: int, cases: list[tuple[MakeRun, Callable[[], None]]]
         for done, (make_run, before) in zip(runs, cases, strict=True):
             before()
             done.append(make_run(memory))
-    return [Run(statistics.median(r.seconds for r in done[:-1]), done[-1].peak_mb, done[-2].output)
+    return [Run(statistics.median(r.seconds for r in done[:-1]), done[-1].peak_mb, done[-2].output,
+                statistics.median(r.cpu_seconds for r in done[:-1]))
             for done in runs]
