@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .corpus import make_entities, write_seeds, write_site
-from .measure import Run, interleaved_runs, median_run, run_measured
+from .measure import MakeRun, Run, command, interleaved_runs, median_run, run_measured
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
 from .serve import in_process, swap_mention, swap_one_mention, through_server
 
@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
 
 
-def gloss(root: Path, *args: str, memory: bool = True) -> Run:
-    return run_measured([*GLOSS, "--root", str(root), *args], memory=memory)
+def gloss(root: Path, *args: str) -> Run:
+    return run_measured([*GLOSS, "--root", str(root), *args])
+
+
+def gloss_build(root: Path) -> MakeRun:
+    return command([*GLOSS, "--root", str(root), "build", "--no-ingest", "--no-search"])
 
 
 def pages_written(output: str) -> str:
@@ -90,49 +94,44 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
     lines = []
     hugo_cold = hugo_noop = None
     floor_cmd = [sys.executable, "-m", "bench.floor", str(site), str(site / "_floor")]
-    cases = [(lambda memory: run_measured(floor_cmd, cwd=str(ROOT), memory=memory), lambda: set_aside(site, "_floor")),
-             (lambda memory: gloss(site, "build", "--no-ingest", "--no-search", memory=memory),
-              lambda: set_aside(site, "_site", ".gloss-cache"))]
+    cases = [(command(floor_cmd, cwd=str(ROOT)), lambda: set_aside(site, "_floor")),
+             (gloss_build(site), lambda: set_aside(site, "_site", ".gloss-cache"))]
     if hugo:
         hsite = work / f"hugo-{n}"
         if not hsite.exists():
             write_hugo_site(site, hsite)
         cmd = [hugo_binary(), "--quiet", "-s", str(hsite), "-d", str(hsite / "public")]
-        cases.insert(0, (lambda memory: run_measured(cmd, memory=memory),
-                         lambda: set_aside(hsite, "public", "resources")))
+        cases.insert(0, (command(cmd), lambda: set_aside(hsite, "public", "resources")))
     # The cold builds take turns (Hugo, the floor, Gloss, and again), so that all see the same machine.
     *hugo_colds, floor, cold = interleaved_runs(runs, cases)
     if hugo:
-        noop = median_run(runs, lambda memory: run_measured(cmd, memory=memory))
+        noop = median_run(runs, command(cmd))
         hugo_cold, hugo_noop = hugo_colds[0].seconds, noop.seconds
         hugo_pages = str(sum(1 for _ in (hsite / "public").rglob("*.html")))
         lines.append(row(f"Hugo {n} cold", hugo_colds[0], hugo_pages, None))
         lines.append(row(f"Hugo {n} no-op rebuild", noop, hugo_pages, None))
         if pagefind:
-            pf = median_run(1, lambda memory: run_measured([sys.executable, "-m", "pagefind", "--site",
-                                                            str(hsite / "public")], memory=memory))
+            pf = median_run(1, command([sys.executable, "-m", "pagefind", "--site", str(hsite / "public")]))
             lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
     if pelican and n <= 1000:
         psite = work / f"pelican-{n}"
         if not psite.exists():
             write_pelican_site(site, psite)
-        pelican_run = median_run(max(1, runs - 1), lambda memory: run_measured(pelican_command(psite), memory=memory),
+        pelican_run = median_run(max(1, runs - 1), command(pelican_command(psite)),
                                  lambda: set_aside(psite, "output"))
         lines.append(row(f"Pelican {n} cold", pelican_run, str(sum(1 for _ in (psite / "output").rglob("*.html"))),
                          hugo_cold))
     lines.append(row(f"Python floor {n} (articles only)", floor, pages_written(floor.output), hugo_cold))
     lines.append(row(f"Gloss {n} cold (no cache)", cold, pages_written(cold.output), hugo_cold))
-    warm = median_run(runs, lambda memory: gloss(site, "build", "--no-ingest", "--no-search", memory=memory))
+    warm = median_run(runs, gloss_build(site))
     lines.append(row(f"Gloss {n} warm, nothing changed", warm, pages_written(warm.output), hugo_noop))
     counter = [0]
-    edit = median_run(runs, lambda memory: gloss(site, "build", "--no-ingest", "--no-search", memory=memory),
-                      lambda: edit_article_and_entity(site, counter))
+    edit = median_run(runs, gloss_build(site), lambda: edit_article_and_entity(site, counter))
     lines.append(row(f"Gloss {n} after 1 article + 1 entity edit", edit, pages_written(edit.output), hugo_noop))
     seconds, pages = in_process(site, max(9, runs), swap_one_mention)  # each run edits other entities
     lines.append(row(f"Gloss {n} one article edited, in serve", Run(seconds, 0, ""), pages, None))
     if pagefind:
-        search = median_run(1, lambda memory: run_measured([sys.executable, "-m", "pagefind", "--site",
-                                                            str(site / "_site")], memory=memory))
+        search = median_run(1, command([sys.executable, "-m", "pagefind", "--site", str(site / "_site")]))
         lines.append(row(f"Pagefind on Gloss's {n}", search, pages_written(cold.output), None))
     return lines
 

@@ -83,6 +83,11 @@ def proportional_size(process: psutil.Process) -> int:
 MakeRun = Callable[[bool], Run]  # memory watched or not -> the run
 
 
+def command(cmd: list[str], cwd: str | None = None) -> MakeRun:
+    """A run of `cmd` for median_run and interleaved_runs, which say whether to watch its memory."""
+    return lambda memory: run_measured(cmd, cwd=cwd, memory=memory)
+
+
 def median_run(times: int, make_run: MakeRun, before: Callable[[], None] | None = None) -> Run:
     """Median wall time over `times` unwatched runs (each after `before`), and the peak memory of
     one more run."""

@@ -133,17 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-# What a build made, kept alive until the process ends when run from build.py (see run_command_line).
-_KEPT_UNTIL_EXIT: list = []
-_exiting_hard = False
+# What a build made, kept alive until the process ends when run from build.py (see run_command_line);
+# None when main() is called from Python, which goes on after it returns.
+_kept_until_exit: list | None = None
 
 
 def run_command_line(argv: list[str] | None = None) -> NoReturn:
     """build.py's entry point. Freeing a 10,000-article build's objects one by one took 0.17 s after
     its work was done, just before the system takes back all the memory at once: so the build's model
     is kept to the end, and the process leaves with os._exit once its output is flushed."""
-    global _exiting_hard
-    _exiting_hard = True
+    global _kept_until_exit
+    _kept_until_exit = []
     code = main(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a reader that went away (`| head`) has all it wanted
@@ -189,8 +189,8 @@ def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
         if collecting:
             gc.freeze()
             gc.enable()
-    if _exiting_hard:
-        _KEPT_UNTIL_EXIT.append(model)
+    if _kept_until_exit is not None:
+        _kept_until_exit.append(model)
     for stage in model.stages:
         print(stage.line())
     report(problems)

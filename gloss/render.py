@@ -134,18 +134,13 @@ def tag_url(tag: str) -> str:
     return f"tags/{tag}/"
 
 
-def climb_to_root(from_page: str) -> str:
-    """The relative link from the page at `from_page` to the site's root folder ("" at the root)."""
-    return "../" * from_page.count("/")
-
-
 def relative(from_page: str, target: str) -> str:
     """A link from the page at `from_page` to the site path `target`, as a relative URL.
 
     Always climbs to the site root and back down: the same link text wherever the page is, and
     cheap enough to call for every link of every page.
     """
-    up = climb_to_root(from_page)
+    up = "../" * from_page.count("/")
     if target.startswith("#"):
         return target
     return (up + target) or "./"
@@ -372,8 +367,7 @@ class Renderer:
         Only the entity's own articles shape the picture, so an edit elsewhere never changes this page.
         """
         strongest = self.companions(entity.id) if strongest is None else strongest
-        by_id, up = self.graph.registry.by_id, climb_to_root(page_path)  # graph_node's links, cheaper
-        neighbours = [(Node(i, by_id[i].name, by_id[i].type, n, up + entity_url(i)), n) for i, n in strongest]
+        neighbours = [(self.graph_node(self.graph.registry.by_id[i], page_path, weight=n), n) for i, n in strongest]
         return Markup(ego_graph(self.graph_node(entity, page_path), neighbours, [],
                                 f"{entity.name} and the entities mentioned with it"))
 
