@@ -565,39 +565,52 @@ class SiteBuilder:
 
     # -- render
 
-    def _changes(self, graph: SiteGraph, page_paths: set[str]) -> tuple[Changes, tuple]:
-        """What changed since the last build that rendered, and what to remember once this one has."""
+    def _relinked(self, graph: SiteGraph) -> set[str]:
+        """The articles linked again since the last build that rendered."""
+        if self.relinked_since_render is None:
+            return graph.documents.keys() | self.resolved.keys()
+        return self.relinked_since_render
+
+    def _remembered(self, graph: SiteGraph) -> tuple:
+        """What to remember once this build has rendered: each relinked article's resolved mentions,
+        the articles, their neighbours and their order."""
+        relinked = self._relinked(graph)
+        resolved = dict(self.resolved)
+        found = graph.resolved.get
+        for slug in relinked:
+            doc = graph.documents.get(slug)
+            if doc is None:
+                resolved.pop(slug, None)
+            else:
+                resolved[slug] = tuple([found((slug, m.index)) for m in doc.mentions])
+        articles = {a.slug: a for a in graph.articles}
+        order = list(articles)
+        # The usual edit adds, removes or moves no article: the neighbours are as last time.
+        neighbours = self.neighbours if order == self.article_order else article_neighbours(order)
+        return resolved, articles, neighbours, order
+
+    def _changes(self, graph: SiteGraph, page_paths: set[str], remembered: tuple) -> Changes:
+        """What changed since the last build that rendered (a full build, which renders every page,
+        has no need to know)."""
+        resolved, articles, neighbours = remembered[:3]
         changes = Changes(entities=set(self.unrendered["entity"]), previous=self.rendered_articles,
                           previous_lists=self.list_counts)
-        relinked = self.relinked_since_render
-        if relinked is None:
-            relinked = graph.documents.keys() | self.resolved.keys()
-        resolved = dict(self.resolved)
-        for slug in relinked:
-            if slug in graph.documents:
-                resolved[slug] = tuple(graph.resolved.get((slug, m.index)) for m in graph.documents[slug].mentions)
-            else:
-                resolved.pop(slug, None)
+        relinked = self._relinked(graph)
         slugs = set(self.unrendered["article"])
         slugs |= {s for s in relinked if resolved.get(s) != self.resolved.get(s)}
-        articles = {a.slug: a for a in graph.articles}
         for slug in slugs:
             changes.articles.add(slug)
             changes.quoted[slug] = {i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i}
             changes.mentions |= changes.quoted[slug]
             if articles.get(slug) != self.rendered_articles.get(slug):
                 changes.listed.add(slug)
-        order = list(articles)
-        if order == self.article_order:  # the usual edit: no article added, removed or moved
-            neighbours = self.neighbours
-        else:
-            neighbours = article_neighbours(order)
+        if neighbours is not self.neighbours:
             changes.neighbours = {s for s, pair in neighbours.items() if self.neighbours.get(s) != pair}
         changes.page_set = bool(changes.neighbours) or page_paths != self.page_hashes.keys()
         if page_paths != self.page_hashes.keys():
             changes.entity_years = {p.split("/")[1] for p in page_paths ^ self.page_hashes.keys()
                                     if p.startswith("entities/") and p.count("/") == 3}
-        return changes, (resolved, articles, neighbours, order)
+        return changes
 
     def _cache_options(self, kind: str) -> str:
         """What besides the text and path changes a parse: part of every cache key."""
@@ -646,12 +659,12 @@ class SiteBuilder:
             self.page_set, self.specs, self.spec_paths = page_set, renderer.page_specs(), None
         specs = self.specs
         paths = self.spec_paths = self.spec_paths or {s.path for s in specs}
-        changes, remembered = self._changes(model.graph, paths)
-        remembered += (renderer.list_counts(),)
+        remembered = (*self._remembered(model.graph), renderer.list_counts())
         if full:
             todo = specs
             self.passage_cache = {}
         else:
+            changes = self._changes(model.graph, paths, remembered)
             for slug in changes.articles:
                 self.passage_cache.pop(slug, None)
             affected = renderer.affected(changes)

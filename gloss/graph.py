@@ -138,12 +138,19 @@ def build_graph(
     graph = SiteGraph(sorted(articles, key=article_order), documents, entity_documents, registry)
     for key, doc in list(entity_documents.items()):
         _resolve_document(graph, f"entity:{key}", doc)
+    # Co-mentions are counted at the end, each entity's in one Counter call (in C): the ids of the
+    # entities in every article it is in, one after the other. Counting them article by article
+    # took 0.15 s at 10,000 articles, with one core idle.
+    together: dict[str, list[str]] = {}
     for article in graph.articles:
-        counts = _resolve_document(graph, article.slug, documents[article.slug])
-        graph.article_entities[article.slug] = counts
-        for entity_id, sites in _article_sites(graph, article).items():
-            graph.sites.setdefault(entity_id, []).extend(sites)
-        _count_co_mentions(graph.co_mentions, counts, 1)
+        ids = sorted(_link_article(graph, article, graph.sites))
+        for entity_id in ids:
+            found = together.get(entity_id)
+            if found is None:
+                together[entity_id] = list(ids)
+            else:
+                found += ids
+    graph.co_mentions = {entity_id: Counter(ids) for entity_id, ids in together.items()}
     _list_tags(graph)
     _drop_self_pairs(graph, graph.co_mentions)
     _report(graph, problems)
@@ -186,12 +193,9 @@ def update_graph(
         graph.link_problems.pop(slug, None)
     added_sites: dict[str, list[MentionSite]] = {}
     for slug in changed & now.keys():
-        counts = _resolve_document(graph, slug, documents[slug])
-        graph.article_entities[slug] = counts
+        counts = _link_article(graph, now[slug], added_sites)
         touched.update(counts)
         _count_co_mentions(graph.co_mentions, counts, 1, copy=True)
-        for entity_id, sites in _article_sites(graph, now[slug]).items():
-            added_sites.setdefault(entity_id, []).extend(sites)
     position = {a.slug: i for i, a in enumerate(graph.articles)}
 
     def order(site: MentionSite) -> tuple[int, int]:
@@ -221,16 +225,22 @@ def update_graph(
     return graph
 
 
-def _article_sites(graph: SiteGraph, article: Article) -> dict[str, list[MentionSite]]:
-    """The passages an article gives each entity it mentions (mentions inside notes give none)."""
+def _link_article(graph: SiteGraph, article: Article, sites: dict[str, list[MentionSite]]) -> Counter:
+    """Resolve an article's mentions, add the passages it gives each entity to `sites` (mentions inside
+    notes give none), and return how often it mentions each entity."""
     doc = graph.documents[article.slug]
-    found: dict[str, list[MentionSite]] = {}
-    for mention in doc.mentions:
-        entity_id = graph.resolved.get((article.slug, mention.index))
-        if entity_id and not mention.in_note:
-            sentence, start, end = doc.sentence_around(mention)
-            found.setdefault(entity_id, []).append(MentionSite(article, mention, sentence, start, end))
-    return found
+    linked = _resolve_document(graph, article.slug, doc)
+    for mention, entity_id in linked:
+        if not mention.in_note:
+            sentence, start, end = doc.snippets[mention.index]
+            site = MentionSite(article, mention, sentence, start, end)
+            found = sites.get(entity_id)
+            if found is None:
+                sites[entity_id] = [site]
+            else:
+                found.append(site)
+    counts = graph.article_entities[article.slug] = Counter(entity_id for _, entity_id in linked)
+    return counts
 
 
 def _list_tags(graph: SiteGraph) -> None:
@@ -245,8 +255,9 @@ def _report(graph: SiteGraph, problems: Problems) -> None:
             problems.add(problem)
 
 
-def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> Counter:
-    counts: Counter = Counter()
+def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> list[tuple[Mention, str]]:
+    """Each mention that names exactly one entity, with its id; the others are kept as problems."""
+    linked = []
     known = graph.lookups
     found_problems = []
     for mention in doc.mentions:
@@ -255,7 +266,7 @@ def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> Counte
             found = known[mention.target] = graph.registry.candidates(mention.target)
         if len(found) == 1:
             graph.resolved[(key, mention.index)] = found[0]
-            counts[found[0]] += 1
+            linked.append((mention, found[0]))
         elif not found:
             found_problems.append(GlossError(
                 f"unknown entity '{mention.target}'", doc.path, mention.line, mention.col,
@@ -268,7 +279,7 @@ def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> Counte
                 hint=f"write the id instead, e.g. [[{found[0]}|{mention.text}]]"))
     if found_problems:
         graph.link_problems[key] = found_problems
-    return counts
+    return linked
 
 
 def _count_co_mentions(co_mentions: dict[str, Counter], counts: Counter, sign: int, copy: bool = False) -> None:
