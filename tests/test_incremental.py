@@ -160,6 +160,16 @@ def test_in_process_rebuild_reparses_only_the_edited_file(built: Path) -> None:
     assert model.written < model.pages_total
 
 
+def test_in_process_rebuild_renders_with_an_edited_template(mini_site: Path) -> None:
+    """`serve` keeps one builder, whose Jinja2 environment does not look at template times itself."""
+    builder = SiteBuilder(load_config(mini_site), search=False)
+    builder.build(Problems())
+    tags = mini_site / "theme/templates/tags.html"
+    tags.write_text(tags.read_text().replace("<h1>Tags</h1>", "<h1>All tags</h1>"))
+    builder.build(Problems())
+    assert "<h1>All tags</h1>" in (mini_site / "_site/tags/index.html").read_text()
+
+
 class RandomEditor:
     """Edits a generated site the way people do: one change at a time, each kind of change."""
 
