@@ -59,7 +59,10 @@ class FreshFolder:
         path = f"{self.root}/{rel}"
         folder = path.rpartition("/")[0]
         if folder not in self.made:
-            os.makedirs(folder, exist_ok=True)  # another worker may make it at the same time: fine
+            try:  # most folders (one per article and entity) are new and their parent is there
+                os.mkdir(folder)
+            except OSError:  # its parent is missing, or another worker made it first: fine
+                os.makedirs(folder, exist_ok=True)
             self.made.add(folder)
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
         try:
