@@ -165,6 +165,8 @@ def create_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(critic_plugin)
     if raw_html:
         md.use(sanitize_plugin)
+    else:  # with HTML off these rules only say no, but they are asked at every block and every '<'
+        md.disable(["html_block", "html_inline"])
     return md
 
 
