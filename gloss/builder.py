@@ -652,7 +652,7 @@ class SiteBuilder:
         out = self.config.output_path
         full = theme_stamp != self.theme_stamp or not self.page_hashes or not out.is_dir()
         if full or self.jinja_env is None:
-            self.jinja_env = jinja_env(self.config)
+            self.jinja_env = jinja_env(self.config, self.cache_dir / "templates" if self.cache_dir else None)
         renderer = Renderer(self.config, model.graph, markdown_parser(self.config.raw_html),
                             build_time or dt.datetime.now(dt.UTC).replace(microsecond=0), self.jinja_env)
         page_set = renderer.page_set()

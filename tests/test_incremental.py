@@ -121,6 +121,18 @@ def test_corrupt_cache_is_ignored_with_a_warning(built: Path) -> None:
     assert "journalists" in (built / "_site/articles/talks/index.html").read_text()
 
 
+def test_damaged_compiled_templates_are_compiled_again(built: Path, tmp_path: Path) -> None:
+    compiled = sorted((built / ".gloss-cache/templates").iterdir())
+    assert compiled  # the first build kept the theme's templates compiled
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:40])  # cut short: Jinja2's own header check passes
+    edit(built / "content/articles/talks.md", "reporters", "journalists")
+    result = run_gloss(built, "build", "--no-search")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert output(built) == cold_build(built, tmp_path)
+    assert any(path.stat().st_size > 40 for path in compiled)  # those this build needed, written again
+
+
 def test_output_is_identical_with_one_and_with_two_workers(tmp_path: Path) -> None:
     site = tmp_path / "gen"
     write_site(site, PARALLEL_MIN + 50)  # enough files for the builder to parse (and read) them in workers
