@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup site build test serve bench eval lint golden clean browser-deps screenshots fuzz
+.PHONY: setup site build test serve bench ab eval lint golden clean browser-deps screenshots fuzz
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ $(VENV)/.bench-installed: requirements-bench.txt $(STAMP)
 # Gloss against Hugo and Pelican on generated sites (BENCH_ARGS="--sizes 1000 --runs 1" for a quick look).
 bench: setup $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Cold builds of revisions taking turns on one corpus, e.g. make ab REVS="HEAD~1 ." AB_ARGS="--hugo".
+REVS ?= HEAD .
+ab: setup $(VENV)/.bench-installed
+	$(PY) -m bench.ab $(REVS) $(AB_ARGS)
 
 eval: setup
 	$(PY) -m gloss.evaluate

@@ -6,7 +6,6 @@ python -m bench [--sizes 1000,10000] [--runs 3] [--no-pelican] [--no-hugo] [--wo
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import platform
 import re
@@ -15,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .corpus import make_entities, write_seeds, write_site
-from .measure import MakeRun, Run, command, interleaved_runs, median_run, run_measured
+from .measure import TRASH, MakeRun, Run, command, empty_trash, interleaved_runs, median_run, run_measured, set_aside
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
 from .serve import in_process, swap_mention, swap_one_mention, through_server
 
@@ -41,27 +40,6 @@ def pages_written(output: str) -> str:
 def clean(root: Path, *names: str) -> None:
     for name in names:
         shutil.rmtree(root / name, ignore_errors=True)
-
-
-# Timed cold runs start from outputs moved aside, not deleted, for every tool alike: on this
-# machine's ext4 (no journal), creating files just after tens of thousands were deleted makes the
-# kernel skip over each recently freed inode (`recently_deleted`), which added 1.2 s to Hugo's
-# 10,000 cold build and 2-4 s to Gloss's, and changed from run to run with the deletion history.
-TRASH: list[Path] = []
-_set_aside = itertools.count()
-
-
-def set_aside(root: Path, *names: str) -> None:
-    for name in names:
-        if (root / name).exists():
-            os.rename(root / name, TRASH[0] / f"{root.name}-{name.strip('.')}-{next(_set_aside)}")
-
-
-def empty_trash() -> None:
-    """Delete what set_aside moved away, once nothing is being timed."""
-    for trash in TRASH:
-        shutil.rmtree(trash, ignore_errors=True)
-        trash.mkdir()
 
 
 def edit_article_and_entity(root: Path, counter: list[int]) -> None:

@@ -11,15 +11,21 @@ For a single process, like Hugo (threads, not processes), PSS and RSS are the sa
 
 from __future__ import annotations
 
+import itertools
+import os
 import resource
+import shutil
 import statistics
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
 
 
 @dataclass
@@ -53,6 +59,8 @@ def run_measured(cmd: list[str], cwd: str | None = None, memory: bool = True, in
 
 def _watch(proc: subprocess.Popen, interval: float) -> int:
     """Peak of the summed memory of `proc` and its children, sampled until it exits."""
+    import psutil  # only `make bench` installs it (requirements-bench.txt); timing alone needs none
+
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
@@ -67,6 +75,8 @@ def _watch(proc: subprocess.Popen, interval: float) -> int:
 
 def proportional_size(process: psutil.Process) -> int:
     """PSS in bytes from /proc/PID/smaps_rollup (cheap, unlike psutil's full smaps walk); RSS elsewhere."""
+    import psutil
+
     try:
         with open(f"/proc/{process.pid}/smaps_rollup") as rollup:
             for line in rollup:
@@ -115,3 +125,24 @@ def interleaved_runs(times: int, cases: list[tuple[MakeRun, Callable[[], None]]]
     return [Run(statistics.median(r.seconds for r in done[:-1]), done[-1].peak_mb, done[-2].output,
                 statistics.median(r.cpu_seconds for r in done[:-1]))
             for done in runs]
+
+
+# Timed cold runs start from outputs moved aside, not deleted, for every tool alike: on this
+# machine's ext4 (no journal), creating files just after tens of thousands were deleted makes the
+# kernel skip over each recently freed inode (`recently_deleted`), which added 1.2 s to Hugo's
+# 10,000 cold build and 2-4 s to Gloss's, and changed from run to run with the deletion history.
+TRASH: list[Path] = []
+_set_aside = itertools.count()
+
+
+def set_aside(root: Path, *names: str) -> None:
+    for name in names:
+        if (root / name).exists():
+            os.rename(root / name, TRASH[0] / f"{root.name}-{name.strip('.')}-{next(_set_aside)}")
+
+
+def empty_trash() -> None:
+    """Delete what set_aside moved away, once nothing is being timed."""
+    for trash in TRASH:
+        shutil.rmtree(trash, ignore_errors=True)
+        trash.mkdir()
