@@ -138,7 +138,7 @@ _set_aside = itertools.count()
 def set_aside(root: Path, *names: str) -> None:
     for name in names:
         if (root / name).exists():
-            os.rename(root / name, TRASH[0] / f"{root.name}-{name.strip('.')}-{next(_set_aside)}")
+            os.rename(root / name, TRASH[0] / f"{root.name}-{name.strip('.')}-{os.getpid()}-{next(_set_aside)}")
 
 
 def empty_trash() -> None:
