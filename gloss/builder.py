@@ -791,7 +791,6 @@ class _RenderJob:
         self.fresh.write(spec.path, data)
         return spec.path, digest, True
 
-
     def compare(self, rel: str, data: bytes) -> tuple[str | None, bool]:
         """The page's hash, and whether the last build wrote the same bytes. A first build has nothing
         to compare with and remembers no hashes (hashing 22,000 pages took 0.3 CPU-s); a later one

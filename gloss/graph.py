@@ -232,7 +232,7 @@ def _link_article(graph: SiteGraph, article: Article, sites: dict[str, list[Ment
     linked = _resolve_document(graph, article.slug, doc)
     for mention, entity_id in linked:
         if not mention.in_note:
-            sentence, start, end = doc.snippets[mention.index]
+            sentence, start, end = doc.sentence_around(mention)
             site = MentionSite(article, mention, sentence, start, end)
             found = sites.get(entity_id)
             if found is None:
