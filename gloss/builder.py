@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -61,6 +61,16 @@ class StageReport:
 
     def line(self) -> str:
         return f"{self.name:<8} {self.summary:<52} {self.seconds * 1000:7.0f} ms"
+
+
+class RenderMemory(NamedTuple):
+    """What the builder keeps of a build that rendered, to tell what the next one changes."""
+
+    resolved: dict[str, tuple[str | None, ...]]  # article slug -> entity id of each of its mentions
+    articles: dict[str, Article]  # by slug, in the site's order
+    neighbours: dict[str, tuple[str | None, str | None]]
+    order: list[str]
+    list_counts: tuple  # Renderer.list_counts()
 
 
 @dataclass
@@ -572,9 +582,9 @@ class SiteBuilder:
             return graph.documents.keys() | self.resolved.keys()
         return self.relinked_since_render
 
-    def _remembered(self, graph: SiteGraph) -> tuple:
-        """What to remember once this build has rendered: each relinked article's resolved mentions,
-        the articles, their neighbours and their order."""
+    def _remembered(self, graph: SiteGraph, list_counts: tuple) -> RenderMemory:
+        """What to remember once this build has rendered: each relinked article's resolved mentions
+        (the others' are as last time), the articles, their neighbours and order, the list counts."""
         relinked = self._relinked(graph)
         resolved = dict(self.resolved)
         found = graph.resolved.get
@@ -588,25 +598,24 @@ class SiteBuilder:
         order = list(articles)
         # The usual edit adds, removes or moves no article: the neighbours are as last time.
         neighbours = self.neighbours if order == self.article_order else article_neighbours(order)
-        return resolved, articles, neighbours, order
+        return RenderMemory(resolved, articles, neighbours, order, list_counts)
 
-    def _changes(self, graph: SiteGraph, page_paths: set[str], remembered: tuple) -> Changes:
+    def _changes(self, graph: SiteGraph, page_paths: set[str], now: RenderMemory) -> Changes:
         """What changed since the last build that rendered (a full build, which renders every page,
         has no need to know)."""
-        resolved, articles, neighbours = remembered[:3]
         changes = Changes(entities=set(self.unrendered["entity"]), previous=self.rendered_articles,
                           previous_lists=self.list_counts)
         relinked = self._relinked(graph)
         slugs = set(self.unrendered["article"])
-        slugs |= {s for s in relinked if resolved.get(s) != self.resolved.get(s)}
+        slugs |= {s for s in relinked if now.resolved.get(s) != self.resolved.get(s)}
         for slug in slugs:
             changes.articles.add(slug)
-            changes.quoted[slug] = {i for i in (*resolved.get(slug, ()), *self.resolved.get(slug, ())) if i}
+            changes.quoted[slug] = {i for i in (*now.resolved.get(slug, ()), *self.resolved.get(slug, ())) if i}
             changes.mentions |= changes.quoted[slug]
-            if articles.get(slug) != self.rendered_articles.get(slug):
+            if now.articles.get(slug) != self.rendered_articles.get(slug):
                 changes.listed.add(slug)
-        if neighbours is not self.neighbours:
-            changes.neighbours = {s for s, pair in neighbours.items() if self.neighbours.get(s) != pair}
+        if now.neighbours is not self.neighbours:
+            changes.neighbours = {s for s, pair in now.neighbours.items() if self.neighbours.get(s) != pair}
         changes.page_set = bool(changes.neighbours) or page_paths != self.page_hashes.keys()
         if page_paths != self.page_hashes.keys():
             changes.entity_years = {p.split("/")[1] for p in page_paths ^ self.page_hashes.keys()
@@ -641,8 +650,8 @@ class SiteBuilder:
 
         return load
 
-    def _rendered(self, remembered: tuple) -> None:
-        self.resolved, self.rendered_articles, self.neighbours, self.article_order, self.list_counts = remembered
+    def _rendered(self, memory: RenderMemory) -> None:
+        self.resolved, self.rendered_articles, self.neighbours, self.article_order, self.list_counts = memory
         self.unrendered = {"article": set(), "entity": set()}
         self.relinked_since_render = set()
 
@@ -660,12 +669,12 @@ class SiteBuilder:
             self.page_set, self.specs, self.spec_paths = page_set, renderer.page_specs(), None
         specs = self.specs
         paths = self.spec_paths = self.spec_paths or {s.path for s in specs}
-        remembered = (*self._remembered(model.graph), renderer.list_counts())
+        memory = self._remembered(model.graph, renderer.list_counts())
         if full:
             todo = specs
             self.passage_cache = {}
         else:
-            changes = self._changes(model.graph, paths, remembered)
+            changes = self._changes(model.graph, paths, memory)
             for slug in changes.articles:
                 self.passage_cache.pop(slug, None)
             affected = renderer.affected(changes)
@@ -685,7 +694,7 @@ class SiteBuilder:
         for path in removed:
             self.page_hashes.pop(path, None)
         self.page_hashes.update(hashes)
-        self._rendered(remembered)
+        self._rendered(memory)
         model.pages_total, model.rendered, model.written, model.removed = len(specs), len(todo), written, len(removed)
         summary = f"wrote {written} of {len(specs)} pages" + (f", removed {len(removed)}" if removed else "")
         search = self.search_report
