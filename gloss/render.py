@@ -611,7 +611,8 @@ class Renderer:
 
     def render_page(self, page: Page) -> str:
         template = self._template(page.template, page.path)
-        context = {"site": self.config, "page": page, "build_time": self.build_time, "renderer": self,
+        context = {"site": self.config, "page": page, "root": "../" * page.path.count("/"),
+                   "build_time": self.build_time, "renderer": self,
                    "types": {t.id: t for t in self.config.entity_types}, **page.context}
         try:
             return template.render(context)
