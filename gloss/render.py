@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import heapq
 import json
-import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -31,26 +30,21 @@ from .svggraph import Edge, Node, circle_graph, ego_graph
 # ---------------------------------------------------------------- what render rules read
 
 
-@dataclass
-class MentionLink:
-    """How one mention is drawn: the render rule for `[[…]]` asks this for its tags."""
+class MentionTags(NamedTuple):
+    """How a mention of one entity is drawn from pages at one depth: the tags around its text, all
+    but the anchor id made once per build (an article page draws a dozen mentions)."""
 
-    entity: Entity
-    href: str
-    anchor: str
-    linked: bool  # the first mention of the entity in its paragraph is a link; later ones are quieter
-    card: str = ""  # card_attributes(entity), made once per entity per build
+    head: str  # the opening tag up to its id's value
+    tail: str  # the rest of the opening tag, after the id's value
+    close: str
 
-    def open_tag(self) -> str:
-        e = self.entity
-        attrs = (f'class="mention mention-{html_text(e.type)}{"" if self.linked else " mention-repeat"}" '
-                 f'id="{self.anchor}" {self.card or card_attributes(e)}')
-        if self.linked:
-            return f'<a href="{html_text(self.href)}" {attrs}>'
-        return f'<span {attrs}>'
-
-    def close_tag(self) -> str:
-        return "</a>" if self.linked else "</span>"
+    @classmethod
+    def make(cls, entity: Entity, href: str, linked: bool, card: str) -> MentionTags:
+        """The first mention of an entity in its paragraph is a link; later ones are quieter."""
+        kind = html_text(entity.type)
+        if linked:
+            return cls(f'<a href="{html_text(href)}" class="mention mention-{kind}" id="', f'" {card}>', "</a>")
+        return cls(f'<span class="mention mention-{kind} mention-repeat" id="', f'" {card}>', "</span>")
 
 
 def card_attributes(entity: Entity) -> str:
@@ -159,6 +153,8 @@ class Renderer:
         self.env = env or jinja_env(config)
         self._article_by_slug: dict[str, Article] | None = None
         self._cards: dict[str, str] = {}
+        self._mention_tag_cache: dict[tuple[str, int, bool], MentionTags] = {}
+        self._things: dict[str, dict[str, Any]] = {}  # entity id -> its schema.org JSON-LD object
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
         # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
@@ -180,19 +176,30 @@ class Renderer:
         return self._loaded[1]
 
     def body_html(self, key: str, doc: ParsedDocument, page_path: str) -> Markup:
-        links: dict[int, MentionLink] = {}
+        depth = page_path.count("/")
+        resolved = self.graph.resolved
+        tags: dict[int, tuple[str, str]] = {}
         seen_in_block: set[tuple[int, str]] = set()
         for mention in doc.mentions:
-            entity = self.graph.entity_for(key, mention)
-            if entity is None:
+            entity_id = resolved.get((key, mention.index))
+            if entity_id is None:
                 continue
-            first = (mention.block, entity.id) not in seen_in_block
-            seen_in_block.add((mention.block, entity.id))
-            card = self._cards.get(entity.id) or self._cards.setdefault(entity.id, card_attributes(entity))
-            links[mention.index] = MentionLink(
-                entity=entity, href=relative(page_path, entity_url(entity.id)), anchor=f"m-{mention.index + 1}",
-                linked=first or self.config.link_mentions == "all", card=card)
-        return Markup(fill_mentions(doc.html, links))
+            first = (mention.block, entity_id) not in seen_in_block
+            if first:
+                seen_in_block.add((mention.block, entity_id))
+            drawn = self._mention_tags(entity_id, depth, first or self.config.link_mentions == "all", page_path)
+            tags[mention.index] = (f"{drawn.head}m-{mention.index + 1}{drawn.tail}", drawn.close)
+        return Markup(fill_mentions(doc.html, tags))
+
+    def _mention_tags(self, entity_id: str, depth: int, linked: bool, page_path: str) -> MentionTags:
+        key = (entity_id, depth, linked)  # relative links differ only by the page's depth
+        drawn = self._mention_tag_cache.get(key)
+        if drawn is None:
+            entity = self.graph.registry.by_id[entity_id]
+            card = self._cards.get(entity_id) or self._cards.setdefault(entity_id, card_attributes(entity))
+            drawn = self._mention_tag_cache[key] = MentionTags.make(
+                entity, relative(page_path, entity_url(entity_id)), linked, card)
+        return drawn
 
     # -- pages
 
@@ -216,18 +223,21 @@ class Renderer:
         })
 
     def whos_who(self, article: Article, doc: ParsedDocument) -> list[dict[str, Any]]:
+        resolved, by_id = self.graph.resolved, self.graph.registry.by_id
         first_anchor: dict[str, str] = {}
         for mention in doc.mentions:
-            entity = self.graph.entity_for(article.slug, mention)
-            if entity and not mention.in_note:
-                first_anchor.setdefault(entity.id, f"m-{mention.index + 1}")
-        counts = self.graph.article_entities.get(article.slug, Counter())
+            entity_id = resolved.get((article.slug, mention.index))
+            if entity_id and not mention.in_note and entity_id not in first_anchor:
+                first_anchor[entity_id] = f"m-{mention.index + 1}"
+        by_type: dict[str, list[tuple[Entity, int, str | None]]] = {}
+        for entity_id, count in self.graph.article_entities.get(article.slug, Counter()).items():
+            entity = by_id[entity_id]
+            by_type.setdefault(entity.type, []).append((entity, count, first_anchor.get(entity_id)))
         groups = []
         for entity_type in self.config.entity_types:
-            members = [(self.graph.registry.by_id[i], counts[i], first_anchor.get(i)) for i in counts
-                       if self.graph.registry.by_id[i].type == entity_type.id]
-            members.sort(key=lambda m: (-m[1], m[0].name.casefold()))
+            members = by_type.get(entity_type.id)
             if members:
+                members.sort(key=lambda m: (-m[1], m[0].name.casefold()))
                 groups.append({"type": entity_type, "entities": members})
         return groups
 
@@ -436,6 +446,13 @@ class Renderer:
                         "description": entity.description or None})
 
     def _thing(self, entity: Entity) -> dict[str, Any]:
+        """The entity as a schema.org object, made once per build: each article page lists a dozen."""
+        thing = self._things.get(entity.id)
+        if thing is None:
+            thing = self._things[entity.id] = self._make_thing(entity)
+        return thing
+
+    def _make_thing(self, entity: Entity) -> dict[str, Any]:
         kind = {"person": "Person", "organization": "Organization", "place": "Place"}.get(entity.type, "Thing")
         same_as = list(entity.links.values())
         if entity.wikidata:
@@ -621,14 +638,13 @@ class Renderer:
                              self.config.theme_dir / "templates" / page.template) from None
 
 
-def fill_mentions(html: str, links: dict[int, MentionLink]) -> str:
-    """Replace each mention placeholder by its link (or quieter span) tag."""
-
-    def tag(match: re.Match) -> str:
-        link = links[int(match.group(2))]
-        return link.open_tag() if match.group(1) == "M" else link.close_tag()
-
-    return MENTION_PLACEHOLDER.sub(tag, html)
+def fill_mentions(html: str, tags: dict[int, tuple[str, str]]) -> str:
+    """Replace each mention placeholder by its opening or closing tag (`tags`: by mention index)."""
+    parts = MENTION_PLACEHOLDER.split(html)  # text, then "M" or "C" and an index, then text…
+    for i in range(1, len(parts), 3):
+        parts[i] = tags[int(parts[i + 1])][0 if parts[i] == "M" else 1]
+        parts[i + 1] = ""
+    return "".join(parts)
 
 
 def passage_group_html(article: Article, sites: list[MentionSite], page_path: str) -> str:
