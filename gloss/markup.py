@@ -12,6 +12,7 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -23,9 +24,8 @@ MENTION_CLOSE = "]]"
 
 def _position(state: StateInline, pos: int) -> dict[str, int]:
     """Offset of `pos` inside the inline block, as (lines after its first line, column)."""
-    before = state.src[:pos]
-    newline = before.rfind("\n")
-    return {"line_offset": before.count("\n"), "col": pos - newline}
+    src = state.src
+    return {"line_offset": src.count("\n", 0, pos), "col": pos - src.rfind("\n", 0, pos)}
 
 
 def _push_error(state: StateInline, start: int, end: int, message: str, hint: str) -> None:
@@ -54,11 +54,11 @@ def mention_rule(state: StateInline, silent: bool) -> bool:
         else:
             target, _, shown = inner.partition("|")
             shown = shown if "|" in inner else target
-            token = state.push("gloss_mention_open", "a", 1)
+            # One token with the text shown, not an open, text and close token: the text is never
+            # parsed further, and an article makes a dozen mentions.
+            token = state.push("gloss_mention", "", 0)
+            token.content = " ".join(shown.split()) if "\n" in shown else shown
             token.meta = {"target": " ".join(target.split()), **_position(state, start)}
-            text = state.push("text", "", 0)
-            text.content = " ".join(shown.split()) if "\n" in shown else shown
-            state.push("gloss_mention_close", "a", -1)
     state.pos = close + 2
     return True
 
@@ -143,8 +143,7 @@ def _push_substitution(state: StateInline, start: int, end: int) -> None:
 def mention_plugin(md: MarkdownIt) -> None:
     """Register the `[[…]]` mention rule; its render rules write placeholders filled at render time."""
     md.inline.ruler.before("link", "gloss_mention", mention_rule)
-    md.add_render_rule("gloss_mention_open", render_mention_open)
-    md.add_render_rule("gloss_mention_close", render_mention_close)
+    md.add_render_rule("gloss_mention", render_mention)
     md.add_render_rule("gloss_error", render_error)
 
 
@@ -243,12 +242,11 @@ def mention_placeholder(index: int, closing: bool = False) -> str:
 MENTION_PLACEHOLDER = re.compile("\x00([MC])(\\d+)\x00")
 
 
-def render_mention_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
-    return mention_placeholder(tokens[idx].meta["index"])
-
-
-def render_mention_close(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
-    return mention_placeholder(tokens[idx - 2].meta["index"], closing=True)
+def render_mention(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    """The mention's text between placeholders for its tags (see `mention_placeholder`)."""
+    token = tokens[idx]
+    index = token.meta["index"]
+    return mention_placeholder(index) + escapeHtml(token.content) + mention_placeholder(index, closing=True)
 
 
 def render_error(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:

@@ -140,9 +140,9 @@ class _Walker:
         start = self.length
         block_line = self.first_line + (inline.map[0] if inline.map else 0)
         children = inline.children or []
-        for position, child in enumerate(children):
-            if child.type == "gloss_mention_open":
-                self._mention(child, children[position + 1].content, block_line)
+        for child in children:
+            if child.type == "gloss_mention":
+                self._mention(child, block_line)
             else:
                 self._child(child, block_line)
         self.doc.blocks.append((start, self.length))
@@ -176,11 +176,12 @@ class _Walker:
                 severity="warning"))
         self._emit(content)
 
-    def _mention(self, token: Token, text: str, block_line: int) -> None:
-        meta = token.meta
+    def _mention(self, token: Token, block_line: int) -> None:
+        meta, text = token.meta, token.content
         index = len(self.doc.mentions)
         meta["index"] = index
         self.doc.mentions.append(Mention(
             index=index, target=meta["target"], text=text, line=block_line + meta["line_offset"],
             col=meta["col"], block=len(self.doc.blocks), offset=self.length, in_note=bool(self.note_depth),
         ))
+        self._text(text, block_line)

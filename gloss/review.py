@@ -72,7 +72,7 @@ def find_mentions(text: str, path: Path, raw_html: bool = False) -> list[SourceM
             src_lines = token.content.split("\n")
             cell = previous in ("td_open", "th_open")
             for child in token.children:
-                if child.type == "gloss_mention_open":
+                if child.type == "gloss_mention":
                     mention = _locate(text, lines, starts, token, src_lines, child, body_line, path, found, cell)
                     found[mention.start] = mention
         previous = token.type

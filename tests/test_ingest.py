@@ -37,7 +37,7 @@ def plain_words(markdown: str) -> list[str]:
     pieces = []
     for token in create_markdown().parse(markdown):
         for child in token.children or []:
-            if child.type in ("text", "code_inline"):
+            if child.type in ("text", "code_inline", "gloss_mention"):
                 pieces.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 pieces.append(" ")
