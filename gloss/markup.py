@@ -166,7 +166,20 @@ def create_markdown(raw_html: bool = False) -> MarkdownIt:
         md.use(sanitize_plugin)
     else:  # with HTML off these rules only say no, but they are asked at every block and every '<'
         md.disable(["html_block", "html_inline"])
+    md.core.ruler.at("normalize", normalize_rule)
     return md
+
+
+def normalize_rule(state: StateCore) -> None:
+    """markdown-it's own `normalize` (CR and CRLF line ends to LF, NUL to U+FFFD), without its two
+    regular-expression passes over the whole text when there is nothing to replace: the first one
+    replaces every line end, even "\\n" by "\\n" (13 µs of a bench article's 180)."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
 
 
 # ---------------------------------------------------------------- raw HTML, when site.yml allows it

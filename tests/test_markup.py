@@ -72,3 +72,18 @@ def test_escape_markdown_round_trips_every_special_character() -> None:
     plain = html.replace("<p>", "").replace("</p>", "").replace("&lt;", "<").replace("&gt;", ">")
     plain = plain.replace("&amp;", "&").strip()
     assert plain == text
+
+
+@pytest.mark.parametrize("source", [
+    "a\r\nb\rc\n\r\nd", "[[x|A\r\nB]] and \0 {>>note\r<<}", "\r\r\n\n\0\0", "| a |\r\n|---|\r\n| [[y]] |\r\n",
+])
+def test_line_ends_and_nul_are_normalized_as_markdown_it_does(source: str) -> None:
+    from markdown_it.rules_core.normalize import normalize as markdown_it_normalize
+
+    stock = create_markdown()
+    stock.core.ruler.at("normalize", markdown_it_normalize)
+    ours = create_markdown()
+    assert ours.core.ruler.getRules("")[0] is not markdown_it_normalize
+    assert [t.as_dict() for t in ours.parse(source)] == [t.as_dict() for t in stock.parse(source)]
+    ours_doc, stock_doc = (parse_document(md, source, Path("a.md"), 1) for md in (ours, stock))
+    assert (ours_doc.html, ours_doc.text, ours_doc.mentions) == (stock_doc.html, stock_doc.text, stock_doc.mentions)
