@@ -45,7 +45,11 @@ from .output import (
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
 
-RENDER_BATCHES_PER_WORKER = 60  # of 48 pages: a fork costs ~50 ms, a worker's copied memory grows without bound
+# On a site past FULL_DOCUMENTS_UP_TO articles a render worker is replaced by a fresh fork after this many
+# batches of 48 pages: its copies of the builder's memory would grow without bound (4.7 GB for three
+# processes at 100,000 articles). On a smaller one they stay small (85 MB more at the peak at 10,000),
+# and a fresh worker's faults on memory its predecessor had already copied cost 0.5 CPU-s.
+RENDER_BATCHES_PER_WORKER = 60
 EVEN_PAGES = {"article", "article-annotations"}  # page kinds that each take about as long as any other
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 # Up to this many articles the builder holds every article's full parsed document (9 KB more each than
@@ -723,7 +727,8 @@ class SiteBuilder:
             # (up to 0.2 s at 10,000 articles) in the last batches, one core would wait for the other.
             order = sorted(range(len(specs)), key=lambda i: specs[i].kind in EVEN_PAGES)
             batches = [order[i:i + 48] for i in range(0, len(order), 48)]
-            parts = in_workers(_render_chunk, batches, self.workers, jobs_per_worker=RENDER_BATCHES_PER_WORKER)
+            renewal = RENDER_BATCHES_PER_WORKER if self.light_documents else None
+            parts = in_workers(_render_chunk, batches, self.workers, jobs_per_worker=renewal)
             return [pair for part in parts for pair in part]
         except BaseException:
             if full:
