@@ -8,9 +8,12 @@ whose inputs changed, and rewrites only pages whose bytes changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
 import shutil
@@ -51,6 +54,7 @@ from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
 # and a fresh worker's faults on memory its predecessor had already copied cost 0.5 CPU-s.
 RENDER_BATCHES_PER_WORKER = 60
 EVEN_PAGES = {"article", "article-annotations"}  # page kinds that each take about as long as any other
+PIPE_SIZE = 1 << 20  # see _widen_pipes
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 # Up to this many articles the builder holds every article's full parsed document (9 KB more each than
 # a lightened one, see SiteBuilder._kept): reading them back from the parse cache costs 0.1 ms a page.
@@ -193,6 +197,7 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
     """The pool is closed and joined, not terminated, when all went well: terminating idle workers
     can leave one holding the task queue's lock."""
     pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=jobs_per_worker)
+    _widen_pipes(pool)
     try:
         yield from (pool.imap if ordered else pool.imap_unordered)(func, jobs)
         pool.close()
@@ -200,6 +205,16 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
     except BaseException:
         pool.terminate()
         raise
+
+
+def _widen_pipes(pool: multiprocessing.pool.Pool) -> None:
+    """Give the pool's pipes 1 MB (Linux) instead of 64 KB: a chunk of parse results is about 400 KB,
+    and a worker sending it through 64 KB waits at each piece for the builder's result thread, which
+    waits for the interpreter lock (measured at 10,000 articles: 0.2-0.4 CPU-s less in the builder).
+    Where the pipes or the call are not there, the pool works as it is."""
+    with contextlib.suppress(AttributeError, OSError):
+        for queue in (pool._outqueue, pool._inqueue):
+            fcntl.fcntl(queue._reader.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
 
 
 # ---------------------------------------------------------------- the builder

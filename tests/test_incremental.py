@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import multiprocessing
 import pickle
 import random
 import re
@@ -12,7 +14,7 @@ import pytest
 from conftest import ROOT, run_gloss, tree_hash
 
 from bench.corpus import write_site
-from gloss.builder import PARALLEL_MIN, SiteBuilder
+from gloss.builder import PARALLEL_MIN, PIPE_SIZE, SiteBuilder, _widen_pipes
 from gloss.config import load_config
 from gloss.errors import BuildFailed, Problems
 
@@ -144,6 +146,17 @@ def test_output_is_identical_with_one_and_with_two_workers(tmp_path: Path) -> No
     big.full_documents_up_to = 0  # as on a big site: the render workers read documents back from the cache
     big.build(Problems())
     assert output(site) == one
+
+
+def test_worker_pool_pipes_are_widened_to_hold_a_chunk_of_parse_results() -> None:
+    """A speed measure with a silent fallback: this says when a Python upgrade makes it fall back."""
+    pool = multiprocessing.get_context("fork").Pool(1)
+    try:
+        _widen_pipes(pool)
+        for queue in (pool._outqueue, pool._inqueue):
+            assert fcntl.fcntl(queue._reader.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_SIZE
+    finally:
+        pool.terminate()
 
 
 def test_file_read_by_a_worker_gets_the_same_located_error(tmp_path: Path) -> None:
