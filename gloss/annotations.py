@@ -38,21 +38,25 @@ _ANNOTATION = ('{{"@context":"' + CONTEXT + '","id":{id},"type":"Annotation","mo
                '"exact":{exact},"prefix":{prefix},"suffix":{suffix}}}}}}}')
 
 
-def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: ParsedDocument) -> list[str]:
+def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: ParsedDocument,
+                        bodies: dict[str, str] | None = None) -> list[str]:
     """One Annotation (as JSON) per resolved mention in the article's text `doc` (mentions inside notes
-    are left out)."""
+    are left out). `bodies` keeps each entity's body (its page's URL, as JSON) from page to page."""
+    bodies = {} if bodies is None else bodies
     page = json_string(site_url(config, f"articles/{slug}/"))
     anchor_base = site_url(config, f"{page_path(slug)}#m-")
-    text = doc.text
+    text, resolved = doc.text, graph.resolved
     items = []
     for mention in doc.mentions:
-        entity = graph.entity_for(slug, mention)
-        if entity is None or mention.in_note:
+        entity_id = resolved.get((slug, mention.index))
+        if entity_id is None or mention.in_note:
             continue
+        body = bodies.get(entity_id)
+        if body is None:
+            body = bodies[entity_id] = json_string(site_url(config, f"entities/{entity_id}/"))
         start, end = mention.offset, mention.offset + len(mention.text)
         items.append(_ANNOTATION.format(
-            id=json_string(f"{anchor_base}{mention.index + 1}"),
-            body=json_string(site_url(config, f"entities/{entity.id}/")), source=page,
+            id=json_string(f"{anchor_base}{mention.index + 1}"), body=body, source=page,
             exact=json_string(text[start:end]), prefix=json_string(text[max(0, start - CONTEXT_LENGTH):start]),
             suffix=json_string(text[end:end + CONTEXT_LENGTH])))
     return items

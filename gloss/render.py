@@ -155,6 +155,7 @@ class Renderer:
         self._cards: dict[str, str] = {}
         self._mention_tag_cache: dict[tuple[str, int, bool], MentionTags] = {}
         self._things: dict[str, dict[str, Any]] = {}  # entity id -> its schema.org JSON-LD object
+        self._bodies: dict[str, str] = {}  # entity id -> its annotations' body (see article_annotations)
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
         # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
@@ -597,7 +598,7 @@ class Renderer:
 
     def render_spec(self, spec: PageSpec) -> bytes:
         if spec.kind == "article-annotations":
-            items = article_annotations(self.config, self.graph, spec.key, self.document(spec.key))
+            items = article_annotations(self.config, self.graph, spec.key, self.document(spec.key), self._bodies)
             return annotation_page(self.config, spec.key, items, *self.neighbours[spec.key])
         if spec.kind == "annotations":
             total = sum(len(sites) for sites in self.graph.sites.values())  # a site is a mention outside notes
