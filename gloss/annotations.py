@@ -45,10 +45,10 @@ def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: Pa
     bodies = {} if bodies is None else bodies
     page = json_string(site_url(config, f"articles/{slug}/"))
     anchor_base = site_url(config, f"{page_path(slug)}#m-")
-    text, resolved = doc.text, graph.resolved
+    text, ids = doc.text, graph.resolved.get(slug, ())
     items = []
     for mention in doc.mentions:
-        entity_id = resolved.get((slug, mention.index))
+        entity_id = ids[mention.index]
         if entity_id is None or mention.in_note:
             continue
         body = bodies.get(entity_id)

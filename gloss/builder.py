@@ -444,7 +444,7 @@ class SiteBuilder:
             articles = [e.item for e in article_entries]
         start = time.perf_counter()
         graph = self._link(article_entries, entity_entries, problems)
-        linked = f"{_n(len(graph.resolved), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
+        linked = f"{_n(graph.linked_count(), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
         errors = _n(len(problems.errors), "error")
         stages.append(StageReport("link", f"{linked}, {errors}", time.perf_counter() - start))
         return SiteModel(articles, entities, graph, problems, stages)
@@ -606,13 +606,12 @@ class SiteBuilder:
         (the others' are as last time), the articles, their neighbours and order, the list counts."""
         relinked = self._relinked(graph)
         resolved = dict(self.resolved)
-        found = graph.resolved.get
         for slug in relinked:
             doc = graph.documents.get(slug)
             if doc is None:
                 resolved.pop(slug, None)
             else:
-                resolved[slug] = tuple([found((slug, m.index)) for m in doc.mentions])
+                resolved[slug] = graph.resolved[slug]
         articles = {a.slug: a for a in graph.articles}
         order = list(articles)
         # The usual edit adds, removes or moves no article: the neighbours are as last time.

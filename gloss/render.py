@@ -178,11 +178,11 @@ class Renderer:
 
     def body_html(self, key: str, doc: ParsedDocument, page_path: str) -> Markup:
         depth = page_path.count("/")
-        resolved = self.graph.resolved
+        ids = self.graph.resolved.get(key, ())
         tags: dict[int, tuple[str, str]] = {}
         seen_in_block: set[tuple[int, str]] = set()
         for mention in doc.mentions:
-            entity_id = resolved.get((key, mention.index))
+            entity_id = ids[mention.index]
             if entity_id is None:
                 continue
             first = (mention.block, entity_id) not in seen_in_block
@@ -224,10 +224,10 @@ class Renderer:
         })
 
     def whos_who(self, article: Article, doc: ParsedDocument) -> list[dict[str, Any]]:
-        resolved, by_id = self.graph.resolved, self.graph.registry.by_id
+        ids, by_id = self.graph.resolved.get(article.slug, ()), self.graph.registry.by_id
         first_anchor: dict[str, str] = {}
         for mention in doc.mentions:
-            entity_id = resolved.get((article.slug, mention.index))
+            entity_id = ids[mention.index]
             if entity_id and not mention.in_note and entity_id not in first_anchor:
                 first_anchor[entity_id] = f"m-{mention.index + 1}"
         by_type: dict[str, list[tuple[Entity, int, str | None]]] = {}
@@ -535,9 +535,8 @@ class Renderer:
             paths.update(article_url(a.slug) + "index.html" for a in self.graph.articles_mentioning(entity_id))
             shown_entities.update(self.graph.co_mentions.get(entity_id, {}))
         if changes.entities:
-            shown_entities.update(owner for owner, doc in self.graph.entity_documents.items()
-                                  if any(self.graph.resolved.get((f"entity:{owner}", m.index)) in changes.entities
-                                         for m in doc.mentions))
+            shown_entities.update(owner for owner in self.graph.entity_documents
+                                  if any(i in changes.entities for i in self.graph.resolved.get(f"entity:{owner}", ())))
         paths.update(entity_url(i) + "index.html" for i in shown_entities)
         paths |= self._year_pages_affected(changes)
         return paths
