@@ -167,7 +167,28 @@ def create_markdown(raw_html: bool = False) -> MarkdownIt:
     else:  # with HTML off these rules only say no, but they are asked at every block and every '<'
         md.disable(["html_block", "html_inline"])
     md.core.ruler.at("normalize", normalize_rule)
+    for kind in ("paragraph", "heading"):
+        md.add_render_rule(f"{kind}_open", render_block_open)
+        md.add_render_rule(f"{kind}_close", render_block_close)
     return md
+
+
+def render_block_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    """What markdown-it's generic renderToken writes for a paragraph or heading that holds its text
+    directly, without its general checks; any other case is left to it. Together with the closing
+    rule, 6 µs of the 37 µs that rendering a bench article's HTML took."""
+    token = tokens[idx]
+    if (token.hidden or token.attrs or idx + 1 == len(tokens) or tokens[idx + 1].type != "inline"
+            or (idx and tokens[idx - 1].hidden)):
+        return self.renderToken(tokens, idx, options, env)
+    return f"<{token.tag}>"
+
+
+def render_block_close(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    if token.hidden or token.attrs:
+        return self.renderToken(tokens, idx, options, env)
+    return f"</{token.tag}>\n"
 
 
 def normalize_rule(state: StateCore) -> None:

@@ -169,7 +169,7 @@ class _Walker:
             self._emit(token.content)
 
     def _text(self, content: str, block_line: int) -> None:
-        for match in _UNDEFINED_FOOTNOTE.finditer(content):
+        for match in _UNDEFINED_FOOTNOTE.finditer(content) if "[^" in content else ():
             self.doc.problems.append(GlossError(
                 f"footnote [^{match.group(1)}] has no definition", self.doc.path, block_line, None,
                 hint=f"add a line '[^{match.group(1)}]: your source' at the end of the article",

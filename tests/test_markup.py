@@ -87,3 +87,20 @@ def test_line_ends_and_nul_are_normalized_as_markdown_it_does(source: str) -> No
     assert [t.as_dict() for t in ours.parse(source)] == [t.as_dict() for t in stock.parse(source)]
     ours_doc, stock_doc = (parse_document(md, source, Path("a.md"), 1) for md in (ours, stock))
     assert (ours_doc.html, ours_doc.text, ours_doc.mentions) == (stock_doc.html, stock_doc.text, stock_doc.mentions)
+
+
+@pytest.mark.parametrize("source", [
+    "# Title\n\nA [[x|mention]] in a paragraph.\n\nSetext\n======\n\n## Sub {with} *em*\n",
+    "- tight\n- list\n  > quote after a hidden paragraph\n\n1. loose\n\n2. list\n",
+    "> quoted\n> paragraph\n\n| a | b |\n|---|---|\n| c | d |\n\nText[^1].\n\n[^1]: A note.\n",
+    "- a\n\n  b\n- # heading in a list\n\n---\n\n    code\n",
+    "- a tight item\n  # with a heading after its hidden paragraph\n- b\n",
+])
+def test_paragraphs_and_headings_render_as_markdown_it_renders_them(source: str) -> None:
+    stock = create_markdown()
+    for kind in ("paragraph", "heading"):
+        for end in ("open", "close"):
+            del stock.renderer.rules[f"{kind}_{end}"]  # back to markdown-it's generic renderToken
+    ours = create_markdown()
+    assert "paragraph_open" in ours.renderer.rules
+    assert parse_document(ours, source, Path("a.md"), 1).html == parse_document(stock, source, Path("a.md"), 1).html
