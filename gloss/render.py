@@ -156,6 +156,7 @@ class Renderer:
         self._mention_tag_cache: dict[tuple[str, int, bool], MentionTags] = {}
         self._things: dict[str, dict[str, Any]] = {}  # entity id -> its schema.org JSON-LD object
         self._bodies: dict[str, str] = {}  # entity id -> its annotations' body (see article_annotations)
+        self._passage_heads: dict[tuple[str, int], tuple[str, str, str]] = {}  # see passage_group_html
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
         # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
@@ -337,14 +338,14 @@ class Renderer:
         until the article changes."""
         article = sites[0].article
         if self.passage_cache is None:
-            return passage_group_html(article, sites, page_path)
+            return passage_group_html(article, sites, page_path, self._passage_heads)
         kept = self.passage_cache.get(article.slug)
         if kept is None:
             kept = self.passage_cache[article.slug] = {}
         key = (entity_id, page_path.count("/"))  # an entity's page, or one of its year pages
         html = kept.get(key)
         if html is None:
-            html = kept[key] = passage_group_html(article, sites, page_path)
+            html = kept[key] = passage_group_html(article, sites, page_path, self._passage_heads)
         return html
 
     def entities_index(self) -> Page:
@@ -659,45 +660,61 @@ def fill_mentions(html: str, tags: dict[int, tuple[str, str]]) -> str:
     return "".join(parts)
 
 
-def passage_group_html(article: Article, sites: list[MentionSite], page_path: str) -> str:
+def passage_group_html(article: Article, sites: list[MentionSite], page_path: str,
+                       heads: dict[tuple[str, int], tuple[str, str, str]] | None = None) -> str:
     """One article's passages on an entity's page, made in Python rather than in the template: a busy
     entity is quoted thousands of times, and a template loop per quote costs ten times as much. The
     markup is fixed here; the theme styles it through its classes.
 
     One quote per sentence, with every mention of the entity in it marked; "read in context" links to
-    the first of them.
+    the first of them. `heads` keeps each article's heading from group to group: an article is quoted
+    on the pages of every entity it mentions.
     """
-    href = relative(page_path, article_url(article.slug))
-    title = html_text(article.title)
-    date = _time_element(article.date) if article.date else ""
-    out = [f'<section class="passage-group" aria-labelledby="passages-{article.slug}">'
-           f'<h3 id="passages-{article.slug}"><a href="{href}">{title}</a></h3>'
-           f'<p class="passage-meta">{date}{len(sites)} mention{"" if len(sites) == 1 else "s"}</p>'
-           '<ul class="passage-list">']
-    first = 0
-    for i, site in enumerate(sites):
-        later = sites[i + 1] if i + 1 < len(sites) else None
-        if (later is None or later.mention.block != site.mention.block or later.sentence != site.sentence
-                or later.start < site.end):
-            out.append(_quote_html(sites[first:i + 1], href, title))
-            first = i + 1
+    key = (article.slug, page_path.count("/"))  # links are relative: they differ only by the page's depth
+    head = heads.get(key) if heads is not None else None
+    if head is None:
+        href, title = relative(page_path, article_url(article.slug)), html_text(article.title)
+        date = _time_element(article.date) if article.date else ""
+        head = (f'<section class="passage-group" aria-labelledby="passages-{article.slug}">'
+                f'<h3 id="passages-{article.slug}"><a href="{href}">{title}</a></h3><p class="passage-meta">{date}',
+                href, title)
+        if heads is not None:
+            heads[key] = head
+    opening, href, title = head
+    out = [f'{opening}{len(sites)} mention{"" if len(sites) == 1 else "s"}</p><ul class="passage-list">']
+    if len(sites) == 1:  # most articles mention an entity once
+        out.append(_quote_html(sites, href, title))
+    else:
+        first = 0
+        for i, site in enumerate(sites):
+            later = sites[i + 1] if i + 1 < len(sites) else None
+            if (later is None or later.mention.block != site.mention.block or later.sentence != site.sentence
+                    or later.start < site.end):
+                out.append(_quote_html(sites[first:i + 1], href, title))
+                first = i + 1
     out.append("</ul></section>\n")
     return "".join(out)
 
 
 def _quote_html(sites: list[MentionSite], href: str, title: str) -> str:
     """One sentence (all of `sites` are in it, in order) with their mentions marked."""
-    sentence, at, parts = sites[0].sentence, 0, []
-    for site in sites:
-        if site.start > at:
-            parts.append(html_text(sentence[at:site.start]))
-        if site.end > site.start:
-            parts.append(f"<mark>{html_text(sentence[site.start:site.end])}</mark>")
-        at = site.end
-    if at < len(sentence):
-        parts.append(html_text(sentence[at:]))
-    number = sites[0].mention.index + 1
-    return (f'<li><blockquote class="passage">{"".join(parts)}</blockquote><a class="passage-link" '
+    sentence, number = sites[0].sentence, sites[0].mention.index + 1
+    if len(sites) == 1 and sites[0].end > sites[0].start:  # the usual quote: one mention in its sentence
+        start, end = sites[0].start, sites[0].end
+        marked = (f"{html_text(sentence[:start])}<mark>{html_text(sentence[start:end])}</mark>"
+                  f"{html_text(sentence[end:])}")
+    else:
+        at, parts = 0, []
+        for site in sites:
+            if site.start > at:
+                parts.append(html_text(sentence[at:site.start]))
+            if site.end > site.start:
+                parts.append(f"<mark>{html_text(sentence[site.start:site.end])}</mark>")
+            at = site.end
+        if at < len(sentence):
+            parts.append(html_text(sentence[at:]))
+        marked = "".join(parts)
+    return (f'<li><blockquote class="passage">{marked}</blockquote><a class="passage-link" '
             f'href="{href}#m-{number}">Read in context<span class="visually-hidden">: {title}, '
             f'mention {number}</span></a></li>')
 
