@@ -155,6 +155,8 @@ class Renderer:
         self._cards: dict[str, str] = {}
         self._mention_tag_cache: dict[tuple[str, int, bool], MentionTags] = {}
         self._things: dict[str, dict[str, Any]] = {}  # entity id -> its schema.org JSON-LD object
+        self._things_json: dict[str, str] = {}  # and that object as JSON
+        self._types = {t.id: t for t in config.entity_types}  # the entity types, for every template
         self._bodies: dict[str, str] = {}  # entity id -> its annotations' body (see article_annotations)
         self._passage_heads: dict[tuple[str, int], tuple[str, str, str]] = {}  # see passage_group_html
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
@@ -449,11 +451,11 @@ class Renderer:
             "datePublished": article.date.isoformat() if article.date else None,
             "description": article.summary or None,
             "author": {"@type": "Person", "name": article.author} if article.author else None,
-            "mentions": [self._thing(self.graph.registry.by_id[i]) for i in sorted(counts)],
-            "url": self.absolute(article_url(article.slug)), "inLanguage": self.config.language,
-            "keywords": article.tags,
+            "mentions": sorted(counts), "url": self.absolute(article_url(article.slug)),
+            "inLanguage": self.config.language, "keywords": article.tags,
         }
-        return json_ld(data)
+        mentions = ", ".join(self._thing_json(self.graph.registry.by_id[i]) for i in data["mentions"])
+        return json_ld(data, {"mentions": f"[{mentions}]"})
 
     def entity_json_ld(self, entity: Entity) -> Markup:
         return json_ld({"@context": "https://schema.org", **self._thing(entity),
@@ -465,6 +467,13 @@ class Renderer:
         if thing is None:
             thing = self._things[entity.id] = self._make_thing(entity)
         return thing
+
+    def _thing_json(self, entity: Entity) -> str:
+        """_thing as JSON, written once per build: each article page lists a dozen."""
+        text = self._things_json.get(entity.id)
+        if text is None:
+            text = self._things_json[entity.id] = _JSON.encode(self._thing(entity))
+        return text
 
     def _make_thing(self, entity: Entity) -> dict[str, Any]:
         kind = {"person": "Person", "organization": "Organization", "place": "Place"}.get(entity.type, "Thing")
@@ -642,8 +651,7 @@ class Renderer:
     def render_page(self, page: Page) -> str:
         template = self._template(page.template, page.path)
         context = {"site": self.config, "page": page, "root": "../" * page.path.count("/"),
-                   "build_time": self.build_time, "renderer": self,
-                   "types": {t.id: t for t in self.config.entity_types}, **page.context}
+                   "build_time": self.build_time, "renderer": self, "types": self._types, **page.context}
         try:
             return template.render(context)
         except jinja2.TemplateError as exc:
@@ -739,12 +747,34 @@ def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> Gloss
                       hint="fix the Jinja2 tag on this line")
 
 
-def json_ld(data: dict[str, Any]) -> Markup:
-    """JSON for a <script> element: '<', '>' and '&' escaped so text cannot close the element."""
+# json.dumps makes an encoder at each call with any argument besides the object: one, made once.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def json_ld(data: dict[str, Any], encoded: dict[str, str] | None = None) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' escaped so text cannot close the element. Values
+    empty or None are left out; `encoded` gives the JSON of some keys' values, written beforehand."""
     clean = {k: v for k, v in data.items() if v not in (None, [], "")}
-    text = json.dumps(clean, ensure_ascii=False, sort_keys=False)
+    text = _dumps_in_order(clean, encoded) if encoded else _JSON.encode(clean)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+def _dumps_in_order(data: dict[str, Any], encoded: dict[str, str]) -> str:
+    """What json.dumps(data) writes, with the values of `encoded`'s keys as given there."""
+    pieces: list[str] = []
+    run: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in encoded:
+            if run:
+                pieces.append(_JSON.encode(run)[1:-1])
+                run = {}
+            pieces.append(f"{_JSON.encode(key)}: {encoded[key]}")
+        else:
+            run[key] = value
+    if run:
+        pieces.append(_JSON.encode(run)[1:-1])
+    return "{" + ", ".join(pieces) + "}"
 
 
 class TemplateCodeCache(jinja2.FileSystemBytecodeCache):

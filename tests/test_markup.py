@@ -13,7 +13,7 @@ from gloss.errors import Problems
 from gloss.graph import build_graph
 from gloss.markup import create_markdown, escape_markdown
 from gloss.parse import parse_document
-from gloss.render import Renderer
+from gloss.render import Renderer, json_ld
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markup"
 
@@ -104,3 +104,16 @@ def test_paragraphs_and_headings_render_as_markdown_it_renders_them(source: str)
     ours = create_markdown()
     assert "paragraph_open" in ours.renderer.rules
     assert parse_document(ours, source, Path("a.md"), 1).html == parse_document(stock, source, Path("a.md"), 1).html
+
+
+@pytest.mark.parametrize("data", [
+    {"@type": "NewsArticle", "mentions": [{"name": "A <b>", "sameAs": ["x"]}], "url": None, "keywords": ["k"]},
+    {"mentions": [{"name": "é"}], "headline": "&", "author": {"@type": "Person", "name": "Ann"}},
+    {"headline": "", "mentions": []},
+    {"a": 1, "mentions": [{"b": 2}, {"c": [3]}]},
+])
+def test_json_ld_with_a_value_written_beforehand_is_what_json_ld_writes_of_it(data: dict) -> None:
+    import json
+
+    written = "[" + ", ".join(json.dumps(m, ensure_ascii=False) for m in data["mentions"]) + "]"
+    assert json_ld(data, {"mentions": written}) == json_ld(data)
