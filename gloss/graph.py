@@ -48,10 +48,6 @@ class SiteGraph:
     year_keys: dict[str, list[str]] = field(default_factory=dict)
     years: list[tuple[str, int]] | None = None  # memo of article_years
 
-    def entity_for(self, key: str, mention: Mention) -> Entity | None:
-        ids = self.resolved.get(key)
-        return self.registry.get(ids[mention.index]) if ids and ids[mention.index] else None
-
     def linked_count(self) -> int:
         """Mentions that name exactly one entity, in articles and entity notes."""
         return sum(len(ids) - ids.count(None) for ids in self.resolved.values())

@@ -129,13 +129,18 @@ def tag_url(tag: str) -> str:
     return f"tags/{tag}/"
 
 
+def climb_to_root(from_page: str) -> str:
+    """The relative link from the page at `from_page` to the site's root folder ("" at the root)."""
+    return "../" * from_page.count("/")
+
+
 def relative(from_page: str, target: str) -> str:
     """A link from the page at `from_page` to the site path `target`, as a relative URL.
 
     Always climbs to the site root and back down: the same link text wherever the page is, and
     cheap enough to call for every link of every page.
     """
-    up = "../" * from_page.count("/")
+    up = climb_to_root(from_page)
     if target.startswith("#"):
         return target
     return (up + target) or "./"
@@ -180,7 +185,6 @@ class Renderer:
         return self._loaded[1]
 
     def body_html(self, key: str, doc: ParsedDocument, page_path: str) -> Markup:
-        depth = page_path.count("/")
         ids = self.graph.resolved.get(key, ())
         tags: dict[int, tuple[str, str]] = {}
         seen_in_block: set[tuple[int, str]] = set()
@@ -191,12 +195,12 @@ class Renderer:
             first = (mention.block, entity_id) not in seen_in_block
             if first:
                 seen_in_block.add((mention.block, entity_id))
-            drawn = self._mention_tags(entity_id, depth, first or self.config.link_mentions == "all", page_path)
+            drawn = self._mention_tags(entity_id, first or self.config.link_mentions == "all", page_path)
             tags[mention.index] = (f"{drawn.head}m-{mention.index + 1}{drawn.tail}", drawn.close)
         return Markup(fill_mentions(doc.html, tags))
 
-    def _mention_tags(self, entity_id: str, depth: int, linked: bool, page_path: str) -> MentionTags:
-        key = (entity_id, depth, linked)  # relative links differ only by the page's depth
+    def _mention_tags(self, entity_id: str, linked: bool, page_path: str) -> MentionTags:
+        key = (entity_id, page_path.count("/"), linked)  # relative links differ only by the page's depth
         drawn = self._mention_tag_cache.get(key)
         if drawn is None:
             entity = self.graph.registry.by_id[entity_id]
@@ -650,7 +654,7 @@ class Renderer:
 
     def render_page(self, page: Page) -> str:
         template = self._template(page.template, page.path)
-        context = {"site": self.config, "page": page, "root": "../" * page.path.count("/"),
+        context = {"site": self.config, "page": page, "root": climb_to_root(page.path),
                    "build_time": self.build_time, "renderer": self, "types": self._types, **page.context}
         try:
             return template.render(context)
@@ -690,16 +694,13 @@ def passage_group_html(article: Article, sites: list[MentionSite], page_path: st
             heads[key] = head
     opening, href, title = head
     out = [f'{opening}{len(sites)} mention{"" if len(sites) == 1 else "s"}</p><ul class="passage-list">']
-    if len(sites) == 1:  # most articles mention an entity once
-        out.append(_quote_html(sites, href, title))
-    else:
-        first = 0
-        for i, site in enumerate(sites):
-            later = sites[i + 1] if i + 1 < len(sites) else None
-            if (later is None or later.mention.block != site.mention.block or later.sentence != site.sentence
-                    or later.start < site.end):
-                out.append(_quote_html(sites[first:i + 1], href, title))
-                first = i + 1
+    first = 0
+    for i, site in enumerate(sites):
+        later = sites[i + 1] if i + 1 < len(sites) else None
+        if (later is None or later.mention.block != site.mention.block or later.sentence != site.sentence
+                or later.start < site.end):
+            out.append(_quote_html(sites[first:i + 1], href, title))
+            first = i + 1
     out.append("</ul></section>\n")
     return "".join(out)
 
@@ -707,21 +708,16 @@ def passage_group_html(article: Article, sites: list[MentionSite], page_path: st
 def _quote_html(sites: list[MentionSite], href: str, title: str) -> str:
     """One sentence (all of `sites` are in it, in order) with their mentions marked."""
     sentence, number = sites[0].sentence, sites[0].mention.index + 1
-    if len(sites) == 1 and sites[0].end > sites[0].start:  # the usual quote: one mention in its sentence
-        start, end = sites[0].start, sites[0].end
-        marked = (f"{html_text(sentence[:start])}<mark>{html_text(sentence[start:end])}</mark>"
-                  f"{html_text(sentence[end:])}")
-    else:
-        at, parts = 0, []
-        for site in sites:
-            if site.start > at:
-                parts.append(html_text(sentence[at:site.start]))
-            if site.end > site.start:
-                parts.append(f"<mark>{html_text(sentence[site.start:site.end])}</mark>")
-            at = site.end
-        if at < len(sentence):
-            parts.append(html_text(sentence[at:]))
-        marked = "".join(parts)
+    at, parts = 0, []
+    for site in sites:
+        if site.start > at:
+            parts.append(html_text(sentence[at:site.start]))
+        if site.end > site.start:
+            parts.append(f"<mark>{html_text(sentence[site.start:site.end])}</mark>")
+        at = site.end
+    if at < len(sentence):
+        parts.append(html_text(sentence[at:]))
+    marked = "".join(parts)
     return (f'<li><blockquote class="passage">{marked}</blockquote><a class="passage-link" '
             f'href="{href}#m-{number}">Read in context<span class="visually-hidden">: {title}, '
             f'mention {number}</span></a></li>')
