@@ -78,11 +78,18 @@ def _open_svg(size: float, title: str, description: str, css_class: str) -> list
             f'<desc id="{slug}-desc">{escape(description)}</desc>']
 
 
+@functools.lru_cache(maxsize=8192)  # an entity is drawn on the pages of all its companions
+def _node_texts(label: str, kind: str, href: str) -> tuple[str, str, str, str]:
+    """A node's label as shown (cut short), its full name, type and link, escaped."""
+    return escape(_label(label)), escape(label), escape(kind), escape(href)
+
+
 def _node(node: Node, x: float, y: float, r: float, angle: float | None, center: bool = False) -> str:
     """A linked dot with its label: radial (outside the ring) at `angle`, or below the dot for the centre."""
+    shown, name, kind, href = _node_texts(node.label, node.type, node.href)
     if angle is None:
         label = (f'<text x="{_f(x)}" y="{_f(y + r + 14)}" text-anchor="middle" class="label label-center">'
-                 f'{escape(_label(node.label))}</text>')
+                 f'{shown}</text>')
     else:
         degrees = math.degrees(angle)
         left = math.cos(angle) < -1e-9
@@ -90,11 +97,10 @@ def _node(node: Node, x: float, y: float, r: float, angle: float | None, center:
         rotate = degrees + 180 if left else degrees
         anchor = "end" if left else "start"
         label = (f'<text x="{lx}" y="{ly}" dy="0.35em" text-anchor="{anchor}" '
-                 f'transform="rotate({_f(rotate)} {lx} {ly})" class="label">'
-                 f'{escape(_label(node.label))}</text>')
-    kind = "node node-center" if center else "node"
-    return (f'<a href="{escape(node.href)}" class="{kind} node-{escape(node.type)}">'
-            f'<title>{escape(node.label)} ({escape(node.type)}, {node.weight} mention{"" if node.weight == 1 else "s"})'
+                 f'transform="rotate({_f(rotate)} {lx} {ly})" class="label">{shown}</text>')
+    classes = "node node-center" if center else "node"
+    return (f'<a href="{href}" class="{classes} node-{kind}">'
+            f'<title>{name} ({kind}, {node.weight} mention{"" if node.weight == 1 else "s"})'
             f'</title><circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}"/>{label}</a>')
 
 
