@@ -55,6 +55,7 @@ from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
 RENDER_BATCHES_PER_WORKER = 60
 EVEN_PAGES = {"article", "article-annotations"}  # page kinds that each take about as long as any other
 PIPE_SIZE = 1 << 20  # see _widen_pipes
+STATE_FORMAT = 2  # .gloss-cache/state.pickle: 2, the page hashes in a second pickle (see save_state)
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 # Up to this many articles the builder holds every article's full parsed document (9 KB more each than
 # a lightened one, see SiteBuilder._kept): reading them back from the parse cache costs 0.1 ms a page.
@@ -181,25 +182,30 @@ def in_workers_in_order(func: Callable[[Any], Any], jobs: list, workers: int) ->
     yield from _pool_map(func, jobs, workers, ordered=True)
 
 
-def in_workers(func: Callable[[Any], Any], jobs: list, workers: int, jobs_per_worker: int | None = None) -> list:
+def in_workers(func: Callable[[Any], Any], jobs: list, workers: int, jobs_per_worker: int | None = None,
+               meanwhile: Callable[[], None] | None = None) -> list:
     """func over jobs in worker processes forked from this one (so they share what is already
-    loaded), results in any order.
+    loaded), results in any order. `meanwhile` is called once the workers have their jobs, before
+    their results are taken in.
 
     `jobs_per_worker` replaces each worker by a fresh fork after that many jobs: reading Python
     objects writes their reference counts, so a long-lived worker ends up with its own copy of
     every page of the builder's memory it touched (4.7 GB for three processes at 100,000 articles).
     """
-    return list(_pool_map(func, jobs, workers, ordered=False, jobs_per_worker=jobs_per_worker))
+    return list(_pool_map(func, jobs, workers, ordered=False, jobs_per_worker=jobs_per_worker, meanwhile=meanwhile))
 
 
 def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: bool,
-              jobs_per_worker: int | None = None) -> Iterator[Any]:
+              jobs_per_worker: int | None = None, meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
     """The pool is closed and joined, not terminated, when all went well: terminating idle workers
     can leave one holding the task queue's lock."""
     pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=jobs_per_worker)
     _widen_pipes(pool)
     try:
-        yield from (pool.imap if ordered else pool.imap_unordered)(func, jobs)
+        results = (pool.imap if ordered else pool.imap_unordered)(func, jobs)
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
         pool.close()
         pool.join()
     except BaseException:
@@ -258,6 +264,7 @@ class SiteBuilder:
         self.saved_stamps: dict[str, dict[Path, tuple[int, int]]] = {}  # from .gloss-cache/state.pickle
         self.search_report: StageReport | None = None
         self.state_loaded = False
+        self.prepared_state: bytes | None = None  # see save_state
         self.full_documents_up_to = FULL_DOCUMENTS_UP_TO
         self.light_documents = False  # see _kept: once the site has grown past full_documents_up_to
 
@@ -268,7 +275,7 @@ class SiteBuilder:
         return self.cache_dir / "state.pickle" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
-        return (__version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
+        return (STATE_FORMAT, __version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
 
     def load_state(self, problems: Problems) -> None:
         self.state_loaded = True
@@ -278,9 +285,10 @@ class SiteBuilder:
         try:
             with open(path, "rb") as handle:
                 state = pickle.load(handle)
-            if state.get("signature") != self._state_signature():
-                return
-            self.page_hashes, self.theme_stamp = state["page_hashes"], state["theme_stamp"]
+                if state.get("signature") != self._state_signature():
+                    return
+                page_hashes = pickle.load(handle)
+            self.page_hashes, self.theme_stamp = page_hashes, state["theme_stamp"]
             self.resolved = state["resolved"]
             self.rendered_articles, self.previous_keys = state["articles"], state["keys"]
             self.list_counts = state["list_counts"]
@@ -293,24 +301,36 @@ class SiteBuilder:
 
     def save_state(self) -> None:
         """Remember what the output folder holds; after a failed build it holds less than the sources
-        say, so no state is kept at all (the next build is then a full one)."""
+        say, so no state is kept at all (the next build is then a full one).
+
+        The file holds two pickles: all but the page hashes (made while the workers render, when a
+        build has workers: see _render), then the hashes, known only once every page is written."""
         path = self.state_path
+        prepared, self.prepared_state = self.prepared_state, None
         if path is None:
             return
         if any(self.unrendered.values()) or self.relinked_since_render:
             path.unlink(missing_ok=True)
             return
-        stamps = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
-        keys = {kind: {p: e.key for p, e in entries.items()} for kind, entries in self.sources.items()}
-        state = {"signature": self._state_signature(), "page_hashes": self.page_hashes, "stamps": stamps,
-                 "theme_stamp": self.theme_stamp, "resolved": self.resolved,
-                 "articles": self.rendered_articles, "keys": keys, "neighbours": self.neighbours,
-                 "list_counts": self.list_counts}
+        if prepared is None:
+            memory = RenderMemory(self.resolved, self.rendered_articles, self.neighbours, self.article_order,
+                                  self.list_counts)
+            prepared = self._state_without_hashes(memory, self.theme_stamp)
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".tmp")
         with open(temp, "wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(prepared)
+            pickle.dump(self.page_hashes, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
+
+    def _state_without_hashes(self, memory: RenderMemory, theme_stamp: tuple) -> bytes:
+        """The state as it will be once `memory` is rendered, but for the page hashes, pickled."""
+        stamps = {kind: {p: e.stamp for p, e in entries.items()} for kind, entries in self.sources.items()}
+        keys = {kind: {p: e.key for p, e in entries.items()} for kind, entries in self.sources.items()}
+        state = {"signature": self._state_signature(), "stamps": stamps, "theme_stamp": theme_stamp,
+                 "resolved": memory.resolved, "articles": memory.articles, "keys": keys,
+                 "neighbours": memory.neighbours, "list_counts": memory.list_counts}
+        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
     # -- one build
 
@@ -700,7 +720,13 @@ class SiteBuilder:
         renderer.passage_cache = self.passage_cache  # filled only by pages rendered in this process
         renderer.load_document = self._document_loader()
         removed = sorted(set(self.page_hashes) - paths)
-        results = self._render_pages(renderer, todo, out, full)
+        self.prepared_state = None
+
+        def prepare_state() -> None:  # in this process's idle time while the workers render
+            if self.save_every_build and self.state_path:
+                self.prepared_state = self._state_without_hashes(memory, theme_stamp)
+
+        results = self._render_pages(renderer, todo, out, full, prepare_state)
         written = sum(1 for _, _, done in results if done)
         hashes = [(path, digest) for path, digest, _ in results]
         if full:
@@ -722,8 +748,10 @@ class SiteBuilder:
             model.stages.append(search)
             self.search_report = None
 
-    def _render_pages(self, renderer: Renderer, specs: list[PageSpec], out: Path, full: bool) -> list[tuple]:
-        """Render `specs`; a full build writes into a temp folder, an incremental one in place."""
+    def _render_pages(self, renderer: Renderer, specs: list[PageSpec], out: Path, full: bool,
+                      meanwhile: Callable[[], None]) -> list[tuple]:
+        """Render `specs`; a full build writes into a temp folder, an incremental one in place.
+        `meanwhile` is called while worker processes render, if there are any."""
         target = temp_folder(out) if full else out
         if full:
             shutil.rmtree(target, ignore_errors=True)
@@ -742,7 +770,7 @@ class SiteBuilder:
             order = sorted(range(len(specs)), key=lambda i: specs[i].kind in EVEN_PAGES)
             batches = [order[i:i + 48] for i in range(0, len(order), 48)]
             renewal = RENDER_BATCHES_PER_WORKER if self.light_documents else None
-            parts = in_workers(_render_chunk, batches, self.workers, jobs_per_worker=renewal)
+            parts = in_workers(_render_chunk, batches, self.workers, jobs_per_worker=renewal, meanwhile=meanwhile)
             return [pair for part in parts for pair in part]
         except BaseException:
             if full:

@@ -148,6 +148,20 @@ def test_output_is_identical_with_one_and_with_two_workers(tmp_path: Path) -> No
     assert output(site) == one
 
 
+def test_a_build_with_workers_leaves_a_state_the_next_builds_trust(tmp_path: Path) -> None:
+    """With workers, the state is pickled while they render (SiteBuilder.save_state)."""
+    site = tmp_path / "gen"
+    write_site(site, PARALLEL_MIN + 50)
+    shutil.copytree(ROOT / "theme", site / "theme")
+    assert run_gloss(site, "build", "--no-search", "--workers", "2").returncode == 0
+    assert "nothing changed" in run_gloss(site, "build", "--no-search", "--workers", "2").stdout
+    article = sorted((site / "content/articles").glob("*.md"))[3]
+    edit(article, "\n---\n", "\n---\nA new first paragraph.\n\n")
+    result = run_gloss(site, "build", "--no-search", "--workers", "2")
+    assert "(full)" not in result.stdout and 0 < written(result.stdout) < 10, result.stdout
+    assert output(site) == cold_build(site, tmp_path)
+
+
 def test_worker_pool_pipes_are_widened_to_hold_a_chunk_of_parse_results() -> None:
     """A speed measure with a silent fallback: this says when a Python upgrade makes it fall back."""
     pool = multiprocessing.get_context("fork").Pool(1)
