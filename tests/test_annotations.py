@@ -98,6 +98,25 @@ def test_relative_urls_without_base_url(make_site) -> None:
     check_annotation(items[0], plain_texts(root), "")
 
 
+def test_annotation_pages_are_written_as_json_dumps_writes_them(make_site) -> None:
+    """The pages are filled in by hand for speed (gloss/annotations.py): byte for byte what
+    json.dumps(ensure_ascii=False, compact separators) writes, whatever the text and the base URL hold."""
+    root = make_site({
+        "site.yml": "title: T\nbase_url: https://exämple.org/ü/\n",
+        "content/entities/kabul.md": "---\nname: Kabul\ntype: place\n---\n",
+        "content/articles/a.md": ('---\ntitle: A\ndate: 2021-01-01\n---\n'
+                                  'He said "back\\slash" \u2014 <b> & [[Kabul]] \u00e9t\u00e9 "again" [[Kabul]].\n'),
+        "content/articles/b.md": "---\ntitle: B\ndate: 2021-01-02\n---\nIn [[Kabul]].\n",
+    })
+    assert run_gloss(root, "build", "--no-ingest").returncode == 0
+    for slug in ("a", "b"):
+        written = (root / f"_site/annotations/{slug}.jsonld").read_text(encoding="utf-8")
+        data = json.loads(written)
+        assert written == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        assert data["id"] == f"https://exämple.org/ü/annotations/{slug}.jsonld" and data["items"]
+    assert [item["target"]["selector"]["exact"] for item in data["items"]] == ["Kabul"]
+
+
 def json_ld(page: Path) -> dict:
     tree = parse_html(page.read_text(encoding="utf-8"))
     scripts = [s for s in tree.iter(NS + "script") if s.get("type") == "application/ld+json"]
