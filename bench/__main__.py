@@ -14,7 +14,18 @@ import sys
 from pathlib import Path
 
 from .corpus import make_entities, write_seeds, write_site
-from .measure import TRASH, MakeRun, Run, command, empty_trash, interleaved_runs, median_run, run_measured, set_aside
+from .measure import (
+    TRASH,
+    MakeRun,
+    Run,
+    command,
+    empty_trash,
+    interleaved_runs,
+    median_run,
+    run_measured,
+    set_aside,
+    turn_by_turn,
+)
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
 from .serve import in_process, swap_mention, swap_one_mention, through_server
 
@@ -52,10 +63,12 @@ def edit_article_and_entity(root: Path, counter: list[int]) -> None:
                                 described.read_text(), count=1))
 
 
-def row(name: str, run: Run, pages: str, hugo: float | None) -> str:
+def row(name: str, run: Run, pages: str, hugo: float | None, paired: float | None = None) -> str:
     count = int(pages.split("/")[0]) if pages.split("/")[0].isdigit() else 0
     per_second = f"{count / run.seconds:8.0f}" if count and run.seconds and run.peak_mb else "       -"
     ratio = f"{run.seconds / hugo:6.2f}x" if hugo else "      -"
+    if paired is not None:
+        ratio += f" ({paired:.2f}x turn by turn)"
     peak = f"{run.peak_mb:8.0f}" if run.peak_mb else "       -"
     cpu = f"{run.cpu_seconds:8.2f}" if run.cpu_seconds else "       -"
     return f"| {name:<34} | {run.seconds:8.3f} | {cpu} | {peak} | {pages:>13} | {per_second} | {ratio} |"
@@ -100,7 +113,8 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
         lines.append(row(f"Pelican {n} cold", pelican_run, str(sum(1 for _ in (psite / "output").rglob("*.html"))),
                          hugo_cold))
     lines.append(row(f"Python floor {n} (articles only)", floor, pages_written(floor.output), hugo_cold))
-    lines.append(row(f"Gloss {n} cold (no cache)", cold, pages_written(cold.output), hugo_cold))
+    paired = turn_by_turn(cold, hugo_colds[0]) if hugo else None
+    lines.append(row(f"Gloss {n} cold (no cache)", cold, pages_written(cold.output), hugo_cold, paired))
     warm = median_run(runs, gloss_build(site))
     lines.append(row(f"Gloss {n} warm, nothing changed", warm, pages_written(warm.output), hugo_noop))
     counter = [0]

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ class Run:
     # User + system time of the command and of every child it waited for (a build's workers): steadier
     # than wall time on a machine whose speed drifts, and it shows how much of two cores a tool uses.
     cpu_seconds: float = 0.0
+    turns: list[float] = field(default_factory=list)  # interleaved_runs: each turn's wall time, in order
 
 
 def run_measured(cmd: list[str], cwd: str | None = None, memory: bool = True, interval: float = 0.02) -> Run:
@@ -123,8 +124,14 @@ def interleaved_runs(times: int, cases: list[tuple[MakeRun, Callable[[], None]]]
             before()
             done.append(make_run(memory))
     return [Run(statistics.median(r.seconds for r in done[:-1]), done[-1].peak_mb, done[-2].output,
-                statistics.median(r.cpu_seconds for r in done[:-1]))
+                statistics.median(r.cpu_seconds for r in done[:-1]), [r.seconds for r in done[:-1]])
             for done in runs]
+
+
+def turn_by_turn(run: Run, base: Run) -> float:
+    """The median of `run`'s time over `base`'s in the same turn of interleaved_runs: the machine's
+    speed drifts within minutes, and a ratio of two medians can pair a fast minute with a slow one."""
+    return statistics.median(mine / theirs for mine, theirs in zip(run.turns, base.turns, strict=True))
 
 
 # Timed cold runs start from outputs moved aside, not deleted, for every tool alike: on this
