@@ -55,6 +55,7 @@ from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
 RENDER_BATCHES_PER_WORKER = 60
 EVEN_PAGES = {"article", "article-annotations"}  # page kinds that each take about as long as any other
 PIPE_SIZE = 1 << 20  # see _widen_pipes
+FLUSH_BYTES = 4 << 20  # see _RenderJob.batch
 STATE_FORMAT = 2  # .gloss-cache/state.pickle: 2, the page hashes in a second pickle (see save_state)
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 # Up to this many articles the builder holds every article's full parsed document (9 KB more each than
@@ -833,12 +834,28 @@ class _RenderJob:
 
     def run(self, specs: list[PageSpec]) -> list[tuple[str, str | None, bool | bytes | None]]:
         self.specs = specs
-        return [self.one(spec) for spec in specs]
+        return self.batch(specs)
 
-    def one(self, spec: PageSpec) -> tuple[str, str | None, bool | bytes | None]:
+    def batch(self, specs: list[PageSpec]) -> list[tuple[str, str | None, bool | bytes | None]]:
+        """Render a few pages, then store them, and again: a page rendered right after writing a file
+        took a seventh longer (the system calls push the renderer's code and data out of the
+        processor's caches). At most about FLUSH_BYTES of pages wait to be stored."""
+        done: list[tuple[str, str | None, bool | bytes | None]] = []
+        waiting: list[tuple[PageSpec, bytes]] = []
+        size = 0
+        for spec in specs:
+            data = self.renderer.render_spec(spec)
+            waiting.append((spec, data))
+            size += len(data)
+            if size >= FLUSH_BYTES:
+                done += [self.store(*page) for page in waiting]
+                waiting, size = [], 0
+        done += [self.store(*page) for page in waiting]
+        return done
+
+    def store(self, spec: PageSpec, data: bytes) -> tuple[str, str | None, bool | bytes | None]:
         """(path, hash of its bytes, what was done): in a temp folder, whether the file was written;
         in place, the bytes to write (or None), written later all at once by `commit_in_place`."""
-        data = self.renderer.render_spec(spec)
         digest, unchanged = self.compare(spec.path, data)
         if self.previous is None:
             return spec.path, digest, None if unchanged and safe_target(self.target, spec.path).exists() else data
@@ -884,7 +901,7 @@ def _link_previous(previous: Path, rel: str, path: Path) -> bool:
 def _render_chunk(indices: list[int]) -> list[tuple[str, str | None, bool | bytes | None]]:
     job = _RenderJob.current
     job.renderer.passage_cache = None  # a worker's copy would be thrown away with it: not worth its memory
-    return [job.one(job.specs[i]) for i in indices]
+    return job.batch([job.specs[i] for i in indices])
 
 
 # ---------------------------------------------------------------- entry points used by the CLI
