@@ -158,21 +158,31 @@ def parse_source(kind: str, source: SourceText, type_ids: list[str], raw_html: b
 
 def _read_and_parse(kind: str, source: SourceText, type_ids: list[str], raw_html: bool, options: str) -> SourceEntry:
     """Parse `source`, reading it first if the builder left that to this worker."""
+    read = _read_source(source, options)
+    return read if isinstance(read, SourceEntry) else parse_source(kind, read, type_ids, raw_html)
+
+
+def _read_source(source: SourceText, options: str) -> SourceText | SourceEntry:
+    """`source` with its text and cache key (read here if the builder left that to this worker), or
+    the entry saying why it could not be read."""
     if source.text is not None:
-        return parse_source(kind, source, type_ids, raw_html)
+        return source
     try:
         text = read_text(source.path, source.shown)
     except GlossError as error:
         return SourceEntry(source.stamp, "", None, None, [error])
-    key = cache_key(text, source.shown, options)
-    return parse_source(kind, SourceText(source.path, source.shown, source.stamp, text, key), type_ids, raw_html)
+    return SourceText(source.path, source.shown, source.stamp, text, cache_key(text, source.shown, options))
 
 
 def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool, str]) -> list[tuple[tuple, str, bytes]]:
     """In a worker: parse, and pickle each result once, as the parse cache stores it; the builder
-    unpickles it and stores the same bytes, rather than pickling everything a second time."""
+    unpickles it and stores the same bytes, rather than pickling everything a second time.
+
+    The chunk's files are all read, then all parsed, then all pickled, rather than one file at a time:
+    each stage keeps its code in the processor's caches (as _RenderJob.batch does for pages)."""
     kind, sources, type_ids, raw_html, options = job
-    entries = (_read_and_parse(kind, source, type_ids, raw_html, options) for source in sources)
+    read = [_read_source(source, options) for source in sources]
+    entries = [r if isinstance(r, SourceEntry) else parse_source(kind, r, type_ids, raw_html) for r in read]
     return [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
             for e in entries]
 
