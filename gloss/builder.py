@@ -141,19 +141,39 @@ def markdown_parser(raw_html: bool) -> MarkdownIt:
 
 def parse_source(kind: str, source: SourceText, type_ids: list[str], raw_html: bool) -> SourceEntry:
     """Check and parse one article or entity file; every problem is kept with the entry."""
+    return parse_sources(kind, [source], type_ids, raw_html)[0]
+
+
+def parse_sources(kind: str, sources: list[SourceText], type_ids: list[str], raw_html: bool) -> list[SourceEntry]:
+    """parse_source for several files: all their front matter first, then all their bodies, so that
+    each stage keeps its code in the processor's caches (see _parse_pickled_chunk)."""
+    heads = [_parse_head(kind, source, type_ids) for source in sources]
+    md = markdown_parser(raw_html)
+    return [_parse_body(md, source, item, problems) for source, (item, problems) in zip(sources, heads, strict=True)]
+
+
+def _parse_head(kind: str, source: SourceText, type_ids: list[str]) -> tuple[Article | Entity | None, Problems]:
     problems = Problems()
     try:
         if kind == "article":
-            item: Article | Entity = parse_article(source.text, source.shown, problems)
-        else:
-            item = parse_entity(source.text, source.shown, type_ids, problems)
-        doc = parse_document(markdown_parser(raw_html), item.body, source.shown, item.body_line)
-        problems.items.extend(doc.problems)
-        item.body = ""  # the parsed document holds all that later stages need
+            return parse_article(source.text, source.shown, problems), problems
+        return parse_entity(source.text, source.shown, type_ids, problems), problems
     except GlossError as error:
         problems.add(error)
-        return SourceEntry(source.stamp, source.key, None, None, problems.items)
-    return SourceEntry(source.stamp, source.key, item, doc, problems.items)
+        return None, problems
+
+
+def _parse_body(md: MarkdownIt, source: SourceText, item: Article | Entity | None, problems: Problems) -> SourceEntry:
+    if item is not None:
+        try:
+            doc = parse_document(md, item.body, source.shown, item.body_line)
+        except GlossError as error:
+            problems.add(error)
+        else:
+            problems.items.extend(doc.problems)
+            item.body = ""  # the parsed document holds all that later stages need
+            return SourceEntry(source.stamp, source.key, item, doc, problems.items)
+    return SourceEntry(source.stamp, source.key, None, None, problems.items)
 
 
 def _read_and_parse(kind: str, source: SourceText, type_ids: list[str], raw_html: bool, options: str) -> SourceEntry:
@@ -178,11 +198,13 @@ def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool, str]
     """In a worker: parse, and pickle each result once, as the parse cache stores it; the builder
     unpickles it and stores the same bytes, rather than pickling everything a second time.
 
-    The chunk's files are all read, then all parsed, then all pickled, rather than one file at a time:
-    each stage keeps its code in the processor's caches (as _RenderJob.batch does for pages)."""
+    The chunk's files are all read, then their front matter all parsed, then their bodies, then all
+    pickled, rather than one file at a time: each stage keeps its code in the processor's caches (as
+    _RenderJob.batch does for pages)."""
     kind, sources, type_ids, raw_html, options = job
     read = [_read_source(source, options) for source in sources]
-    entries = [r if isinstance(r, SourceEntry) else parse_source(kind, r, type_ids, raw_html) for r in read]
+    parsed = iter(parse_sources(kind, [r for r in read if isinstance(r, SourceText)], type_ids, raw_html))
+    entries = [r if isinstance(r, SourceEntry) else next(parsed) for r in read]
     return [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
             for e in entries]
 
