@@ -50,7 +50,7 @@ def wait_until_rendering(root: Path, build: subprocess.Popen, timeout: float = 6
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for temp in root.glob("._site.tmp-*"):
-            if (temp / "articles").is_dir():
+            if next(temp.iterdir(), None) is not None:
                 return
         assert build.poll() is None, f"the build ended before it was interrupted: {build.communicate()}"
         time.sleep(0.002)
@@ -88,9 +88,21 @@ def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) 
     assert "<!-- changed -->" in (big_site / "_site/index.html").read_text(encoding="utf-8")
 
 
+def wait_until_locked(root: Path, build: subprocess.Popen, timeout: float = 60) -> None:
+    """Block until the build holds the project's build lock (the lock file names its process)."""
+    deadline = time.monotonic() + timeout
+    lock = root / ".gloss-cache/build.lock"
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().strip() == str(build.pid):
+            return
+        assert build.poll() is None, f"the build ended before a second one started: {build.communicate()}"
+        time.sleep(0.002)
+    raise AssertionError("the build never took the lock")
+
+
 def test_second_build_started_at_once_is_refused_and_first_one_finishes(big_site: Path) -> None:
     first = start_build(big_site)
-    wait_until_rendering(big_site, first)
+    wait_until_locked(big_site, first)  # from then on until it ends: the whole build, about a second
     second = run_gloss(big_site, "build", "--no-ingest", "--no-search")
     assert second.returncode == 1
     assert f"another build is writing _site/ (pid {first.pid})" in second.stderr
