@@ -139,14 +139,9 @@ def markdown_parser(raw_html: bool) -> MarkdownIt:
     return _PARSERS[raw_html]
 
 
-def parse_source(kind: str, source: SourceText, type_ids: list[str], raw_html: bool) -> SourceEntry:
-    """Check and parse one article or entity file; every problem is kept with the entry."""
-    return parse_sources(kind, [source], type_ids, raw_html)[0]
-
-
 def parse_sources(kind: str, sources: list[SourceText], type_ids: list[str], raw_html: bool) -> list[SourceEntry]:
-    """parse_source for several files: all their front matter first, then all their bodies, so that
-    each stage keeps its code in the processor's caches (see _parse_pickled_chunk)."""
+    """Check and parse article or entity files, every problem kept with its entry: all their front
+    matter first, then all their bodies, so that each stage keeps its code in the processor's caches."""
     heads = [_parse_head(kind, source, type_ids) for source in sources]
     md = markdown_parser(raw_html)
     return [_parse_body(md, source, item, problems) for source, (item, problems) in zip(sources, heads, strict=True)]
@@ -176,10 +171,13 @@ def _parse_body(md: MarkdownIt, source: SourceText, item: Article | Entity | Non
     return SourceEntry(source.stamp, source.key, None, None, problems.items)
 
 
-def _read_and_parse(kind: str, source: SourceText, type_ids: list[str], raw_html: bool, options: str) -> SourceEntry:
-    """Parse `source`, reading it first if the builder left that to this worker."""
-    read = _read_source(source, options)
-    return read if isinstance(read, SourceEntry) else parse_source(kind, read, type_ids, raw_html)
+def _read_and_parse(kind: str, sources: list[SourceText], type_ids: list[str], raw_html: bool,
+                    options: str) -> list[SourceEntry]:
+    """Parse `sources`, reading those the builder left to this worker first: all are read, then
+    parsed (see parse_sources), rather than one file at a time."""
+    read = [_read_source(source, options) for source in sources]
+    parsed = iter(parse_sources(kind, [r for r in read if isinstance(r, SourceText)], type_ids, raw_html))
+    return [r if isinstance(r, SourceEntry) else next(parsed) for r in read]
 
 
 def _read_source(source: SourceText, options: str) -> SourceText | SourceEntry:
@@ -202,11 +200,8 @@ def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool, str]
     pickled, rather than one file at a time: each stage keeps its code in the processor's caches (as
     _RenderJob.batch does for pages)."""
     kind, sources, type_ids, raw_html, options = job
-    read = [_read_source(source, options) for source in sources]
-    parsed = iter(parse_sources(kind, [r for r in read if isinstance(r, SourceText)], type_ids, raw_html))
-    entries = [r if isinstance(r, SourceEntry) else next(parsed) for r in read]
     return [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
-            for e in entries]
+            for e in _read_and_parse(kind, sources, type_ids, raw_html, options)]
 
 
 def in_workers_in_order(func: Callable[[Any], Any], jobs: list, workers: int) -> Iterator[Any]:
@@ -634,7 +629,7 @@ class SiteBuilder:
         type_ids, raw_html = self.config.type_ids(), self.config.raw_html
         if len(todo) < PARALLEL_MIN or self.workers < 2:
             for kind, source in todo:
-                yield _read_and_parse(kind, source, type_ids, raw_html, self._cache_options(kind)), None
+                yield _read_and_parse(kind, [source], type_ids, raw_html, self._cache_options(kind))[0], None
             return
         # Small chunks of one kind each: a worker left with a big last one would keep the other core idle.
         jobs = []
@@ -709,8 +704,8 @@ class SiteBuilder:
             entry = self.sources["article"][path]
             doc = store.get(entry.key)
             if doc is None:  # the cache lost it (deleted under our feet): parse the file again
-                again = _read_and_parse("article", SourceText(path, entry.item.path, entry.stamp, None, ""),
-                                        self.config.type_ids(), self.config.raw_html, self._cache_options("article"))
+                again = _read_and_parse("article", [SourceText(path, entry.item.path, entry.stamp, None, "")],
+                                        self.config.type_ids(), self.config.raw_html, self._cache_options("article"))[0]
                 if not again.key:  # it can no longer be read
                     raise again.problems[0]
                 if again.key != entry.key:

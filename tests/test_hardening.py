@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,16 +46,27 @@ def start_build(root: Path) -> subprocess.Popen:
                              "--no-search"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_until_rendering(root: Path, build: subprocess.Popen, timeout: float = 60) -> None:
-    """Block until the build has written pages into its temporary output folder."""
+def wait_until(found: Callable[[], bool], build: subprocess.Popen, what: str, timeout: float = 60) -> None:
+    """Block until `found()` holds, while `build` is still running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for temp in root.glob("._site.tmp-*"):
-            if next(temp.iterdir(), None) is not None:
-                return
-        assert build.poll() is None, f"the build ended before it was interrupted: {build.communicate()}"
+        if found():
+            return
+        assert build.poll() is None, f"the build ended before {what}: {build.communicate()}"
         time.sleep(0.002)
-    raise AssertionError("the build never started rendering")
+    raise AssertionError(f"the build never got to {what}")
+
+
+def wait_until_rendering(root: Path, build: subprocess.Popen) -> None:
+    """Block until the build has written pages into its temporary output folder."""
+    wait_until(lambda: any(next(temp.iterdir(), None) is not None for temp in root.glob("._site.tmp-*")),
+               build, "rendering")
+
+
+def wait_until_locked(root: Path, build: subprocess.Popen) -> None:
+    """Block until the build holds the project's build lock (the lock file names its process)."""
+    lock = root / ".gloss-cache/build.lock"
+    wait_until(lambda: lock.exists() and lock.read_text().strip() == str(build.pid), build, "taking the lock")
 
 
 def stray_outputs(root: Path) -> list[str]:
@@ -86,18 +98,6 @@ def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) 
     assert result.returncode == 0, result.stderr
     assert stray_outputs(big_site) == []
     assert "<!-- changed -->" in (big_site / "_site/index.html").read_text(encoding="utf-8")
-
-
-def wait_until_locked(root: Path, build: subprocess.Popen, timeout: float = 60) -> None:
-    """Block until the build holds the project's build lock (the lock file names its process)."""
-    deadline = time.monotonic() + timeout
-    lock = root / ".gloss-cache/build.lock"
-    while time.monotonic() < deadline:
-        if lock.exists() and lock.read_text().strip() == str(build.pid):
-            return
-        assert build.poll() is None, f"the build ended before a second one started: {build.communicate()}"
-        time.sleep(0.002)
-    raise AssertionError("the build never took the lock")
 
 
 def test_second_build_started_at_once_is_refused_and_first_one_finishes(big_site: Path) -> None:
