@@ -18,7 +18,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 ARTICLE_KEYS = {"title", "date", "source", "summary", "tags", "draft", "author", "dateline", "updated"}
-ENTITY_KEYS = {"name", "type", "aliases", "description", "wikidata", "links", "source", "review"}
+ENTITY_KEYS = {"name", "type", "aliases", "description", "wikidata", "links", "source", "review", "confirmed"}
 
 
 @dataclass

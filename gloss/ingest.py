@@ -23,6 +23,7 @@ from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
 from .seedtext import SeedDoc, parse_seed, read_seed, safe_slug, summary_of
+from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle
 
 MANIFEST = ".gloss-ingest.json"
 RECOGNIZERS = ("rules",)
@@ -67,6 +68,7 @@ class Planned:
     entities: dict[Path, str]  # new entity files: path -> text
     aliases: dict[str, list[str]]  # existing entity id -> new aliases
     review: list[GlossError]
+    evidence: dict[str, dict[str, float]] = field(default_factory=dict)  # entity id -> type scores
 
 
 # ---------------------------------------------------------------- public entry points
@@ -110,6 +112,8 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
     index = NameIndex([(name, e.id) for e in registry_entities for name in e.names()])
     report = IngestReport()
     writes: dict[Path, str] = {}
+    evidence = load_evidence(config)
+    touched: set[str] = set()  # entities this run brought new type evidence for
     for seed in _seed_list(config, seeds):
         shown = _relative(seed, root)
         seed_file = read_seed(seed, shown)
@@ -123,8 +127,13 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
         registry = EntityRegistry(registry_entities)
         plan = _plan(config, shown.as_posix(), text, digest, registry, index, manifest, owned, writes)
         plan.review[:0] = seed_file.warnings
-        _decide(config, plan, manifest, force, report, writes)
+        if _decide(config, plan, manifest, force, report, writes, evidence):
+            evidence.record(plan.article.as_posix(), plan.evidence)
+            touched.update(plan.evidence)
         registry_entities = _grow(registry_entities, plan, config, index)
+    if report.written:
+        _settle_types(config, evidence, touched, writes, report)
+        writes[Path("content") / EVIDENCE_FILE] = evidence_text(evidence)
     _write_all(root, writes)
     if report.written:
         _save_manifest(config, manifest)
@@ -185,7 +194,8 @@ def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: Entit
             f"{article.as_posix()}", seed, None, None, severity="warning",
             hint="if both are the same article, delete one; else give one of them another title"))
     entities = _entity_files(config, recognition, article.stem)
-    return Planned(seed, digest, article, front_text + body, entities, recognition.new_aliases, review)
+    return Planned(seed, digest, article, front_text + body, entities, recognition.new_aliases, review,
+                   recognition.evidence)
 
 
 def _in_body(doc: SeedDoc, mentions: list[Mention]) -> list[Mention]:
@@ -345,8 +355,8 @@ def add_aliases(text: str, aliases: list[str]) -> str:
 # ---------------------------------------------------------------- deciding and writing
 
 def _decide(config: SiteConfig, plan: Planned, manifest: dict, force: bool, report: IngestReport,
-            writes: dict[Path, str]) -> None:
-    """Write the article, or refuse when a person edited it since ingest wrote it."""
+            writes: dict[Path, str], evidence: TypeEvidence) -> bool:
+    """Write the article, or refuse when a person edited it since ingest wrote it (False)."""
     key = plan.article.as_posix()
     target = config.root / plan.article
     if target.exists() and not force and (key not in manifest
@@ -357,7 +367,7 @@ def _decide(config: SiteConfig, plan: Planned, manifest: dict, force: bool, repo
         report.refused.append((plan.article, (
             f"edited by hand since ingest wrote it, so not overwritten; the seed's new version is in {proposal}: "
             f"compare with `diff {plan.article} {proposal}`, or rerun ingest with --force to overwrite")))
-        return
+        return False
     writes[plan.article] = plan.article_text
     manifest[key] = {"seed": plan.seed, "seed_sha256": plan.seed_sha256,
                      "written_sha256": _sha(plan.article_text.encode("utf-8"))}
@@ -365,12 +375,35 @@ def _decide(config: SiteConfig, plan: Planned, manifest: dict, force: bool, repo
     report.review.extend(plan.review)
     for path, text in plan.entities.items():
         writes[path] = text
+        evidence.written[path.stem] = file_sha(text)
         report.new_entities.append(path)
     for entity_id, aliases in plan.aliases.items():
         path = Path("content/entities") / f"{entity_id}.md"
         current = writes.get(path) or (config.root / path).read_text(encoding="utf-8")
         writes[path] = add_aliases(current, aliases)
+        if evidence.written.get(entity_id) == file_sha(current):  # still ingest's own file
+            evidence.written[entity_id] = file_sha(writes[path])
         if path not in report.updated_entities:
+            report.updated_entities.append(path)
+    return True
+
+
+def _settle_types(config: SiteConfig, evidence: TypeEvidence, touched: set[str], writes: dict[Path, str],
+                  report: IngestReport) -> None:
+    """Retype the entities ingest wrote whose evidence over every article now points elsewhere."""
+    for entity_id in sorted(touched):
+        path = Path("content/entities") / f"{entity_id}.md"
+        if path not in writes and not (config.root / path).is_file():
+            continue
+        text = writes.get(path) or (config.root / path).read_text(encoding="utf-8")
+        settled = settle(evidence, entity_id, text, config.type_ids())
+        if settled is None:
+            continue
+        writes[path], why = settled
+        evidence.written[entity_id] = file_sha(writes[path])
+        report.review.append(GlossError(why, path, None, None, severity="warning",
+                                        hint="if the type is right, keep it; else set it and add `confirmed: true`"))
+        if path not in report.updated_entities and path not in report.new_entities:
             report.updated_entities.append(path)
 
 

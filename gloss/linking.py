@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .content import EntityRegistry, normalize_name
 from .data import gazetteer
+from .names import equivalents, match_key, usual_name
 from .recognize import (
     ACRONYM_DEF,
     OFFICERS,
@@ -34,6 +35,9 @@ from .recognize import (
     score_types,
 )
 
+# "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
+# Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
+AREA_WORDS = {"valley", "province", "region", "district"}
 UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 
 
@@ -52,6 +56,7 @@ class Recognition:
     mentions: list[Mention]
     new_entities: dict[str, NewEntity]
     new_aliases: dict[str, list[str]]  # existing entity id -> names this text uses for it
+    evidence: dict[str, dict[str, float]] = field(default_factory=dict)  # entity id -> type scores here
 
 
 def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str],
@@ -59,15 +64,39 @@ def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str
     """Mentions in `text`: registry names (found through `index`), then new names linked within the text."""
     if registry is not None and index is None:
         index = name_index(registry)
-    known = registry_matches(text, registry, index)
+    candidates = find_candidates(text)
+    known = _not_inside_longer_names(registry_matches(text, registry, index), candidates)
     taken = [(m.start, m.end) for m in known]
-    candidates = [c for c in find_candidates(text) if not _overlaps(c.start, c.end, taken)]
+    candidates = [c for c in candidates if not _overlaps(c.start, c.end, taken)]
     linker = Linker(text, registry, type_ids, known, index)
     return linker.link(candidates)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
+
+
+def _not_inside_longer_names(known: list[Mention], candidates: list[Candidate]) -> list[Mention]:
+    """Registry matches that are not part of a longer capitalised name.
+
+    "Mexico" in "Gulf of Mexico" or "Mexico City", "Japan" in "Bank of Japan": the longer name
+    is another entity, resolved as a whole. Headlines in capitals and datelines are no such runs.
+    Both lists are in text order, so one sweep keeps this linear on a long text.
+    """
+    runs = sorted((c.start, c.end) for c in candidates if not c.caps_line and not c.dateline)
+    kept, index, reach = [], 0, -1  # reach: the furthest end of the runs starting before the mention
+    for mention in sorted(known, key=lambda m: m.start):
+        while index < len(runs) and runs[index][0] < mention.start:
+            reach = max(reach, runs[index][1])
+            index += 1
+        same_start = index
+        longer_here = False
+        while same_start < len(runs) and runs[same_start][0] == mention.start:
+            longer_here = longer_here or runs[same_start][1] > mention.end
+            same_start += 1
+        if not (reach >= mention.end or longer_here):
+            kept.append(mention)
+    return kept
 
 
 class Linker:
@@ -98,7 +127,7 @@ class Linker:
         self.words: set[str] | None = None  # every word of the text, once needed
         self.name_parts: set[str] = set()  # last words of the text's longer names: maybe surnames
         for mention in known:
-            self.names.setdefault(normalize_name(mention.text), mention.entity)
+            self.names.setdefault(match_key(mention.text), mention.entity)
 
     # -- public
 
@@ -125,7 +154,8 @@ class Linker:
             self._link_deferred(candidate)
         self._settle_types()
         self.mentions.sort(key=lambda m: m.start)
-        return Recognition(self.mentions, self.new, {k: v for k, v in self.aliases.items() if v})
+        evidence = {entity_id: dict(scores) for entity_id, scores in self.scores.items() if scores}
+        return Recognition(self.mentions, self.new, {k: v for k, v in self.aliases.items() if v}, evidence)
 
     # -- acronyms
 
@@ -154,13 +184,10 @@ class Linker:
         word = candidate.words[0]
         if is_acronym(word.replace(".", "")):
             return False
-        if normalize_name(word) in self.names:
-            self._attach(candidate, self.names[normalize_name(word)])
+        if known := self._known(word):
+            self._attach(candidate, known)
             return True
         if target := self._short_form(candidate, before_only=True):
-            self._attach(candidate, target, short=True)
-            return True
-        if word not in self.name_parts and (target := self._registry_surname(word)):
             self._attach(candidate, target, short=True)
             return True
         if word in self.name_parts or (candidate.initial and not self._worth_creating(candidate, singles)):
@@ -169,18 +196,37 @@ class Linker:
         return True
 
     def _resolve(self, candidate: Candidate) -> str | None:
-        key = normalize_name(candidate.text)
-        if key in self.names:
-            return self.names[key]
+        """The entity a name of several words means: known in this text or the registry as written,
+        "X Valley" for X, or a shortened name of an entity this text named in full."""
+        if known := self._known(candidate.text):
+            return known
         words = candidate.words
-        if len(words) > 1 and words[-1].lower() in PLACE_WORDS:
-            base = self.names.get(normalize_name(" ".join(words[:-1])))
-            if base:
-                return base
+        if len(words) > 1 and words[-1].lower() in AREA_WORDS and (base := self._known(" ".join(words[:-1]))):
+            return base
+        key = match_key(candidate.text)
         for entity_id, name in self._entity_names():
-            if normalize_name(name).startswith(key + " of ") or normalize_name(name).startswith(key + " for "):
+            full = match_key(name)
+            if full.startswith(key + " of ") or full.startswith(key + " for "):
                 return entity_id
-        return self._registry_only(self.index.heads.get(key, ()) if self.index else ())
+            if full.endswith(" " + key) and self._looks_person(entity_id):
+                return entity_id  # "Suu Kyi" after "Aung San Suu Kyi"
+        return None
+
+    def _known(self, name: str) -> str | None:
+        """The entity `name` means by its spelling alone: this text's names, then the registry's,
+        each compared without a corporate suffix and through the standard equivalences."""
+        forms = [name, *(f for f in equivalents(name) if f != name)]
+        for form in forms:
+            if (found := self.names.get(match_key(form))) is not None:
+                return found
+        if self.registry is not None:
+            for form in forms:
+                ids = {i for i in self.registry.candidates(form) if i in self.registry.by_id}
+                if self.index is not None:
+                    ids |= {i for i in self.index.keys.get(match_key(form), ()) if i in self.registry.by_id}
+                if len(ids) == 1:
+                    return ids.pop()
+        return None
 
     def _registry_only(self, ids, entity_type: str = "") -> str | None:
         """The one registry entity among `ids` (of `entity_type`, if given), else None."""
@@ -189,12 +235,6 @@ class Linker:
         found = [i for i in ids if i in self.registry.by_id
                  and (not entity_type or self.registry.by_id[i].type == entity_type)]
         return found[0] if len(found) == 1 else None
-
-    def _registry_surname(self, word: str) -> str | None:
-        """"Mujahid" in a later article: the one registry person with that surname, unless it is a place."""
-        if self.index is None or word in self.gaz.places or word in self.gaz.honorifics:
-            return None
-        return self._registry_only(self.index.surnames.get(normalize_name(word), ()), "person")
 
     def _entity_names(self) -> list[tuple[str, str]]:
         """(id, name) of every entity mentioned so far in this text, latest first."""
@@ -233,7 +273,7 @@ class Linker:
         key = normalize_name(name)
         registry_names = [(n, i) for n, i in self.index.by_initial.get(key[:1], []) if i in self.registry.by_id] \
             if self.index is not None and self.registry is not None else []
-        for known, entity_id in list(self.names.items()) + registry_names:
+        for known, entity_id in [(normalize_name(n), i) for n, i in self.names.items()] + registry_names:
             if known[:1] == key[:1] and abs(len(known) - len(key)) <= 1 and known != key \
                     and not known.endswith("'s") and _one_edit(known, key):
                 return entity_id, self._name_of(entity_id)
@@ -248,8 +288,8 @@ class Linker:
         people = [i for i in sorted(self.index.surnames.get(normalize_name(words[-1]), ()))
                   if i in self.registry.by_id and self.registry.by_id[i].type == "person"
                   and self.registry.by_id[i].name.split()[-1] == words[-1]]
-        if len(words) == 1:
-            return " or ".join(people) if len(people) > 1 else ""
+        if len(words) == 1:  # a surname learnt in another article holds only there
+            return " or ".join(people)
         return people[0] if people and words[0] in self.gaz.given_names else ""
 
     def _create(self, candidate: Candidate) -> str:
@@ -257,9 +297,10 @@ class Linker:
         if candidate.owner:
             name = f"{candidate.owner}'s {name}"
         taken = set(self.new) | (set(self.registry.by_id) if self.registry else set())
+        name = usual_name(name)  # "U.S." alone makes the entity "United States"
         entity_id = entity_id_for(name, taken)
         self.new[entity_id] = NewEntity(entity_id, name, "", description=describe(self.text, candidate))
-        self.names[normalize_name(name)] = entity_id
+        self.names[match_key(name)] = entity_id
         return entity_id
 
     def _attach(self, candidate: Candidate, entity_id: str, review: str = "", short: bool = False) -> None:
@@ -270,12 +311,12 @@ class Linker:
         """
         short = short or (len(candidate.words) == 1 and len(self._name_of(entity_id).split()) > 1
                           and self._looks_person(entity_id))
-        key = normalize_name(candidate.text)
+        key = match_key(candidate.text)
         if key not in self.names and not review:
             self.names[key] = entity_id
             if not candidate.owner:  # "Foreign Ministry" alone would name every country's
                 self._learn_alias(entity_id, candidate.text)
-        if entity_id in self.new and not candidate.caps_line:
+        if not candidate.caps_line:  # registry entities too: their type is settled over the site (sitetypes)
             for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
                 self.scores[entity_id][type_id] += score
         self._remember(candidate.start, entity_id)
@@ -283,8 +324,15 @@ class Linker:
         self.mentions.append(Mention(candidate.start, candidate.end, candidate.text, entity_id, known_type, review))
 
     def _learn_alias(self, entity_id: str, alias: str) -> None:
+        """Keep a new spelling of an entity's name for the whole site, unless it is a short form.
+
+        A surname, first name or any part of the name holds only in the article that used it
+        ("Jones" may be another Jones elsewhere); so do the standard equivalences, which every
+        article knows anyway.
+        """
         name = self._name_of(entity_id)
-        if normalize_name(alias) == normalize_name(name):
+        if match_key(alias) == match_key(name) or _part_of(alias, name) or usual_name(alias) == usual_name(name) \
+                and equivalents(alias):
             return
         if self.registry is not None:
             others = [i for i in self.registry.candidates(alias) if i != entity_id]
@@ -304,9 +352,9 @@ class Linker:
         word = candidate.words[0]
         if is_acronym(word.replace(".", "")) and self._link_acronym(candidate):
             return
-        if normalize_name(word) in self.names:
-            self._attach(candidate, self.names[normalize_name(word)])
-        elif target := self._short_form(candidate) or self._registry_surname(word):
+        if known := self._known(word):
+            self._attach(candidate, known)
+        elif target := self._short_form(candidate):
             self._attach(candidate, target, short=True)
         elif is_acronym(word.replace(".", "")) or (word in self.name_parts and not candidate.initial):
             self._attach(candidate, self._create(candidate))
@@ -321,12 +369,12 @@ class Linker:
             if not near:
                 return self._link_registry_acronym(candidate, letters)
             definition, misspelt = self.acronyms[near[0]], True
-        owner = self.names.get(normalize_name(definition[0]))
+        owner = self.names.get(match_key(definition[0]))
         if owner is None:
             return False
         if misspelt:
             good = next((a for a, (n, bad) in self.acronyms.items() if n and not bad
-                         and self.names.get(normalize_name(n)) == owner), None)
+                         and self.names.get(match_key(n)) == owner), None)
             hint = f"'{letters}' looks like a misspelling of '{good}'" if good else \
                 f"'{letters}' does not match the initials of '{self._name_of(owner)}'"
             self._attach(candidate, owner, review=hint)
@@ -409,8 +457,8 @@ class Linker:
 
     def _caps_target(self, phrase: str) -> str | None:
         key = normalize_name(phrase)
-        if key in self.names:
-            return self.names[key]
+        if known := self._known(phrase):
+            return known
         for entity_id, name in self._entity_names():
             if len(name.split()) > 1 and key == normalize_name(name.split()[-1]) and self._looks_person(entity_id):
                 return entity_id
@@ -458,3 +506,9 @@ def _one_edit(a: str, b: str) -> bool:
         return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     return longer[i + 1:] == shorter[i:]
+
+
+def _part_of(alias: str, name: str) -> bool:
+    """Whether `alias` is some of `name`'s words in order ("Suu Kyi", "Mujahid", "Ahmad Massoud")."""
+    words, parts = normalize_name(name).split(), normalize_name(alias).split()
+    return len(parts) < len(words) and any(words[i:i + len(parts)] == parts for i in range(len(words)))

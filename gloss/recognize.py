@@ -19,6 +19,7 @@ import ahocorasick
 
 from .content import EntityRegistry, normalize_name
 from .data import Gazetteer, gazetteer
+from .names import equivalents, match_key, without_corporate_suffix
 from .seedtext import DATELINE_LINE, is_all_caps, safe_slug, split_sentences
 
 TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
@@ -380,7 +381,10 @@ class NameIndex:
     by last word, the names a bare surname may stand for ("Mujahid"); and by the part before
     " of " / " for ", the names a shortened one may stand for ("National Resistance Front").
 
-    Ingest builds one per run and adds the names it learns, instead of one per article.
+    A company is also found without its legal suffix ("Dow Chemical" for "Dow Chemical Co"), and
+    a country or body by its standard short forms ("U.S." for "United States"): `keys` holds the
+    compared form (gloss/names.py) of every name. Ingest builds one per run and adds the names it
+    learns, instead of one per article.
     """
 
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
@@ -388,15 +392,19 @@ class NameIndex:
         self.by_initial: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.surnames: dict[str, set[str]] = defaultdict(set)
         self.heads: dict[str, set[str]] = defaultdict(set)
+        self.keys: dict[str, set[str]] = defaultdict(set)
         self.ready = False
         for name, entity_id in pairs:
             self.add(name, entity_id)
 
     def add(self, name: str, entity_id: str) -> None:
-        key = _fold(name)
-        if len(key.strip()) > 1:
-            self.automaton.add_word(key, (len(key), entity_id, name))
-            self.ready = False
+        forms = {name, without_corporate_suffix(name), *equivalents(name)}
+        for form in forms:
+            self.keys[match_key(form)].add(entity_id)
+            key = _fold(form)
+            if len(key.strip()) > 1:
+                self.automaton.add_word(key, (len(key), entity_id, form))
+                self.ready = False
         normal = normalize_name(name)
         if len(normal) >= 5:
             self.by_initial[normal[:1]].append((normal, entity_id))
@@ -461,8 +469,13 @@ def _word_boundary(text: str, start: int, end: int) -> bool:
 
 
 def _case_fits(found: str, name: str) -> bool:
-    """"Iran" matches "Iran" and "IRAN" but not "iran": lower-case words are not names."""
-    return found == name or found[:1].isupper() or not name[:1].isupper()
+    """"Iran" matches "Iran" and "IRAN" but not "iran": lower-case words are not names. Initials
+    match only in capitals: "US" is not "Us"."""
+    if found == name:
+        return True
+    if is_acronym(name):
+        return found.isupper()
+    return found[:1].isupper() or not name[:1].isupper()
 
 
 # ---------------------------------------------------------------- types
