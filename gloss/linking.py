@@ -8,6 +8,7 @@ their type evidence come from gloss/recognize.py.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from .recognize import (
     registry_matches,
     score_types,
 )
+from .seedtext import parse_seed
 
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
 # Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
@@ -65,7 +67,11 @@ def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str
     if registry is not None and index is None:
         index = name_index(registry)
     candidates = find_candidates(text)
-    known = _not_inside_longer_names(registry_matches(text, registry, index), candidates)
+    headline_end = _headline_end(text)
+    for candidate in candidates:  # a headline's capitals say little: link only names known elsewhere
+        if candidate.start < headline_end and not candidate.dateline:
+            candidate.caps_line = True
+    known = _not_inside_longer_names(text, registry_matches(text, registry, index), candidates, index)
     taken = [(m.start, m.end) for m in known]
     candidates = [c for c in candidates if not _overlaps(c.start, c.end, taken)]
     linker = Linker(text, registry, type_ids, known, index)
@@ -76,27 +82,44 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _not_inside_longer_names(known: list[Mention], candidates: list[Candidate]) -> list[Mention]:
+def _not_inside_longer_names(text: str, known: list[Mention], candidates: list[Candidate],
+                             index: NameIndex | None) -> list[Mention]:
     """Registry matches that are not part of a longer capitalised name.
 
     "Mexico" in "Gulf of Mexico" or "Mexico City", "Japan" in "Bank of Japan": the longer name
-    is another entity, resolved as a whole. Headlines in capitals and datelines are no such runs.
-    Both lists are in text order, so one sweep keeps this linear on a long text.
+    is another entity, resolved as a whole; but not when the rest of the run is a known name
+    itself. (A headline's runs are no evidence: they come marked `caps_line`.)
     """
-    runs = sorted((c.start, c.end) for c in candidates if not c.caps_line and not c.dateline)
-    kept, index, reach = [], 0, -1  # reach: the furthest end of the runs starting before the mention
-    for mention in sorted(known, key=lambda m: m.start):
-        while index < len(runs) and runs[index][0] < mention.start:
-            reach = max(reach, runs[index][1])
-            index += 1
-        same_start = index
-        longer_here = False
-        while same_start < len(runs) and runs[same_start][0] == mention.start:
-            longer_here = longer_here or runs[same_start][1] > mention.end
-            same_start += 1
-        if not (reach >= mention.end or longer_here):
+    runs = sorted((c for c in candidates if not c.caps_line and not c.dateline and len(c.words) > 1),
+                  key=lambda c: c.start)
+    starts = [c.start for c in runs]
+    kept = []
+    for mention in known:
+        at = bisect.bisect_right(starts, mention.start) - 1
+        run = runs[at] if at >= 0 else None
+        inside = run is not None and run.start <= mention.start and mention.end <= run.end \
+            and run.end - run.start > mention.end - mention.start
+        if not inside or _rest_is_a_name(text, run, mention, index):
             kept.append(mention)
     return kept
+
+
+def _headline_end(text: str) -> int:
+    """Where the text's headline ends, as the seed reader finds it (0 when the text has none)."""
+    first, _, _ = text.partition("\n")
+    if not first.strip() or "\n" not in text:
+        return 0
+    blocks = parse_seed(text).blocks
+    return len(first) if not blocks or blocks[0].start > len(first) else 0
+
+
+def _rest_is_a_name(text: str, run: Candidate, mention: Mention, index: NameIndex | None) -> bool:
+    rest = (text[run.start:mention.start] + " " + text[mention.end:run.end]).strip(" ,-")
+    if not rest or " of " in f" {rest} " or " for " in f" {rest} ":
+        return False
+    gaz = gazetteer()
+    key = match_key(rest)
+    return bool(gaz.place_tier(rest) or (index is not None and (key in index.keys or key in index.surnames)))
 
 
 class Linker:
@@ -395,18 +418,46 @@ class Linker:
         return False
 
     def _short_form(self, candidate: Candidate, before_only: bool = False) -> str | None:
-        """The nearest person mentioned before (else after) whose name has this word."""
+        """The person mentioned before (else after) whose name has this word.
+
+        When several fit ("Yeltsin" after Boris and Naina Yeltsin), the one named most often so
+        far: a story's subject is named again and again, someone in passing once; a tie goes to
+        the nearest.
+        """
         word = candidate.words[0]
         history = self.by_part.get(word, [])  # only mentions whose name starts or ends with the word can fit
-        order = sorted((p for p in history if p[0] < candidate.start), reverse=True)
-        if not before_only:
-            order += sorted(p for p in history if p[0] > candidate.start)
-        for _, entity_id in order:
-            parts = self._name_of(entity_id).split()
-            fits = word == parts[-1] or (word == parts[0] and word in self.gaz.given_names)
-            if len(parts) > 1 and fits and word not in self.gaz.honorifics and self._looks_person(entity_id):
-                return entity_id
+        before = sorted((p for p in history if p[0] < candidate.start), reverse=True)
+        after = sorted(p for p in history if p[0] > candidate.start) if not before_only else []
+        for side in (before, after):
+            fitting = [entity_id for _, entity_id in side if self._fits_short_form(word, entity_id, side is before)]
+            if fitting:
+                counts = {entity_id: fitting.count(entity_id) for entity_id in fitting}
+                return max(fitting, key=lambda entity_id: counts[entity_id])  # max keeps the nearest of a tie
         return None
+
+    def _fits_short_form(self, word: str, entity_id: str, before: bool = True) -> bool:
+        """A person by surname, or by first name once named in full before ("Jansher" after
+        "Jansher Khan"); an organisation by its own last word ("Yankees") or by its first when
+        the rest only says what or where it is ("Pirelli" for "Pirelli Cables", "Real" for
+        "Real Madrid")."""
+        parts = self._name_of(entity_id).split()
+        if len(parts) < 2 or word in self.gaz.honorifics or "of" in parts or "for" in parts:
+            return False
+        if self._looks_person(entity_id):
+            return word == parts[-1] or (word == parts[0] and (before or word in self.gaz.given_names))
+        if not self._looks_organization(entity_id) or word.lower() in self.gaz.common:
+            return False
+        if word == parts[-1]:
+            return word not in self.gaz.org_cues and not self.gaz.place_tier(word)
+        rest = parts[1:]
+        return word == parts[0] and not self.gaz.place_tier(word) and all(
+            w in self.gaz.org_cues or self.gaz.place_tier(w) for w in rest)
+
+    def _looks_organization(self, entity_id: str) -> bool:
+        if entity_id not in self.new:
+            return self.registry is not None and self.registry.by_id[entity_id].type == "organization"
+        scores = self.scores[entity_id]
+        return bool(scores) and max(scores, key=scores.get) == "organization"
 
     def _looks_person(self, entity_id: str) -> bool:
         if entity_id not in self.new:
