@@ -62,29 +62,33 @@ def seed_name(index: int, document: dict) -> str:
 
 
 def run_site(documents: list[dict], root: Path) -> SiteRun:
-    """Ingest `documents` as the seeds of a new site at `root`, then read back what it wrote."""
+    """Ingest `documents` as the seeds of a new site at `root` (as `build.py ingest` does), then read
+    back what it wrote."""
     (root / "content" / "articles").mkdir(parents=True)
     (root / "content" / "entities").mkdir(parents=True)
     (root / "seeds").mkdir()
     (root / "site.yml").write_text("title: Gloss evaluation\n", encoding="utf-8")
-    by_seed = {}
     for index, document in enumerate(documents):
-        name = seed_name(index, document)
-        (root / "seeds" / name).write_text(document["text"], encoding="utf-8")
-        by_seed[f"seeds/{name}"] = document
-    config = load_config(root)
+        (root / "seeds" / seed_name(index, document)).write_text(document["text"], encoding="utf-8")
     started = time.perf_counter()
-    ingest_seeds(config)
-    seconds = time.perf_counter() - started
-    problems = Problems()
-    registry = EntityRegistry(load_entities(config, problems))
+    ingest_seeds(load_config(root))
+    return read_site(root, documents, time.perf_counter() - started)
+
+
+def read_site(root: Path, documents: list[dict], seconds: float = 0.0) -> SiteRun:
+    """What a reader meets in the site at `root`: each article's mentions, placed in its document's
+    text (found by the seed file its front matter names), and the entity files."""
+    config = load_config(root)
+    registry = EntityRegistry(load_entities(config, Problems()))
+    by_seed = {f"seeds/{seed_name(index, d)}": d for index, d in enumerate(documents)}
     run = SiteRun(documents, {d["id"]: [] for d in documents},
                   {e.id: {"name": e.name, "type": e.type, "aliases": list(e.aliases)} for e in registry},
                   seconds)
     md = create_markdown()
     for path in sorted((root / "content" / "articles").glob("*.md")):
         front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
-        document = by_seed.get((front.data.get("source") or {}).get("file"))
+        source = front.data.get("source")
+        document = by_seed.get(source.get("file")) if isinstance(source, dict) else None
         if document is not None:
             run.predicted[document["id"]], run.body[document["id"]] = _read_article(
                 md, front.data, body, document["text"], registry, path.stem, run)
