@@ -104,16 +104,20 @@ def _read_article(md, front: dict, body: str, seed: str, registry: EntityRegistr
     title = front.get("title")
     if isinstance(title, str) and not any(p.start < headline_end for p in found):
         found += [p for p in _place(md, title, seed, 0, registry, slug, "title", run)[0] if p.end <= headline_end]
-    found += _dateline(front.get("dateline"), seed, headline_end, registry)
+    found += _dateline(md, front.get("dateline"), seed, headline_end, registry, slug, run)
     return sorted(found, key=lambda p: p.start), spans
 
 
-def _dateline(value: object, seed: str, after: int, registry: EntityRegistry) -> list[Predicted]:
-    """A front matter `dateline: {place: <entity>, text: LONDON}` counts as a mention of its text."""
+def _dateline(md, value: object, seed: str, after: int, registry: EntityRegistry, slug: str,
+              run: SiteRun) -> list[Predicted]:
+    """A dateline in front matter linked to its place counts as a mention of the place's text there:
+    `dateline: {place: <entity>, text: LONDON}`, or `dateline: "[[london|London]]"` written as a mention."""
+    if isinstance(value, str) and "[[" in value:
+        return _place(md, value, seed, after, registry, slug, "dateline", run)[0]
     if not isinstance(value, dict) or not isinstance(value.get("text"), str) or not value.get("place"):
         return []
     text = value["text"]
-    start = seed.casefold().find(text.casefold(), after)
+    start = _fold(seed).find(_fold(text), after)
     entity = registry.resolve(str(value["place"]))
     if start < 0 or entity is None:
         return []

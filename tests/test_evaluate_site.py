@@ -122,6 +122,10 @@ def test_articles_are_read_back_onto_the_seed_text(tmp_path: Path):
             f"source: {{file: seeds/{seed_name(0, documents[0])}}}\n---\n"
             "[[John Smith]] beat [[tom-jones|Tom Jones]] in [[london|London]].\n\n"
             "[[john-smith|Smith]] and Jones met in {++early ++}May\\.\n"),
+        "content/articles/london-talks.md": (
+            "---\ntitle: London Talks\ndateline: \"[[london|London]]\"\n"
+            f"source: {{file: seeds/{seed_name(2, documents[2])}}}\n---\n"
+            "[[tom-jones|Tom Jones]] spoke in London.\n"),
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +137,8 @@ def test_articles_are_read_back_onto_the_seed_text(tmp_path: Path):
                      ("John Smith", "john-smith", "body"), ("Tom Jones", "tom-jones", "body"),
                      ("London", "london", "body"), ("Smith", "john-smith", "body")]
     assert [p.start for p in run.predicted["aida-a"]][2:] == [36, 52, 65, 73]
+    assert [(p.start, p.entity, p.where) for p in run.predicted["aida-c"]] == [
+        (13, "london", "dateline"), (31, "tom-jones", "body")]  # a dateline written as a mention, in usual case
     assert run.unplaced == 0 and run.predicted["aida-b"] == []
 
 
