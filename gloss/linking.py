@@ -90,8 +90,7 @@ def _not_inside_longer_names(text: str, known: list[Mention], candidates: list[C
     is another entity, resolved as a whole; but not when the rest of the run is a known name
     itself. (A headline's runs are no evidence: they come marked `caps_line`.)
     """
-    runs = sorted((c for c in candidates if not c.caps_line and not c.dateline and len(c.words) > 1),
-                  key=lambda c: c.start)
+    runs = sorted((c for c in candidates if not c.caps_line and not c.dateline), key=lambda c: c.start)
     starts = [c.start for c in runs]
     kept = []
     for mention in known:
@@ -137,6 +136,7 @@ class Linker:
         self.type_ids = type_ids
         self.gaz = gazetteer()
         self.mentions: list[Mention] = list(known)
+        self.known = known
         self.new: dict[str, NewEntity] = {}
         self.scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.names: dict[str, str] = {}  # normalised name or alias -> id, for this text
@@ -176,6 +176,7 @@ class Linker:
         for candidate in deferred:
             self._link_deferred(candidate)
         self._settle_types()
+        self._score_registry_mentions()
         self.mentions.sort(key=lambda m: m.start)
         evidence = {entity_id: dict(scores) for entity_id, scores in self.scores.items() if scores}
         return Recognition(self.mentions, self.new, {k: v for k, v in self.aliases.items() if v}, evidence)
@@ -199,6 +200,8 @@ class Linker:
                 self.acronyms[letters] = (owner.text, False)
             elif any(sorted(letters) == sorted(i) or _one_edit(letters, i) for i in initials):
                 self.acronyms.setdefault(letters, (owner.text, True))
+            elif len(owner.words) > 1:  # "Armed Forces of Liberia (AFL)": the text defines it, whatever the initials
+                self.acronyms.setdefault(letters, (owner.text, False))
 
     # -- resolution
 
@@ -209,6 +212,9 @@ class Linker:
             return False
         if known := self._known(word):
             self._attach(candidate, known)
+            return True
+        if candidate.dateline:  # "MILWAUKEE, Wisconsin 1996-08-29": a place, never a person's short form
+            self._create_or_near(candidate)
             return True
         if target := self._short_form(candidate, before_only=True):
             self._attach(candidate, target, short=True)
@@ -242,11 +248,9 @@ class Linker:
         for form in forms:
             if (found := self.names.get(match_key(form))) is not None:
                 return found
-        if self.registry is not None:
+        if self.registry is not None and self.index is not None:
             for form in forms:
-                ids = {i for i in self.registry.candidates(form) if i in self.registry.by_id}
-                if self.index is not None:
-                    ids |= {i for i in self.index.keys.get(match_key(form), ()) if i in self.registry.by_id}
+                ids = {i for i in self.index.keys.get(match_key(form), ()) if i in self.registry.by_id}
                 if len(ids) == 1:
                     return ids.pop()
         return None
@@ -286,7 +290,7 @@ class Linker:
             self._attach(candidate, entity_id, review=f"'{candidate.text}' looks like a misspelling of '{known}'")
             return
         entity_id = self._create(candidate)
-        duplicate = self._same_surname(candidate)
+        duplicate = self._same_surname(candidate) or self._same_head(candidate)
         self._attach(candidate, entity_id, review=f"may be the same as {duplicate}" if duplicate else "")
 
     def _misspelt(self, name: str) -> tuple[str, str] | None:
@@ -315,12 +319,24 @@ class Linker:
             return " or ".join(people)
         return people[0] if people and words[0] in self.gaz.given_names else ""
 
+    def _same_head(self, candidate: Candidate) -> str:
+        """Registry entities this name may shorten: "National Resistance Front" for "National
+        Resistance Front of Afghanistan". A partial name holds only where the full one appears,
+        so it is a new entity here, flagged."""
+        if self.index is None or self.registry is None:
+            return ""
+        ids = sorted(i for i in self.index.heads.get(normalize_name(candidate.text), ()) if i in self.registry.by_id)
+        return " or ".join(ids)
+
     def _create(self, candidate: Candidate) -> str:
         name = candidate.text
         if candidate.owner:
             name = f"{candidate.owner}'s {name}"
         taken = set(self.new) | (set(self.registry.by_id) if self.registry else set())
         name = usual_name(name)  # "U.S." alone makes the entity "United States"
+        if candidate.dateline and name.isupper() and len(name) > 3:
+            name = name.title()  # "MILWAUKEE" is written Milwaukee
+
         entity_id = entity_id_for(name, taken)
         self.new[entity_id] = NewEntity(entity_id, name, "", description=describe(self.text, candidate))
         self.names[match_key(name)] = entity_id
@@ -520,6 +536,15 @@ class Linker:
         return None
 
     # -- types
+
+    def _score_registry_mentions(self) -> None:
+        """Type evidence for the registry names found as written, which skip `_attach`: the site
+        settles their type from every article (gloss/sitetypes.py)."""
+        for mention in self.known:
+            words = mention.text.split()
+            candidate = Candidate(mention.start, mention.end, mention.text, words, False)
+            for type_id, score in score_types(candidate, self.text, self.gaz).items():
+                self.scores[mention.entity][type_id] += score
 
     def _settle_types(self) -> None:
         """Each new entity takes its best-scored type; a weak score is marked for review."""

@@ -23,10 +23,21 @@ CORPORATE_SUFFIX = re.compile(
 
 
 def match_key(name: str) -> str:
-    """The form two names are compared in: normalised, without a corporate suffix."""
+    """The form two names are compared in: normalised, without a corporate suffix. Initials keep
+    their capitals: "US" is not "Us"."""
+    if _initials(name):
+        return name.strip()
     key = normalize_name(name)
     stripped = CORPORATE_SUFFIX.sub("", key)
     return stripped if stripped and " " in key else key
+
+
+def _initials(name: str) -> bool:
+    """"U.S.", "US", "IRA": a few capitals, or letters with full stops, are initials; "IRAQ" or
+    "LONDON" in a headline are words set in capitals."""
+    text = name.strip()
+    letters = text.replace(".", "").replace("&", "")
+    return letters.isalpha() and letters.isupper() and (len(letters) <= 3 or "." in text) and len(letters) >= 2
 
 
 def without_corporate_suffix(name: str) -> str:

@@ -1,0 +1,134 @@
+"""The site-wide registry: one entity per real person, organisation and place (issue #16).
+
+Each mechanism on a small text of its own: a registry name never claims part of a longer name,
+short forms hold only in their article, the standard equivalences and corporate suffixes, a
+parenthesised abbreviation, and types settled over every article that mentions an entity.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gloss.config import SiteConfig
+from gloss.content import Entity, EntityRegistry
+from gloss.ingest import ingest_seeds
+from gloss.linking import link_mentions
+
+TYPES = ["person", "organization", "place"]
+
+
+def entity(entity_id: str, name: str, type_: str, aliases: list[str] | None = None) -> Entity:
+    return Entity(id=entity_id, path=Path(f"content/entities/{entity_id}.md"), name=name, type=type_,
+                  aliases=aliases or [])
+
+
+def links(text: str, registry: EntityRegistry | None = None) -> list[tuple[str, str]]:
+    return [(m.text, m.entity) for m in link_mentions(text, registry, TYPES).mentions]
+
+
+REGISTRY = EntityRegistry([entity("mexico", "Mexico", "place"), entity("japan", "Japan", "place"),
+                           entity("london", "London", "place"), entity("ian-jones", "Ian Jones", "person"),
+                           entity("martan", "Martan", "place")])
+
+
+def test_a_registry_name_inside_a_longer_name_is_not_linked_to_it():
+    found = links("Oil rigs in the Gulf of Mexico shut, the Bank of Japan sold yen, shares fell on the "
+                  "London Stock Exchange and Mexico City was calm.\n", REGISTRY)
+    assert ("Gulf of Mexico", "gulf-of-mexico") in found
+    assert ("Bank of Japan", "bank-of-japan") in found
+    assert ("London Stock Exchange", "london-stock-exchange") in found
+    assert ("Mexico City", "mexico-city") in found
+    assert not any(entity_id in {"mexico", "japan", "london"} for _, entity_id in found)
+
+
+def test_the_registry_name_alone_still_links():
+    assert links("Officials in Mexico and Japan agreed.\n", REGISTRY) == [("Mexico", "mexico"), ("Japan", "japan")]
+
+
+def test_a_hyphenated_name_is_never_split_to_link_its_part():
+    found = links("Rebels held Urus-Martan on Friday.\n", REGISTRY)
+    assert ("Urus-Martan", "urus-martan") in found
+    assert "martan" not in {entity_id for _, entity_id in found}
+
+
+def test_a_surname_from_another_article_does_not_claim_a_new_person():
+    found = link_mentions("Dean Jones scored a century. Jones was out next day.\n", REGISTRY, TYPES)
+    assert [(m.text, m.entity) for m in found.mentions] == [("Dean Jones", "dean-jones"), ("Jones", "dean-jones")]
+
+
+def test_multi_word_short_form_links_to_the_full_name_in_the_article():
+    assert links("Aung San Suu Kyi spoke on Friday. Suu Kyi said the talks would go on.\n") == [
+        ("Aung San Suu Kyi", "aung-san-suu-kyi"), ("Suu Kyi", "aung-san-suu-kyi")]
+
+
+def test_short_form_goes_to_the_person_named_most():
+    found = links("President Boris Yeltsin rested. Boris Yeltsin visited his wife Naina Yeltsin in hospital. "
+                  "Yeltsin said she was well.\n")
+    assert found[-1] == ("Yeltsin", "boris-yeltsin")
+
+
+def test_standard_equivalences_are_one_entity():
+    found = links("The U.S. and the United States are one; so are the U.N. and the United Nations, "
+                  "and Britain and the U.K.\n")
+    ids = dict(found)
+    assert ids["U.S."] == ids["United States"] == "united-states"
+    assert ids["U.N."] == ids["United Nations"] == "united-nations"
+    assert ids["Britain"] == ids["U.K."] == "united-kingdom"
+
+
+def test_a_short_form_alone_makes_the_entity_under_its_usual_name():
+    assert links("Troops from the U.S. arrived.\n") == [("U.S.", "united-states")]
+
+
+def test_initials_match_only_in_capitals():
+    registry = EntityRegistry([entity("united-states", "United States", "place")])
+    found = links("US forces left on Friday. Us, we stayed.\n", registry)
+    assert found[0] == ("US", "united-states")
+    assert "united-states" not in {entity_id for text, entity_id in found if text == "Us"}
+
+
+def test_abbreviation_in_parentheses_links_even_when_the_initials_differ():
+    found = links("The Armed Forces of Liberia (AFL) attacked. Later the AFL withdrew.\n")
+    assert found[-1] == ("AFL", found[0][1])
+    assert found[0] == ("Armed Forces of Liberia", "armed-forces-of-liberia")
+
+
+def test_corporate_suffix_is_ignored_for_matching():
+    found = links("Dow Chemical Co will invest. Dow Chemical said the plant would open.\n")
+    assert found == [("Dow Chemical Co", "dow-chemical-co"), ("Dow Chemical", "dow-chemical-co")]
+    registry = EntityRegistry([entity("dow", "Dow Chemical Co", "organization")])
+    assert links("Dow Chemical shares rose.\n", registry) == [("Dow Chemical", "dow")]
+
+
+def site(tmp_path: Path, seeds: dict[str, str]) -> SiteConfig:
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    for name, text in seeds.items():
+        (tmp_path / "seeds" / name).write_text(text, encoding="utf-8")
+    return SiteConfig(root=tmp_path)
+
+
+COMPANY = ("Oil output rises\nSanta Fe shares rose on Friday, and Santa Fe executives met. "
+           "Santa Fe shares fell on Monday.\n")
+
+
+def test_a_later_article_corrects_an_early_type_guess(tmp_path: Path):
+    config = site(tmp_path, {"a.txt": "Storm hits\nIn Santa Fe, the storm broke roofs.\n"})
+    ingest_seeds(config)
+    stub = tmp_path / "content/entities/santa-fe.md"
+    assert "type: place" in stub.read_text(encoding="utf-8")
+    site(tmp_path, {"b.txt": COMPANY, "c.txt": COMPANY.replace("Oil output rises", "Oil output rises again")})
+    report = ingest_seeds(config)
+    assert "type: organization" in stub.read_text(encoding="utf-8")
+    assert any("type changed from place to organization" in w.message for w in report.review)
+
+
+def test_a_type_the_editor_confirmed_is_never_changed(tmp_path: Path):
+    config = site(tmp_path, {"a.txt": "Storm hits\nIn Santa Fe, the storm broke roofs.\n"})
+    ingest_seeds(config)
+    stub = tmp_path / "content/entities/santa-fe.md"
+    stub.write_text(stub.read_text(encoding="utf-8").replace("type: place", "type: place\nconfirmed: true"),
+                    encoding="utf-8")
+    before = stub.read_text(encoding="utf-8")
+    site(tmp_path, {"b.txt": COMPANY, "c.txt": COMPANY.replace("Oil output rises", "Oil output rises again")})
+    ingest_seeds(config)
+    assert stub.read_text(encoding="utf-8") == before
