@@ -46,8 +46,9 @@ REVS ?= HEAD .
 ab: setup $(VENV)/.bench-installed
 	$(PY) -m bench.ab $(REVS) $(AB_ARGS)
 
+# Recognition per article, then the site-level measure (EVAL_ARGS="--site-only --json run.json" for one part).
 eval: setup
-	$(PY) -m gloss.evaluate
+	$(PY) -m gloss.evaluate $(EVAL_ARGS)
 
 # A long fuzz session: the properties of tests/test_fuzz.py with many more examples (GLOSS_FUZZ_EXAMPLES).
 GLOSS_FUZZ_EXAMPLES ?= 20000

@@ -64,15 +64,27 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score_document(text: str, gold: list[dict], predicted: list[dict], score: Score) -> None:
-    """Add one document's matches to `score`: greedy one-to-one on the largest overlaps."""
+def match_mentions(gold: list[dict], predicted: list[dict]) -> list[tuple[int, int]]:
+    """(predicted index, gold index) pairs: greedy one-to-one on the largest overlaps."""
     pairs = sorted(((_overlap(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)
                     if _overlap(p, g) > 0), reverse=True)
     used_p: set[int] = set()
     used_g: set[int] = set()
+    matched = []
     for _, i, j in pairs:
         if i in used_p or j in used_g:
             continue
+        used_p.add(i)
+        used_g.add(j)
+        matched.append((i, j))
+    return matched
+
+
+def score_document(text: str, gold: list[dict], predicted: list[dict], score: Score) -> None:
+    """Add one document's matches to `score` (see `match_mentions`)."""
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for i, j in match_mentions(gold, predicted):
         used_p.add(i)
         used_g.add(j)
         if gold[j].get("optional"):
@@ -155,22 +167,47 @@ def table(rows: list[tuple[str, Score]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gloss.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="gold JSONL file")
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="gold JSONL file (per article)")
     parser.add_argument("--errors", action="store_true", help="list every miss, extra and wrong type")
+    parser.add_argument("--site-data", type=Path, default=None,
+                        help="gold JSONL with qids, ingested as one site (default: ../shared/eval/aida_dev.jsonl)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--articles-only", action="store_true", help="only the per-article table")
+    only.add_argument("--site-only", action="store_true", help="only the site-level tables")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write every site-level figure and list here")
     args = parser.parse_args(argv)
-    if not args.data.exists():
-        print(f"{args.data}: no such file (the development set lives in ../shared/eval/)", file=sys.stderr)
-        return 2
-    documents = load_documents(args.data)
+    if not args.site_only:
+        if not args.data.exists():
+            print(f"{args.data}: no such file (the development set lives in ../shared/eval/)", file=sys.stderr)
+            return 2
+        print_articles(args.data, args.errors)
+    if not args.articles_only:
+        from .evaluate_site import DEFAULT_SITE_DATA, evaluate_site, report, write_json
+
+        site_data = args.site_data or DEFAULT_SITE_DATA
+        if not site_data.exists():
+            print(f"{site_data}: no such file (the development set lives in ../shared/eval/)", file=sys.stderr)
+            return 2
+        score = evaluate_site(load_documents(site_data))
+        if not args.site_only:
+            print()
+        print(report(score, site_data.name))
+        if args.json:
+            write_json(score, args.json)
+    return 0
+
+
+def print_articles(data: Path, errors: bool) -> None:
+    """The per-article table: each document recognised alone, against gold mentions."""
+    documents = load_documents(data)
     rows = [("gloss rules", evaluate(documents, gloss_predictor(Path.cwd())))]
     spacy = spacy_predictor()
     if spacy is not None:
         rows.append(("spaCy en_core_web_sm", evaluate(documents, spacy)))
-    print(f"{len(documents)} documents, {sum(len(d['mentions']) for d in documents)} gold mentions ({args.data.name})")
+    print(f"{len(documents)} documents, {sum(len(d['mentions']) for d in documents)} gold mentions ({data.name})")
     print(table(rows))
-    if args.errors:
+    if errors:
         print("\n".join(rows[0][1].errors))
-    return 0
 
 
 if __name__ == "__main__":
