@@ -55,6 +55,17 @@ TEAM_BEFORE = {"against", "beat", "beating", "joined", "v", "vs", "versus", "def
 TEAM_AFTER = {"beat", "team-mate", "teammate"}
 OFFICERS = {"ceo", "chairman", "spokesman", "spokeswoman", "spokesperson", "president", "chief", "executive",
             "executives", "official", "officials", "director"}
+# "in May", "since May", "the May crackdown": the month, not Theresa May.
+MONTH_BEFORE = {"in", "since", "until", "till", "by", "during", "from", "through", "throughout", "before", "after",
+                "last", "next", "early", "late", "mid", "of", "the", "a", "this", "each", "every", "between"}
+COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Northeast",
+           "Northwest", "Southeast", "Southwest"}
+# Role words that say who someone is only with an owner ("Reagan's wife"), and forms of address.
+RELATIONS = {"wife", "husband", "mother", "father", "son", "daughter", "brother", "sister", "teammate"}
+ADDRESS = {"mr", "mrs", "ms", "dr"}
+QUALIFIERS = {"former", "deputy", "acting", "vice", "senior", "chief", "then"}
+# Titles followed by a portfolio: "Secretary of State", "Minister for Foreign Affairs", "Chief of Staff".
+PORTFOLIO_ROLES = {"secretary", "minister", "head", "chief", "chancellor", "commissioner"}
 STOP_BACK = {"the", "a", "an", "of", "and", "or", "to", "by", "with", "for", "in", "on", "at", "from", "as",
              "that", "said", "says", "told", "but", "while"}
 
@@ -209,7 +220,23 @@ def find_candidates(text: str) -> list[Candidate]:
                     candidate.role_before = role or candidate.role_before
                     candidate.owner = _owner(text, tokens, candidate, gaz)
                     candidates.append(candidate)
-    return _merge_acronym_owners(text, candidates)
+    return _merge_acronym_owners(text, _without_ordinary_words(candidates, gaz))
+
+
+def _without_ordinary_words(candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """Drop a lone capitalised word starting a sentence when it is an ordinary English word
+    ("Police said", "Analysts expect") or "May", unless the text also uses it as a name: alone
+    inside a sentence, or as the last word of a longer name ("Theresa May ... May said")."""
+    named = {c.words[-1] for c in candidates if not c.caps_line and (len(c.words) > 1 or not c.initial)}
+    return [c for c in candidates if not (len(c.words) == 1 and c.initial and not c.caps_line and not c.dateline
+                                          and c.words[0] not in named and _ordinary(c.words[0], gaz))]
+
+
+def _ordinary(word: str, gaz: Gazetteer) -> bool:
+    """An ordinary English word, not a place, a given name or an acronym ("AIDS")."""
+    if word.isupper() or _known_word(word, gaz):
+        return False
+    return word.lower() in gaz.words or word == "May"
 
 
 def _dateline(text: str, start: int, end: int) -> list[Candidate]:
@@ -240,7 +267,7 @@ def _split_run(text: str, run: list[Token], gaz: Gazetteer) -> list[tuple[list[T
     for index, token in enumerate(run):
         rest_has_cue = any(t.text in gaz.org_cues for t in run[index + 1:])
         is_role = token.text.lower() in gaz.roles and index + 1 < len(run) and not rest_has_cue
-        if token.text in gaz.calendar or _is_month_may(text, token) or is_role:
+        if _is_date_word(text, token, gaz) or is_role:
             if part:
                 parts.append((part, role))
             part, role = [], (token.text.lower() if is_role else "")
@@ -251,12 +278,23 @@ def _split_run(text: str, run: list[Token], gaz: Gazetteer) -> list[tuple[list[T
     return parts
 
 
-def _is_month_may(text: str, token: Token) -> bool:
-    return token.text == "May" and bool(re.match(r" \d", text[token.end:token.end + 2]))
+def _is_date_word(text: str, token: Token, gaz: Gazetteer) -> bool:
+    """"Monday", "January-June", and "May" when a date or a time word says it is the month."""
+    if token.text in gaz.calendar or all(part in gaz.calendar for part in token.text.split("-")):
+        return True
+    if token.text != "May":
+        return False
+    before = re.search(r"(\w+)[\s-]+$", text[max(0, token.start - 20):token.start])
+    return bool(re.match(r" \d", text[token.end:token.end + 2])) or bool(
+        before and before.group(1).lower() in MONTH_BEFORE)
 
 
 def _trim(text: str, run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> Candidate | None:
     run = list(run)
+    role, title = _role_of_before(text, run[0].start, gaz), False
+    while run and ((role and _ordinary(run[0].text, gaz)) or run[0].text in ORG_CONNECTORS):
+        title = title or run[0].text not in ORG_CONNECTORS
+        run.pop(0)  # "Secretary of State Warren Christopher", "Archbishop of Cape Town" cut at the title
     while run and _drop_first(run, gaz, lower_words):
         if len(run) > 1 and "." in run[0].text and gaz.place_tier(run[0].text):
             run = run[:1]  # "U.S. Labour Day": the country, then an event
@@ -264,11 +302,17 @@ def _trim(text: str, run: list[Token], gaz: Gazetteer, lower_words: set[str]) ->
             run.pop(0)
     while run and run[-1].text.lower() in ORG_CONNECTORS | CONNECTORS:
         run.pop()
-    if not run or (len(run) == 1 and (run[0].text in gaz.demonyms or run[0].text.lower() in gaz.roles)):
+    if not run or _demonym_prefix(run, gaz) == len(run) or (len(run) == 1 and run[0].text.lower() in gaz.roles):
         return None
     start, end = run[0].start, run[-1].end
     return Candidate(start, end, text[start:end], [t.text for t in run], run[0].initial,
-                     role_before=_role_before(text, start, gaz), possessive=run[-1].possessive)
+                     role_before=role if title else _role_before(text, start, gaz), possessive=run[-1].possessive)
+
+
+def _role_of_before(text: str, start: int, gaz: Gazetteer) -> str:
+    """"secretary" when the run follows "Secretary of" (its first words are a portfolio), else ""."""
+    match = re.search(r"(\w+) (?:of|for) (?:the )?$", text[max(0, start - 40):start])
+    return match.group(1).lower() if match and match.group(1).lower() in PORTFOLIO_ROLES else ""
 
 
 def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool:
@@ -279,12 +323,32 @@ def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool
         return True
     if len(run) == 1:
         return False
-    if word in gaz.demonyms and not rest_has_cue:
-        return True
+    prefix = _demonym_prefix(run, gaz)
+    if prefix and not any(t.text in gaz.org_cues for t in run[prefix:]) \
+            and not gaz.place_tier(" ".join(t.text for t in run)):
+        return True  # "Iraqi troops", "South Korean President Kim", not "Czech Republic"
+    if first.initial and word.lower() in gaz.words and _demonym_prefix(run[1:], gaz) == len(run) - 1:
+        return True  # "Three Russian soldiers"
     if "." in word and gaz.place_tier(word) and not rest_has_cue:
         return True
     return first.initial and not _known_word(word, gaz) and (
         word.lower() in lower_words or _known_rest(run, gaz))  # a headline's first word is capitalised anyway
+
+
+def _demonym_prefix(run: list[Token], gaz: Gazetteer) -> int:
+    """How many words at the front of the run are a nationality: "German", "Iraqis", "South Korean",
+    "North Africans", "Arab-Israeli"; 0 if none."""
+    words = [t.text for t in run]
+    for size in (3, 2):
+        if len(words) >= size and " ".join(words[:size]) in gaz.demonyms:
+            return size
+    if len(words) >= 2 and words[0] in COMPASS and _is_demonym(words[1], gaz):
+        return 2
+    return 1 if words and _is_demonym(words[0], gaz) else 0
+
+
+def _is_demonym(word: str, gaz: Gazetteer) -> bool:
+    return word in gaz.demonyms or ("-" in word and all(p in gaz.demonyms for p in word.split("-")))
 
 
 def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candidate]:
@@ -556,40 +620,79 @@ def entity_id_for(name: str, taken: set[str]) -> str:
 
 
 def describe(text: str, candidate: Candidate) -> str:
-    """A one-line description from the words around a name's first mention, if they say who it is.
+    """A one-line description from a clear apposition or title at a name's first mention, else "".
 
-    "Taliban spokesman, Zabihullah Mujahid" and "Ahmad Massoud, the leader of the National
-    Resistance Front" both say who someone is; nothing is invented when the text does not.
+    "Ahmad Massoud, the leader of the National Resistance Front" gives "The leader of the National
+    Resistance Front."; "Prime Minister John Major" and "Taliban spokesman, Zabihullah Mujahid" give
+    their titles. Words that only happen to stand before a role word ("had backed security chief X")
+    give nothing: no description is better than a wrong one.
     """
-    phrase = _role_phrase_before(text, candidate.start) or _apposition_after(text, candidate.end)
+    phrase = _apposition_after(text, candidate.end) or _title_before(text, candidate.start)
     if not phrase:
         return ""
     return phrase[0].upper() + phrase[1:] + "."
 
 
-def _role_phrase_before(text: str, start: int) -> str:
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start].rstrip()
-    if before.endswith(","):
-        before = before[:-1]
-    words = before.split()
-    roles = gazetteer().roles
-    if not words or words[-1].lower() not in roles:
-        return ""
-    kept: list[str] = []
-    for word in reversed(words):
-        if len(kept) >= 6 or word.lower() in STOP_BACK or (kept and re.search(r"[,.;:!?\"“”)]$", word)):
-            break
-        kept.insert(0, word)
-    while len(kept) > 1 and kept[0][:1].islower() and re.search(r"['’]s$|^(?:its|their|his|her|our)$", kept[0]):
-        kept.pop(0)
-    return " ".join(kept)
+APPOSITION = re.compile(r",\s+([^,.;:()\"“”\n]+?)(?=\s*(?:[,.;:)\n]|$)|\s+(?:who|whose|which|said|says)\b)")
+NOT_IN_TITLE = {"had", "has", "have", "was", "were", "is", "are", "be", "been", "will", "would", "could", "also",
+                *SPEECH_VERBS}
 
 
 def _apposition_after(text: str, end: int) -> str:
-    match = re.match(r",\s+(?:the|a|an)\s+([^,.;:()\"“”\n]+)", text[end:])
+    """"X, the Y of Z," -> "the Y of Z": a noun phrase headed by a role word, closed by punctuation."""
+    match = APPOSITION.match(text, end)
     if not match:
         return ""
-    phrase = match.group(1).strip()
-    roles = gazetteer().roles
-    return phrase if any(w.lower() in roles for w in phrase.split()[:4]) else ""
+    words = match.group(1).split()
+    if re.match(r"\.\S", text[match.end():match.end() + 2]) or len(words[-1]) == 1:
+        return ""  # cut inside "U.S." or "Edward D. Jones"
+    gaz = gazetteer()
+    head = next((i for i, w in enumerate(words) if w.lower() in gaz.roles), None)
+    if head is None or head > 4 or len(words) > 14 or words[head].lower() in ADDRESS:
+        return ""
+    start = 1 if words[0].lower() in {"the", "a", "an"} else 0
+    before, after = words[start:head], words[head + 1:]
+    if any(w.lower() in gaz.common - QUALIFIERS or w.lower() in NOT_IN_TITLE for w in before):
+        return ""
+    if after and (after[0] not in {"of", "for", "at", "to", "in"} or any(w.lower() in NOT_IN_TITLE for w in after)):
+        return ""
+    if words[head].lower() in RELATIONS and not after and not any(re.search(r"['’]s$", w) for w in before):
+        return ""  # "X, a brother": whose?
+    return " ".join(words)
+
+
+def _title_before(text: str, start: int) -> str:
+    """"Prime Minister X", "Iran's Foreign Ministry spokesman X", "former vice president, X": the
+    title just before a name. Lower-case words count only next to a qualifier or an owner ("Kurdish
+    rebel leader"); a lone lower-case role ("captain X") or words run into by chance give nothing."""
+    line = text[text.rfind("\n", 0, start) + 1:start].rstrip()
+    words = list(re.finditer(r"\S+", line[:-1] if line.endswith(",") else line))
+    gaz = gazetteer()
+    if not words or words[-1].group().lower() not in gaz.roles or words[-1].group().lower() in ADDRESS:
+        return ""
+    kept, pending = [words[-1].group()], []
+    for index in range(len(words) - 2, -1, -1):
+        word = words[index].group()
+        initial = index == 0 or bool(re.search(r"[.!?:;\"“”]$", words[index - 1].group()))
+        if len(kept) + len(pending) >= 6 or not re.fullmatch(r"[^\W\d_][\w'’.&-]*", word):
+            break
+        if word[0].isupper():
+            ordinary = word.lower() in gaz.common or word.lower() in gaz.words
+            if word.lower() in STOP_BACK or word in gaz.calendar or (initial and ordinary and kept[0].islower()):
+                break  # "The", "Monday", a sentence's "Had" before "backed security chief"
+            kept[:0] = [word, *pending]
+            pending = []
+        elif word.lower() in QUALIFIERS:
+            kept[:0] = [word, *pending]
+            pending = []
+        elif not pending and word.lower() not in gaz.common | NOT_IN_TITLE \
+                and not re.search(r"(?:ed|ing|[^s']s)$", word):
+            pending.insert(0, word)  # a noun, maybe: "rebel" in "Kurdish rebel leader", not "backed"
+        else:
+            break
+    owned = any(re.search(r"['’]s$", w) for w in kept)
+    if kept[-1].lower() in RELATIONS and not owned:
+        return ""
+    if len(kept) == 1 and kept[0].islower():
+        return ""
+    return " ".join(kept)

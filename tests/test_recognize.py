@@ -86,7 +86,7 @@ def test_descriptions_come_from_appositions_and_role_phrases():
             "Ali Nazary spoke for the group.\n")
     new = link_mentions(text, None, TYPES).new_entities
     assert new["amrullah-saleh"].description == "Former vice president."
-    assert new["ahmad-massoud"].description == "Leader of the National Resistance Front."
+    assert new["ahmad-massoud"].description == "The leader of the National Resistance Front."
     assert new["ali-nazary"].description == ""
 
 

@@ -21,27 +21,37 @@ class Gazetteer:
     roles: frozenset[str]  # lower case
     honorifics: frozenset[str]
     calendar: frozenset[str]
-    demonyms: frozenset[str]
+    demonyms: frozenset[str]  # "German", "Iraqis", "South Korean": nationality words, never entities alone
     common: frozenset[str]  # lower case
+    words: frozenset[str]  # ordinary English words, lower case: "police", "analysts" (not "may", "bush")
     places: dict[str, int]  # name -> tier (1 = country, capital, big city; 2 = other)
 
     def place_tier(self, name: str) -> int | None:
         return self.places.get(name) or self.places.get(name.title() if name.isupper() else name)
 
 
+def _demonyms() -> set[str]:
+    """The hand-made list (irregular forms, peoples, faiths) with plurals, and the derived nationalities."""
+    hand = _words("demonyms.txt")
+    plurals = {w + "s" for w in hand if not w.endswith(("s", "sh", "ch", "ese", "x"))}
+    return {*hand, *plurals, *_words("nationalities.txt")}
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places = {}
+    given_names = frozenset(_words("given_names.txt"))
     for line in _words("places.tsv"):
         name, _, tier = line.partition("\t")
         places[name] = int(tier or 2)
     return Gazetteer(
-        given_names=frozenset(_words("given_names.txt")),
+        given_names=given_names,
         org_cues=frozenset(_words("org_cues.txt")),
         roles=frozenset(w.lower() for w in _words("roles.txt")),
         honorifics=frozenset(_words("honorifics.txt")),
         calendar=frozenset(_words("calendar.txt")),
-        demonyms=frozenset(_words("demonyms.txt")),
+        demonyms=frozenset(_demonyms() - given_names),  # "Christian" is a given name too
         common=frozenset(w.lower() for w in _words("common_words.txt")),
+        words=frozenset(_words("english_words.txt")),
         places=places,
     )
