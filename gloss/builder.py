@@ -56,7 +56,7 @@ RENDER_BATCHES_PER_WORKER = 60
 EVEN_PAGES = {"article", "article-annotations"}  # page kinds that each take about as long as any other
 PIPE_SIZE = 1 << 20  # see _widen_pipes
 FLUSH_BYTES = 4 << 20  # see _RenderJob.batch
-STATE_FORMAT = 2  # .gloss-cache/state.pickle: 2, the page hashes in a second pickle (see save_state)
+STATE_FORMAT = 3  # .gloss-cache/state.pickle: 2, the page hashes in a second pickle (see save_state); 3: Dateline
 PARALLEL_MIN = 400  # below this many files or pages, starting worker processes costs more than it saves
 # Up to this many articles the builder holds every article's full parsed document (9 KB more each than
 # a lightened one, see SiteBuilder._kept): reading them back from the parse cache costs 0.1 ms a page.
@@ -107,6 +107,12 @@ class SiteModel:
     rendered: int = 0
     written: int = 0
     removed: int = 0
+
+
+def dateline_places(*articles: Article | None) -> set[str]:
+    """The places the articles are datelined at: their pages list the articles."""
+    return {place for a in articles if a is not None and a.dateline
+            for place in (a.dateline.place, a.dateline.region_place) if place}
 
 
 def stamp(path: Path) -> tuple[int, int]:
@@ -678,6 +684,7 @@ class SiteBuilder:
             changes.articles.add(slug)
             changes.quoted[slug] = {i for i in (*now.resolved.get(slug, ()), *self.resolved.get(slug, ())) if i}
             changes.mentions |= changes.quoted[slug]
+            changes.mentions |= dateline_places(now.articles.get(slug), self.rendered_articles.get(slug))
             if now.articles.get(slug) != self.rendered_articles.get(slug):
                 changes.listed.add(slug)
         if now.neighbours is not self.neighbours:

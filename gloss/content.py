@@ -17,8 +17,24 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as files: an id like this could not be checked out there.
 RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
-ARTICLE_KEYS = {"title", "date", "source", "summary", "tags", "draft", "author", "dateline", "updated"}
+ARTICLE_KEYS = {"title", "date", "source", "summary", "tags", "draft", "author", "dateline", "updated", "wire_tags",
+                "desk"}
 ENTITY_KEYS = {"name", "type", "aliases", "description", "wikidata", "links", "source", "review", "confirmed"}
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """Where an article was filed: the place's name as shown ("London") and the place entity it
+    links to, maybe with a region ("Wisconsin", linked or not)."""
+
+    text: str
+    place: str = ""  # entity id; "" when the dateline links nowhere
+    region: str = ""
+    region_place: str = ""
+    line: int = 1  # front matter line of `dateline:`, for messages about it
+
+    def __str__(self) -> str:
+        return f"{self.text}, {self.region}" if self.region else self.text
 
 
 @dataclass
@@ -32,7 +48,9 @@ class Article:
     summary: str = ""
     tags: list[str] = field(default_factory=list)
     author: str = ""
-    dateline: str = ""
+    dateline: Dateline | None = None
+    wire_tags: list[str] = field(default_factory=list)  # the wire service's notes ingest took out of the body
+    desk: list[str] = field(default_factory=list)
     draft: bool = False
     source: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
@@ -150,6 +168,43 @@ def _date(mapping: YamlMapping, key: str, path: Path) -> dt.date | None:
     raise GlossError(f"'{key}' must be a date like 2021-09-06, not {value!r}", path, mapping.line_of(key), 1)
 
 
+DATELINE_HINT = "write e.g. 'dateline: {place: london, text: London}', or only the text: 'dateline: London'"
+
+
+def _dateline(mapping: YamlMapping, path: Path) -> Dateline | None:
+    """`dateline: London`, or `{place: london, text: London, region: Wisconsin}` (the region may be
+    a {place, text} mapping too). Whether the place exists is for the link stage to say."""
+    value = mapping.data.get("dateline")
+    if value is None or value == "":
+        return None
+    line = mapping.line_of("dateline")
+    text, place = _place_ref(value, "dateline", path, line, {"text", "place", "region"})
+    region, region_place = "", ""
+    if isinstance(value, dict) and value.get("region") not in (None, ""):
+        region, region_place = _place_ref(value["region"], "dateline's region", path, line, {"text", "place"})
+    return Dateline(text, place, region, region_place, line)
+
+
+def _place_ref(value: Any, what: str, path: Path, line: int, keys: set[str]) -> tuple[str, str]:
+    """(text, place id) of a dateline or its region: plain text, or a {place, text} mapping."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value), ""
+    if not isinstance(value, dict):
+        raise GlossError(f"'{what}' must be text or a mapping, not {type(value).__name__}", path, line, 1,
+                         hint=DATELINE_HINT)
+    unknown = sorted(str(k) for k in value if k not in keys)
+    if unknown:
+        raise GlossError(f"unknown key '{unknown[0]}' in the {what}", path, line, 1,
+                         hint=f"its keys are {', '.join(sorted(keys))}; {DATELINE_HINT}")
+    text, place = value.get("text"), value.get("place")
+    if not isinstance(text, str) or not text.strip():
+        raise GlossError(f"the {what} needs a 'text' (the place's name as shown)", path, line, 1, hint=DATELINE_HINT)
+    if place is not None and not (isinstance(place, str) and is_slug(place)):
+        raise GlossError(f"'place' in the {what} must be an entity id like london, not {place!r}", path, line, 1,
+                         hint=DATELINE_HINT)
+    return text, place or ""
+
+
 def _warn_unknown(mapping: YamlMapping, known: set[str], path: Path, problems: Problems) -> None:
     for key in mapping.data:
         if key not in known:
@@ -178,7 +233,8 @@ def parse_article(text: str, path: Path, problems: Problems) -> Article:
         slug=slug, path=path, title=_require_str(mapping, "title", path, required=True), body=body,
         body_line=body_line, date=_date(mapping, "date", path), summary=_require_str(mapping, "summary", path),
         tags=_tags(mapping, path), author=_require_str(mapping, "author", path),
-        dateline=_require_str(mapping, "dateline", path), draft=draft, source=source,
+        dateline=_dateline(mapping, path), wire_tags=_str_list(mapping, "wire_tags", path),
+        desk=_str_list(mapping, "desk", path), draft=draft, source=source,
     )
 
 

@@ -47,6 +47,9 @@ class SiteGraph:
     counts: dict[str, int] = field(default_factory=dict)
     year_keys: dict[str, list[str]] = field(default_factory=dict)
     years: list[tuple[str, int]] | None = None  # memo of article_years
+    # place id -> the articles datelined there (place or region), newest first: a dateline links the article
+    # to its place (the place's page lists it) but is not a passage, so it is not in `sites`
+    datelines: dict[str, list[Article]] = field(default_factory=dict)
 
     def linked_count(self) -> int:
         """Mentions that name exactly one entity, in articles and entity notes."""
@@ -154,6 +157,7 @@ def build_graph(
                 found += ids
     graph.co_mentions = {entity_id: Counter(ids) for entity_id, ids in together.items()}
     _list_tags(graph)
+    _list_datelines(graph)
     _drop_self_pairs(graph, graph.co_mentions)
     _report(graph, problems)
     return graph
@@ -220,6 +224,10 @@ def update_graph(
                       for tag, listed in old.tags.items()}
     else:
         _list_tags(graph)
+    if any(a.dateline for slug in changed for a in (before.get(slug), now.get(slug)) if a):
+        _list_datelines(graph)
+    else:
+        graph.datelines = old.datelines
     _drop_self_pairs(graph, {i: graph.co_mentions[i] for i in touched if i in graph.co_mentions})
     graph.relinked = changed
     _report(graph, problems)
@@ -244,6 +252,9 @@ def _link_article(graph: SiteGraph, article: Article, sites: dict[str, list[Ment
             else:
                 found.append(site)
             quoted.add(entity_id)
+    dateline_problems = _check_dateline(graph, article)
+    if dateline_problems:
+        graph.link_problems.setdefault(article.slug, []).extend(dateline_problems)
     if article_counts is not None:
         for entity_id in quoted:
             article_counts[entity_id] = article_counts.get(entity_id, 0) + 1
@@ -255,6 +266,34 @@ def _list_tags(graph: SiteGraph) -> None:
     for article in graph.articles:
         for tag in article.tags:
             graph.tags.setdefault(tag, []).append(article)
+
+
+def _list_datelines(graph: SiteGraph) -> None:
+    graph.datelines = {}
+    for article in graph.articles:
+        if article.dateline:
+            for place in dict.fromkeys((article.dateline.place, article.dateline.region_place)):
+                if place in graph.registry.by_id:
+                    graph.datelines.setdefault(place, []).append(article)
+
+
+def _check_dateline(graph: SiteGraph, article: Article) -> list[GlossError]:
+    """A dateline's place and region must be entities, and not people."""
+    dateline, found = article.dateline, []
+    if dateline is None:
+        return found
+    for place, text in ((dateline.place, dateline.text), (dateline.region_place, dateline.region)):
+        entity = graph.registry.get(place) if place else None
+        if place and entity is None:
+            found.append(GlossError(
+                f"unknown place '{place}' in the dateline", article.path, dateline.line, 1,
+                hint=f"create it with: python build.py new-entity \"{text}\" --type place --id {place}, "
+                     "or fix the id"))
+        elif entity is not None and entity.type == "person":
+            found.append(GlossError(
+                f"the dateline's place '{place}' is a person ({entity.name})", article.path, dateline.line, 1,
+                severity="warning", hint="link the dateline to a place entity, or correct the entity's type"))
+    return found
 
 
 def _report(graph: SiteGraph, problems: Problems) -> None:

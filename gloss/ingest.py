@@ -18,6 +18,7 @@ import yaml
 
 from .config import SiteConfig
 from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity
+from .dateline import dateline_front
 from .errors import GlossError, Problems
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
@@ -74,10 +75,37 @@ class Planned:
 # ---------------------------------------------------------------- public entry points
 
 def annotate_text(text: str, registry: EntityRegistry | None, config: SiteConfig) -> list[dict]:
-    """The mentions ingest would make in `text`, as character offsets (the `annotate` command)."""
+    """The names in `text` and what ingest links them to, as character offsets (the `annotate` command).
+
+    Every name in the text is reported, a byline's too (ingest keeps it as the author, not as an
+    entity); a dateline's place is linked as ingest links it: to a place, never to a person.
+    """
     recognition = _recognize(text, registry, config)
+    mentions = _with_dateline(parse_seed(text), recognition, registry, config)
     return [{"start": m.start, "end": m.end, "text": m.text, "entity": m.entity, "type": m.type}
-            for m in recognition.mentions]
+            for m in mentions]
+
+
+def _with_dateline(doc: SeedDoc, recognition: Recognition, registry: EntityRegistry | None,
+                   config: SiteConfig) -> list[Mention]:
+    """The recognised mentions, with the dateline's place and region as ingest links them."""
+    front = dateline_front(doc, recognition, registry, config.type_ids())
+    if not front:
+        return recognition.mentions
+    region = front.get("region")
+    parts = [(doc.dateline_start, doc.dateline, front.get("place")),
+             (doc.region_start, doc.region, region.get("place") if isinstance(region, dict) else None)]
+    added = [Mention(start, start + len(written), written, place, _type_of(place, recognition, registry))
+             for start, written, place in parts if place]
+    spans = [(m.start, m.end) for m in added]
+    kept = [m for m in recognition.mentions if not any(m.start < e and s < m.end for s, e in spans)]
+    return sorted(kept + added, key=lambda m: m.start)
+
+
+def _type_of(entity_id: str, recognition: Recognition, registry: EntityRegistry | None) -> str:
+    if entity_id in recognition.new_entities:
+        return recognition.new_entities[entity_id].type
+    return registry.by_id[entity_id].type if registry is not None else ""
 
 
 def annotate_file(config: SiteConfig, path: Path, use_registry: bool = True) -> list[dict]:
@@ -178,11 +206,12 @@ def _relative(path: Path, root: Path) -> Path:
 def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
           manifest: dict, owned: str | None, writes: dict[Path, str]) -> Planned:
     doc = parse_seed(text, markdown=seed.endswith(".md"))
-    recognition = _recognize(text, registry, config, index)
+    recognition = _recognize(doc.without_wire(), registry, config, index)
+    dateline = dateline_front(doc, recognition, registry, config.type_ids())
     mentions = _in_body(doc, recognition.mentions)
     article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)
     body, review = _render_body(doc, mentions, recognition, article)
-    front = _front_matter(doc, seed, digest, config)
+    front = _front_matter(doc, seed, digest, config, dateline)
     front_text = _dump_front(front)
     offset = front_text.count("\n")
     for warning in review:
@@ -215,14 +244,19 @@ def _free_article_path(config: SiteConfig, title: str, manifest: dict, writes: d
         slug, n = f"{base}-{n}", n + 1
 
 
-def _front_matter(doc: SeedDoc, seed: str, digest: str, config: SiteConfig) -> dict:
+def _front_matter(doc: SeedDoc, seed: str, digest: str, config: SiteConfig, dateline: dict | None) -> dict:
+    """Title, date, dateline, author and the wire's tags: every word the body does not keep."""
     front: dict = {"title": doc.title}
     if doc.date:
         front["date"] = doc.date
-    if doc.dateline:
-        front["dateline"] = doc.dateline
+    if dateline:
+        front["dateline"] = dateline
     if doc.author:
         front["author"] = doc.author
+    if doc.wire_tags:
+        front["wire_tags"] = doc.wire_tags
+    if doc.desk:
+        front["desk"] = doc.desk
     front["source"] = {"file": seed, "sha256": digest}
     front["summary"] = summary_of([b.text for b in doc.blocks if b.kind == "paragraph"][:2])
     front["tags"] = sorted({*config.ingest.default_tags, *doc.tags})

@@ -228,11 +228,30 @@ class Renderer:
         path = article_url(article.slug) + "index.html"
         doc = self.document(article.slug)
         whos_who = self.whos_who(article, doc)
+        dateline = self.dateline_html(article, path)
         return Page(path, "article.html", {
-            "article": article, "body": self.body_html(article.slug, doc, path),
-            "whos_who": whos_who, "whos_who_html": self.whos_who_html(whos_who, path), "notes": doc.notes,
+            "article": article, "body": lead_with(self.body_html(article.slug, doc, path), dateline),
+            "dateline_html": dateline, "whos_who": whos_who, "whos_who_html": self.whos_who_html(whos_who, path),
+            "notes": doc.notes,
             "json_ld": self.article_json_ld(article),
         })
+
+    def dateline_html(self, article: Article, page_path: str) -> Markup:
+        """"London, Wisconsin —" with each place linked to its entity page (the theme sets it in small caps)."""
+        dateline = article.dateline
+        if dateline is None:
+            return Markup("")
+        parts = [self._dateline_part(dateline.text, dateline.place, page_path)]
+        if dateline.region:
+            parts.append(self._dateline_part(dateline.region, dateline.region_place, page_path))
+        return Markup(f'<span class="dateline">{", ".join(parts)} —</span>')
+
+    def _dateline_part(self, text: str, place: str, page_path: str) -> str:
+        entity = self.graph.registry.get(place) if place else None
+        if entity is None:
+            return html_text(text)
+        return (f'<a href="{html_text(relative(page_path, entity_url(place)))}" '
+                f'class="dateline-place mention-{html_text(entity.type)}">{html_text(text)}</a>')
 
     def whos_who(self, article: Article, doc: ParsedDocument) -> list[dict[str, Any]]:
         ids, by_id = self.graph.resolved.get(article.slug, ()), self.graph.registry.by_id
@@ -296,6 +315,7 @@ class Renderer:
     def entity_page(self, entity: Entity) -> Page:
         path = entity_url(entity.id) + "index.html"
         groups = self.graph.quoting_articles(entity.id)
+        datelined = self.graph.datelines.get(entity.id, [])
         busy = self.is_busy(entity.id)
         shown = groups[:self.ENTITY_LATEST] if busy else groups
         passages = Markup("".join(self.passage_section(entity.id, sites, path) for sites in shown))
@@ -312,6 +332,7 @@ class Renderer:
             "mention_count": len(self.graph.sites.get(entity.id, [])), "related": related,
             "related_html": self.related_html(related, path),
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
+            "datelines": datelined[:self.ENTITY_LATEST], "datelines_count": len(datelined),
             "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path, strongest),
         })
 
@@ -458,6 +479,7 @@ class Renderer:
             "datePublished": article.date.isoformat() if article.date else None,
             "description": article.summary or None,
             "author": {"@type": "Person", "name": article.author} if article.author else None,
+            "dateline": str(article.dateline) if article.dateline else None,
             "mentions": sorted(counts), "url": self.absolute(article_url(article.slug)),
             "inLanguage": self.config.language, "keywords": article.tags,
         }
@@ -764,6 +786,15 @@ def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> Gloss
 
 # json.dumps makes an encoder at each call with any argument besides the object: one, made once.
 _JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def lead_with(body: Markup, lead: Markup) -> Markup:
+    """The body with `lead` (a dateline) opening its first paragraph, else in a paragraph of its own."""
+    if not lead:
+        return body
+    if body.startswith("<p>"):
+        return Markup(f"<p>{lead} {body[3:]}")
+    return Markup(f'<p class="dateline-line">{lead}</p>\n{body}')
 
 
 def json_ld(data: dict[str, Any], encoded: dict[str, str] | None = None) -> Markup:

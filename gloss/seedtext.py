@@ -24,18 +24,35 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-# "LONDON 1996-08-30" alone on a line, or "KABUL, Sept 6 (Reuters) -" before the first sentence.
+# Wire copy's top and tail: each pattern is a general shape of news-agency copy, not a list of names.
+# A place in capitals, maybe with its region: "LONDON", "N'DJAMENA", "MILWAUKEE, Wisconsin", "ROCHESTER, N.H."
+PLACE = r"(?P<place>(?P<city>[A-Z][A-Z .'’-]*[A-Z])(?:, (?P<region>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*?))?)"
+# A person's name word: "Larry", "McNeil", "O'Brien", "Jean-Paul" (never a word in capitals).
+NAME_WORD = r"(?:[A-Z][a-z]*['’-]?)?[A-Z][a-z]+"
+NAME = rf"{NAME_WORD}(?: (?:{NAME_WORD}|[A-Z]\.)){{0,2}} {NAME_WORD}"
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 # "LONDON 1996-08-30", "MILWAUKEE, Wisconsin 1996-08-29", "Larry Fine NEW YORK 1996-08-30" (byline first).
-DATELINE_LINE = re.compile(r"^(?:(?P<author>[A-Z][a-z]+(?: [A-Z][a-z'’-]+){1,2}) )?"
-                           r"(?P<place>[A-Z][A-Z .'’-]*[A-Z](?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*?)?)[,.]?"
-                           r"\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$")
+DATELINE_LINE = re.compile(rf"^(?:(?P<author>{NAME}) )?{PLACE}[,.]?\s+(?P<date>{ISO_DATE})\s*$")
+# "FARMINGTON HILLS, Mich." with the date alone on the next line.
+DATELINE_PLACE_LINE = re.compile(rf"^{PLACE}[,.]?\s*$")
+DATE_LINE = re.compile(rf"^(?P<date>{ISO_DATE})\s*$")
 # A name alone on the line just before a dateline is the author's: "Larisa Sayenko".
-NAME_LINE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z'’-]+){1,2}$")
+NAME_LINE = re.compile(rf"^{NAME}$")
+# "KABUL (Reuters) - ", "KABUL, Sept 6 (Reuters) - ", "ROCHESTER, N.H. (AP) -- " before the first sentence.
 DATELINE_PREFIX = re.compile(
-    r"^([A-Z][A-Z .'’-]*[A-Z]),?\s+(?:([A-Z][a-z]{2,4})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?\s*)?"
-    r"(?:\((?:Reuters|AP|AFP|UPI|dpa|Xinhua)\)\s*)?[-–—]+\s+"
+    rf"^{PLACE},?\s+(?:(?P<month>[A-Z][a-z]{{2,4}})\.?\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?\s*)?"
+    r"(?:\([A-Z][\w .&/-]{0,30}\)\s*)?[-–—]+\s+"
 )
 BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})\s*$")
+# A service tag in parentheses, "(Adds deaths, other details)", "(Corrects spelling of name)";
+# copy that lost the opening bracket reads "Adds deaths, other details)".
+WIRE_TAG = re.compile(r"^\([^()]{2,200}\)$")
+WIRE_TAG_TAIL = re.compile(r"^[A-Z][^()]{1,200}\)$")
+MAX_TAG_WORDS = 15
+# The desk's sign-off at the end: "-- Warsaw Newsroom +48 22 653 9700"; and "(c) Reuters Limited 1996".
+DESK_LINE = re.compile(r"^(?:--+|—|–)\s*\S")
+COPYRIGHT_LINE = re.compile(r"^(?:\(c\)|©|copyright\b)", re.IGNORECASE)
+MAX_DESK_WORDS = 15
 SECTION_HEADLINE = re.compile(r"^([A-Z][A-Z &/]+?)\s+-\s+(.+)$")
 # Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = {
@@ -56,13 +73,32 @@ class Block:
 
 @dataclass
 class SeedDoc:
+    """A seed's parts. The wire copy's own structure (dateline, byline, service tags, the desk's
+    sign-off) is kept apart from the body, with its spans in the seed: none of it is article text."""
+
     text: str
     title: str
     blocks: list[Block]
     date: dt.date | None = None
-    dateline: str = ""
+    dateline: str = ""  # the place as written: "MILWAUKEE"
+    dateline_start: int = -1  # its offset in the seed
+    region: str = ""  # the dateline's region as written: "Wisconsin"
+    region_start: int = -1
     author: str = ""
     tags: list[str] = field(default_factory=list)
+    wire_tags: list[str] = field(default_factory=list)  # "(Adds deaths, other details)", a repeated headline
+    desk: list[str] = field(default_factory=list)  # "-- Warsaw Newsroom +48 22 653 9700", "(c) Reuters Limited 1996"
+    wire_spans: list[tuple[int, int]] = field(default_factory=list)  # seed spans of all of the above
+
+    def without_wire(self) -> str:
+        """The seed with its wire structure blanked out (same length, same offsets): the text to
+        look for names in, so a byline or a desk's sign-off never becomes an entity."""
+        chars = list(self.text)
+        for start, end in self.wire_spans:
+            for index in range(start, end):
+                if chars[index] != "\n":
+                    chars[index] = " "
+        return "".join(chars)
 
 
 MAX_SEED_BYTES = 1_000_000  # one article; a longer file is a dump of many, and would only be slow to read
@@ -185,7 +221,7 @@ def _lines(text: str, markdown: bool) -> tuple[list[tuple[int, str]], set[int]]:
 
 
 def parse_seed(text: str, markdown: bool = False) -> SeedDoc:
-    """Find headline, dateline, byline, subheadings and paragraphs of a seed.
+    """Find headline, dateline, byline, wire tags, subheadings and paragraphs of a seed.
 
     Only a Markdown seed (`markdown`) has "# " headings; in a plain-text seed "#" is a character.
     """
@@ -194,7 +230,7 @@ def parse_seed(text: str, markdown: bool = False) -> SeedDoc:
     if len(lines) > 1 and (lines[0][0] in marked or reads_as_headline(lines[0][1]) or _top_matter_follows(lines)):
         doc.title, doc.tags = readable_headline(lines[0][1])
         lines = lines[1:]
-    lines = _take_dateline_and_byline(doc, lines)
+    lines = _take_desk(doc, _take_top(doc, lines))
     for index, (start, line) in enumerate(lines):
         heading = start in marked or (index > 0 and reads_as_subheading(line))
         doc.blocks.append(Block("heading" if heading else "paragraph", line, start))
@@ -206,38 +242,119 @@ def parse_seed(text: str, markdown: bool = False) -> SeedDoc:
 
 def _top_matter_follows(lines: list[tuple[int, str]]) -> bool:
     """A short first line is the headline when a byline or dateline comes right after it."""
-    following = lines[1][1]
     return len(lines[0][1].split()) <= MAX_TITLE_WORDS and bool(
-        DATELINE_LINE.match(following) or BYLINE.match(following)
-        or (NAME_LINE.match(following) and len(lines) > 2 and DATELINE_LINE.match(lines[2][1])))
+        _dateline_lines(lines, 1) or BYLINE.match(lines[1][1])
+        or (NAME_LINE.match(lines[1][1]) and _dateline_lines(lines, 2)))
 
 
-def _take_dateline_and_byline(doc: SeedDoc, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Move a dateline and a byline at the top into front matter, out of the body."""
+def _dateline_lines(lines: list[tuple[int, str]], index: int) -> int:
+    """How many lines from `index` make a dateline: 1 ("LONDON 1996-08-30"), 2 (the date on the
+    next line), or 0."""
+    if index >= len(lines):
+        return 0
+    if DATELINE_LINE.match(lines[index][1]):
+        return 1
+    if index + 1 < len(lines) and DATELINE_PLACE_LINE.match(lines[index][1]) \
+            and DATE_LINE.match(lines[index + 1][1]):
+        return 2
+    return 0
+
+
+MAX_TOP_LINES = 6  # byline, dateline (two lines at most), service tags, a repeated headline
+
+
+def _take_top(doc: SeedDoc, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Move the wire structure at the top (byline, dateline, service tags, the headline repeated)
+    into `doc`, out of the body; then a dateline that starts the first sentence ("KABUL (Reuters) -")."""
     kept = list(lines)
-    for _ in range(2):
-        if not kept:
+    for _ in range(MAX_TOP_LINES):
+        taken = _top_lines(doc, kept)
+        if not taken:
             break
-        line = kept[0][1]
-        following = kept[1][1] if len(kept) > 1 else ""
-        if match := DATELINE_LINE.match(line):
-            doc.dateline = match.group("place")
-            doc.date = _iso_date(match.group("date"))
-            doc.author = match.group("author") or doc.author
-            kept.pop(0)
-        elif match := BYLINE.match(line):
-            doc.author = match.group(1)
-            kept.pop(0)
-        elif NAME_LINE.match(line) and DATELINE_LINE.match(following):
-            doc.author = line
-            kept.pop(0)
+        doc.wire_spans += [(start, start + len(line)) for start, line in kept[:taken]]
+        del kept[:taken]
     if kept and not doc.dateline and (match := DATELINE_PREFIX.match(kept[0][1])):
         start, line = kept[0]
-        doc.dateline = match.group(1)
-        doc.date = _month_day_date(match.group(2), match.group(3), match.group(4))
-        rest = line[match.end():]
-        kept[0] = (start + match.end(), rest)
+        _set_place(doc, match, start)
+        doc.date = _month_day_date(match.group("month"), match.group("day"), match.group("year"))
+        doc.wire_spans.append((start, start + match.end()))
+        kept[0] = (start + match.end(), line[match.end():])
     return kept
+
+
+def _top_lines(doc: SeedDoc, lines: list[tuple[int, str]]) -> int:
+    """How many lines at the top of `lines` are wire structure, recorded in `doc`; 0 when none."""
+    if len(lines) < 2:  # the body keeps a line at least
+        return 0
+    start, line = lines[0]
+    if not doc.dateline and (size := _dateline_lines(lines, 0)) and size < len(lines):
+        match = DATELINE_LINE.match(line) or DATELINE_PLACE_LINE.match(line)
+        _set_place(doc, match, start)
+        date = (match if size == 1 else DATE_LINE.match(lines[1][1])).group("date")
+        doc.date = _iso_date(date)
+        if size == 1 and match.group("author"):
+            doc.author = doc.author or match.group("author")
+        return size
+    if not doc.author and (match := BYLINE.match(line)):
+        doc.author = match.group(1)
+        return 1
+    if not doc.author and not doc.dateline and NAME_LINE.match(line) and _dateline_lines(lines, 1):
+        doc.author = line
+        return 1
+    if _is_wire_tag(line, after_dateline=bool(doc.dateline)) or _repeats_headline(doc, line):
+        doc.wire_tags.append(line)
+        return 1
+    return 0
+
+
+def _set_place(doc: SeedDoc, match: re.Match, start: int) -> None:
+    doc.dateline, doc.dateline_start = match.group("city"), start + match.start("city")
+    if match.group("region"):
+        doc.region, doc.region_start = match.group("region"), start + match.start("region")
+
+
+def _is_wire_tag(line: str, after_dateline: bool) -> bool:
+    """"(Adds deaths, other details)"; right under a dateline also the same with its "(" lost."""
+    if len(line.split()) > MAX_TAG_WORDS:
+        return False
+    return bool(WIRE_TAG.match(line) or (after_dateline and WIRE_TAG_TAIL.match(line)))
+
+
+def _repeats_headline(doc: SeedDoc, line: str) -> bool:
+    """The headline again, or a variant of it in capitals ("WORLD MARKETS ROUND-UP" under "World
+    Markets Overnight Summary"): most of its words are the headline's."""
+    if not doc.title:
+        return False
+    if _words_of(line) == _words_of(doc.title):
+        return True
+    words = _words_of(line)
+    if not doc.dateline or not is_all_caps(line) or len(words) > MAX_HEADING_WORDS:
+        return False
+    title = set(_words_of(doc.title))
+    return 2 * sum(w in title for w in words) >= len(words) and any(w in title and w not in SMALL_WORDS for w in words)
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def _take_desk(doc: SeedDoc, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Move the desk's sign-off and a copyright line at the end into `doc`, out of the body."""
+    kept = list(lines)
+    while len(kept) > 1 and _is_desk_line(kept[-1][1]):
+        start, line = kept.pop()
+        doc.desk.insert(0, line)
+        doc.wire_spans.append((start, start + len(line)))
+    return kept
+
+
+def _is_desk_line(line: str) -> bool:
+    """"-- Dhaka Newsroom 880-2-506363", "-- Reuters Chicago Newsdesk", "(c) Reuters Limited 1996"."""
+    words = len(line.split())
+    if COPYRIGHT_LINE.match(line):
+        return words <= MAX_DESK_WORDS
+    digits = sum(c.isdigit() for c in line)
+    return bool(DESK_LINE.match(line)) and (digits >= 6 or words <= 8) and words <= MAX_DESK_WORDS
 
 
 def _iso_date(text: str) -> dt.date | None:
@@ -291,11 +408,11 @@ def readable_headline(line: str) -> tuple[str, list[str]]:
     if not is_all_caps(line):
         return line, tags
     words = line.split()
-    titled = [w.lower() if i and w.lower() in SMALL_WORDS else _title_word(w) for i, w in enumerate(words)]
+    titled = [w.lower() if i and w.lower() in SMALL_WORDS else title_word(w) for i, w in enumerate(words)]
     return " ".join(titled), tags
 
 
-def _title_word(word: str) -> str:
+def title_word(word: str) -> str:
     """"ENGLAND" -> "England", "O'BRIEN" -> "O'Brien"; short words without vowels stay ("NFL")."""
     if len(word) <= 4 and not re.search(r"[AEIOUY]", word):
         return word

@@ -89,3 +89,31 @@ def test_new_entity_writes_a_stub_and_refuses_a_taken_name(mini_site: Path) -> N
     again = run_gloss(mini_site, "new-entity", "Mujahid", "--type", "person")
     assert again.returncode == 1
     assert "the name 'Mujahid' already belongs to zabihullah-mujahid" in again.stderr
+
+
+def test_dateline_with_an_unknown_place_is_an_error_at_its_line(make_site) -> None:
+    root = make_site({**ENTITIES, "content/articles/filed.md":
+                      "---\ntitle: F\ndate: 1996-08-30\ndateline: {place: atlantis, text: Atlantis}\n---\nBody.\n",
+                      "content/articles/plain.md": "---\ntitle: P\ndateline: Kabul\n---\nBody.\n",
+                      "content/articles/known.md": "---\ntitle: K\ndateline: {place: kabul, text: Kabul}\n---\nB.\n"})
+    result = run_gloss(root, "check")
+    assert result.returncode == 1
+    assert "content/articles/filed.md:4:1: unknown place 'atlantis' in the dateline" in result.stderr
+    assert 'hint: create it with: python build.py new-entity "Atlantis" --type place --id atlantis' in result.stderr
+    assert "check: 1 error(s)" in result.stdout
+
+
+def test_dateline_of_the_wrong_shape_is_an_error_with_a_hint(make_site) -> None:
+    root = make_site({"content/articles/bad.md": "---\ntitle: B\ndateline: {city: kabul}\n---\nBody.\n"})
+    result = run_gloss(root, "check")
+    assert result.returncode == 1
+    assert "content/articles/bad.md:3:1: unknown key 'city' in the dateline" in result.stderr
+    assert "dateline: {place: london, text: London}" in result.stderr
+
+
+def test_dateline_linked_to_a_person_is_a_warning(make_site) -> None:
+    root = make_site({**ENTITIES, "content/articles/p.md":
+                      "---\ntitle: P\ndateline: {place: ahmad-massoud, text: Massoud}\n---\nBody.\n"})
+    result = run_gloss(root, "check")
+    assert result.returncode == 0
+    assert "content/articles/p.md:3:1: warning: the dateline's place 'ahmad-massoud' is a person" in result.stderr

@@ -309,3 +309,15 @@ def test_a_mention_keeps_every_field_through_the_parse_cache() -> None:
     kinds = {"int": lambda i: i + 7, "str": lambda i: f"value {i}", "bool": lambda i: True}
     mention = Mention(**{f.name: kinds[f.type](i) for i, f in enumerate(fields(Mention))})
     assert pickle.loads(pickle.dumps(mention)) == mention
+
+
+def test_moving_a_dateline_rewrites_both_places_pages_as_a_cold_build_would(built: Path, tmp_path: Path) -> None:
+    talks = built / "content/articles/talks.md"
+    edit(talks, "date: 2021-09-07\n", "date: 2021-09-07\ndateline: {place: kabul, text: Kabul}\n")
+    assert run_gloss(built, "build", "--no-search").returncode == 0
+    assert "Filed from Kabul" in (built / "_site/entities/kabul/index.html").read_text()
+    edit(talks, "{place: kabul, text: Kabul}", "{place: panjshir, text: Panjshir}")
+    assert run_gloss(built, "build", "--no-search").returncode == 0
+    assert "Filed from Kabul" not in (built / "_site/entities/kabul/index.html").read_text()
+    assert "Filed from Panjshir" in (built / "_site/entities/panjshir/index.html").read_text()
+    assert output(built) == cold_build(built, tmp_path)

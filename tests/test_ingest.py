@@ -8,9 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
+from conftest import run_gloss
 
 from gloss.config import SiteConfig
 from gloss.content import EntityRegistry, load_entities, split_front_matter
+from gloss.dateline import usual_case
 from gloss.errors import GlossError, Problems
 from gloss.ingest import annotate_text, ingest_seeds
 from gloss.markup import create_markdown
@@ -227,8 +230,107 @@ def test_development_texts_keep_their_words_after_ingest(tmp_path: Path):
     manifest = json.loads((tmp_path / "content/.gloss-ingest.json").read_text(encoding="utf-8"))
     for article, entry in manifest.items():
         seed = (tmp_path / entry["seed"]).read_text(encoding="utf-8")
-        body_words = plain_words(article_body(tmp_path / article))
+        front, body, _ = split_front_matter((tmp_path / article).read_text(encoding="utf-8"), Path(article))
+        body_words = plain_words(body)
         seed_words = seed.split()
-        # Only a headline, dateline or byline at the top leaves the body (for front matter).
-        assert body_words == seed_words[len(seed_words) - len(body_words):], article
-        assert len(seed_words) - len(body_words) <= 24, article
+        # The body is one run of the seed's words; what is left out around it (headline, dateline,
+        # byline, the wire's tags and the desk's sign-off) is kept in front matter.
+        start = next(i for i in range(len(seed_words) - len(body_words) + 1)
+                     if seed_words[i:i + len(body_words)] == body_words)
+        left_out = seed_words[:start] + seed_words[start + len(body_words):]
+        assert len(left_out) <= 24, article
+        kept = front_words(front.data)
+        assert [w for w in front_words(left_out) if w and w not in kept] == [], article
+
+
+def front_words(front: dict) -> set[str]:
+    """Every word in the front matter's values, letters and digits only, case folded."""
+    if isinstance(front, dict):
+        return set().union(*(front_words(v) for k, v in front.items() if k != "source"), set())
+    if isinstance(front, list):
+        return set().union(*(front_words(v) for v in front), set())
+    return {re.sub(r"[\W_]+", "", w).casefold() for w in re.split(r"[\s-]+", str(front))}
+
+
+# ---------------------------------------------------------------- wire copy structure
+
+WIRE = ROOT / "tests" / "fixtures" / "wire"
+WIRE_KEYS = ("title", "tags", "date", "dateline", "author", "wire_tags", "desk")
+MENTION = re.compile(r"\[\[[^|\]]*\|([^\]]*)\]\]")
+
+
+def ingest_one(tmp_path: Path, name: str, text: str) -> tuple[dict, str]:
+    """Front matter and body of the one article a seed gives."""
+    report = ingest_seeds(site(tmp_path, {name: text}))
+    [article] = report.written
+    front, body, _ = split_front_matter((tmp_path / article).read_text(encoding="utf-8"), article)
+    return front.data, body
+
+
+@pytest.mark.parametrize("shape", sorted(p.stem for p in WIRE.glob("*.txt")))
+def test_wire_structure_goes_to_front_matter_not_into_the_body(tmp_path: Path, shape: str):
+    expected = yaml.safe_load((WIRE / f"{shape}.yml").read_text(encoding="utf-8"))
+    front, body = ingest_one(tmp_path, f"{shape}.txt", (WIRE / f"{shape}.txt").read_text(encoding="utf-8"))
+    for key in WIRE_KEYS:
+        assert front.get(key) == expected["front"].get(key, [] if key == "tags" else None), key
+    assert MENTION.sub(r"\1", body) == expected["body"]
+
+
+@pytest.mark.parametrize("shape", sorted(p.stem for p in WIRE.glob("*.txt")))
+def test_wire_structure_makes_no_entity_but_the_datelines_places(tmp_path: Path, shape: str):
+    front, body = ingest_one(tmp_path, f"{shape}.txt", (WIRE / f"{shape}.txt").read_text(encoding="utf-8"))
+    dateline = front["dateline"]
+    places = {dateline["place"], *([dateline["region"]["place"]] if isinstance(dateline.get("region"), dict) else [])}
+    said = (front["title"] + "\n" + MENTION.sub(r"\1", body)).casefold()
+    for entity in load_entities(SiteConfig(root=tmp_path), Problems()):
+        assert entity.id in places or entity.name.casefold() in said, entity.id
+    for place in places:
+        assert (tmp_path / "content" / "entities" / f"{place}.md").exists()
+
+
+def test_dateline_city_is_linked_to_the_place_never_to_a_person_of_that_name(tmp_path: Path):
+    entities = tmp_path / "content" / "entities"
+    entities.mkdir(parents=True)
+    (entities / "malivai-washington.md").write_text(
+        "---\nname: MaliVai Washington\ntype: person\naliases: [Washington]\n---\n", encoding="utf-8")
+    seed = "U.S. warplanes wait for orders.\nWASHINGTON 1996-08-30\nMore than 300 U.S. warplanes were ready.\n"
+    front, _ = ingest_one(tmp_path, "planes.txt", seed)
+    assert front["dateline"] == {"place": "washington", "text": "Washington"}
+    stub = (entities / "washington.md").read_text(encoding="utf-8")
+    assert "name: Washington\ntype: place\n" in stub
+    registry = EntityRegistry(load_entities(SiteConfig(root=tmp_path), Problems()))
+    found = [m for m in annotate_text(seed, registry, SiteConfig(root=tmp_path)) if m["text"] == "WASHINGTON"]
+    assert [(m["entity"], m["type"]) for m in found] == [("washington", "place")]
+
+
+def test_dateline_links_the_registrys_place_and_writes_it_as_the_registry_does(tmp_path: Path):
+    entities = tmp_path / "content" / "entities"
+    entities.mkdir(parents=True)
+    (entities / "hague.md").write_text("---\nname: The Hague\ntype: place\naliases: [Den Haag]\n---\n",
+                                       encoding="utf-8")
+    front, _ = ingest_one(tmp_path, "court.txt", "Court sits.\nTHE HAGUE 1996-08-30\nThe court sat on Friday.\n")
+    assert front["dateline"] == {"place": "hague", "text": "The Hague"}
+    assert not (entities / "the-hague.md").exists()
+
+
+def test_built_article_opens_with_its_linked_dateline_and_the_place_page_lists_it(tmp_path: Path):
+    (tmp_path / "site.yml").write_text("title: Wire\n", encoding="utf-8")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    front, _ = ingest_one(tmp_path, "desk-tag.txt", (WIRE / "desk-tag.txt").read_text(encoding="utf-8"))
+    result = run_gloss(tmp_path, "build")
+    assert result.returncode == 0, result.stderr
+    slug = "consortium-to-bid-for-newsstand-chain-paper"
+    page = (tmp_path / "_site" / "articles" / slug / "index.html").read_text(encoding="utf-8")
+    assert ('<div class="article-body">\n<p><span class="dateline"><a href="../../entities/warsaw/" '
+            'class="dateline-place mention-place">Warsaw</a> —</span> A consortium plans') in page
+    place = (tmp_path / "_site" / "entities" / "warsaw" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="../../articles/{slug}/">Consortium to bid for newsstand chain - paper</a>' in place
+    assert "No article mentions" not in place
+
+
+def test_place_in_capitals_is_spelt_as_the_text_then_the_registry_then_the_gazetteer_spell_it():
+    assert usual_case("N'DJAMENA", "closed N'Djamena University", ["N'djamena"]) == "N'Djamena"
+    assert usual_case("KABUL", "KABUL again", ["KaBul"]) == "KaBul"
+    assert usual_case("NEW YORK", "", []) == "New York"
+    assert usual_case("URUS-MARTAN", "", []) == "Urus-Martan"
+    assert usual_case("Wisconsin", "", []) == "Wisconsin"

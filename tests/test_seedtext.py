@@ -77,7 +77,8 @@ def test_bad_seed_is_refused(tmp_path: Path, data: bytes, message: str):
 
 def test_dateline_with_region_and_byline_before_it():
     doc = parse_seed("GOLF - HENKE TAKES LEAD.\nLarry Fine MILWAUKEE, Wisconsin 1996-08-29\nNolan Henke fired a 62.\n")
-    assert (doc.author, doc.dateline, doc.date) == ("Larry Fine", "MILWAUKEE, Wisconsin", dt.date(1996, 8, 29))
+    assert (doc.author, doc.dateline, doc.region, doc.date) == ("Larry Fine", "MILWAUKEE", "Wisconsin",
+                                                                 dt.date(1996, 8, 29))
     assert [b.text for b in doc.blocks] == ["Nolan Henke fired a 62."]
 
 
@@ -98,3 +99,52 @@ def test_markdown_seed_headings_give_title_and_subheadings():
     assert doc.title == "Storm hits"
     assert [(b.kind, b.text) for b in doc.blocks] == [
         ("paragraph", "The storm came."), ("heading", "Aftermath"), ("paragraph", "It left. #1 fan.")]
+
+
+def test_date_alone_on_the_line_under_the_place_completes_the_dateline():
+    doc = parse_seed("Seat maker shares rise on merger.\nFARMINGTON HILLS, Mich.\n1996-08-30\nShares rose.\n")
+    assert (doc.title, doc.dateline, doc.region, doc.date) == (
+        "Seat maker shares rise on merger", "FARMINGTON HILLS", "Mich.", dt.date(1996, 8, 30))
+    assert [b.text for b in doc.blocks] == ["Shares rose."]
+
+
+def test_a_line_in_capitals_without_a_date_under_it_stays_in_the_body():
+    doc = parse_seed("Markets close\nSome first sentence here.\nSTOCKS SINK AS RATES JUMP\nThe Dow fell.\n")
+    assert doc.dateline == "" and doc.wire_tags == []
+    assert [b.kind for b in doc.blocks] == ["paragraph", "heading", "paragraph"]
+
+
+def test_agency_dateline_without_a_date_leaves_the_first_sentence():
+    doc = parse_seed("Taliban take the valley\nKABUL (Reuters) - The Taliban said they held it.\n")
+    assert (doc.dateline, doc.date) == ("KABUL", None)
+    assert [b.text for b in doc.blocks] == ["The Taliban said they held it."]
+
+
+def test_name_with_inner_capital_above_the_dateline_is_the_author():
+    doc = parse_seed("Mexican avocados not expected in U.S.\nMaggie McNeil\nWASHINGTON 1996-08-30\nThey said so.\n")
+    assert (doc.title, doc.author, doc.dateline) == ("Mexican avocados not expected in U.S", "Maggie McNeil",
+                                                     "WASHINGTON")
+
+
+def test_service_tag_that_lost_its_bracket_is_taken_only_under_a_dateline():
+    doc = parse_seed("Motel explodes.\nROCHESTER, N.H. 1996-08-30\nAdds deaths, other details)\nTwo died.\n")
+    assert doc.wire_tags == ["Adds deaths, other details)"]
+    assert [b.text for b in doc.blocks] == ["Two died."]
+    plain = parse_seed("Motel explodes.\nAdds deaths, other details)\nTwo died.\n")
+    assert plain.wire_tags == []
+
+
+def test_desk_sign_off_and_copyright_leave_the_end_but_a_currency_note_stays():
+    doc = parse_seed("Thieves hire a truck.\nLAGOS 1996-08-30\nThey paid a corporal.\n($1=80 naira)\n"
+                     "-- Lagos Newsroom +234 1 266 0000\n(c) Reuters Limited 1996\n")
+    assert doc.desk == ["-- Lagos Newsroom +234 1 266 0000", "(c) Reuters Limited 1996"]
+    assert [b.text for b in doc.blocks] == ["They paid a corporal.", "($1=80 naira)"]
+
+
+def test_text_without_wire_blanks_what_left_the_body_and_keeps_every_offset():
+    text = "Storm hits.\nBy Jane Smith\nLONDON 1996-08-30\nThe storm came.\n-- London Newsroom +44 171 542 8062\n"
+    doc = parse_seed(text)
+    blanked = doc.without_wire()
+    assert len(blanked) == len(text) and blanked.count("\n") == text.count("\n")
+    assert "Jane" not in blanked and "LONDON" not in blanked and "Newsroom" not in blanked
+    assert "Storm hits." in blanked and "The storm came." in blanked
