@@ -23,7 +23,7 @@ from .errors import GlossError, Problems
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
-from .seedtext import SeedDoc, parse_seed, read_seed, safe_slug, summary_of
+from .seedtext import SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
 from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle
 
 MANIFEST = ".gloss-ingest.json"
@@ -177,9 +177,9 @@ def _check_recognizer(config: SiteConfig) -> None:
 
 
 def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
-               index: NameIndex | None = None) -> Recognition:
+               index: NameIndex | None = None, headline: int | None = None) -> Recognition:
     _check_recognizer(config)
-    return link_mentions(text, registry, config.type_ids(), index)
+    return link_mentions(text, registry, config.type_ids(), index, headline)
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
@@ -206,7 +206,7 @@ def _relative(path: Path, root: Path) -> Path:
 def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
           manifest: dict, owned: str | None, writes: dict[Path, str]) -> Planned:
     doc = parse_seed(text, markdown=seed.endswith(".md"))
-    recognition = _recognize(doc.without_wire(), registry, config, index)
+    recognition = _recognize(doc.without_wire(), registry, config, index, headline_end(doc))
     dateline = dateline_front(doc, recognition, registry, config.type_ids())
     mentions = _in_body(doc, recognition.mentions)
     article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)

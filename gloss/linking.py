@@ -35,7 +35,7 @@ from .recognize import (
     registry_matches,
     score_types,
 )
-from .seedtext import parse_seed
+from .seedtext import headline_end, parse_seed
 
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
 # Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
@@ -62,14 +62,18 @@ class Recognition:
 
 
 def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str],
-                  index: NameIndex | None = None) -> Recognition:
-    """Mentions in `text`: registry names (found through `index`), then new names linked within the text."""
+                  index: NameIndex | None = None, headline: int | None = None) -> Recognition:
+    """Mentions in `text`: registry names (found through `index`), then new names linked within the text.
+
+    `headline`: where the text's headline ends, when the caller has read the seed's structure
+    (else it is worked out from the text)."""
     if registry is not None and index is None:
         index = name_index(registry)
     candidates = find_candidates(text)
-    headline_end = _headline_end(text)
+    if headline is None:
+        headline = _headline_end(text)
     for candidate in candidates:  # a headline's capitals say little: link only names known elsewhere
-        if candidate.start < headline_end and not candidate.dateline:
+        if candidate.start < headline and not candidate.dateline:
             candidate.caps_line = True
     known = _not_inside_longer_names(text, registry_matches(text, registry, index), candidates, index)
     taken = [(m.start, m.end) for m in known]
@@ -105,11 +109,9 @@ def _not_inside_longer_names(text: str, known: list[Mention], candidates: list[C
 
 def _headline_end(text: str) -> int:
     """Where the text's headline ends, as the seed reader finds it (0 when the text has none)."""
-    first, _, _ = text.partition("\n")
-    if not first.strip() or "\n" not in text:
+    if "\n" not in text or not text.partition("\n")[0].strip():
         return 0
-    blocks = parse_seed(text).blocks
-    return len(first) if not blocks or blocks[0].start > len(first) else 0
+    return headline_end(parse_seed(text))
 
 
 def _rest_is_a_name(text: str, run: Candidate, mention: Mention, index: NameIndex | None) -> bool:

@@ -240,6 +240,13 @@ def parse_seed(text: str, markdown: bool = False) -> SeedDoc:
     return doc
 
 
+def headline_end(doc: SeedDoc) -> int:
+    """Where the seed's headline ends: its first line, when that became the title (else 0)."""
+    first = doc.text.partition("\n")[0]
+    taken = bool(first.strip()) and (not doc.blocks or doc.blocks[0].start > len(first))
+    return len(first) if taken else 0
+
+
 def _top_matter_follows(lines: list[tuple[int, str]]) -> bool:
     """A short first line is the headline when a byline or dateline comes right after it."""
     return len(lines[0][1].split()) <= MAX_TITLE_WORDS and bool(

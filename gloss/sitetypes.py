@@ -29,6 +29,7 @@ EVIDENCE_FILE = ".gloss-types.json"
 # type flapping between ingests would be worse than a stable guess flagged for review.
 LEAD = 2.0
 TYPE_LINE = re.compile(r"^type:[^\n]*$", re.MULTILINE)
+CONFIRMED_LINE = re.compile(r"^confirmed:\s*(?:true|yes)\s*$", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
@@ -91,13 +92,11 @@ def settle(evidence: TypeEvidence, entity_id: str, text: str, type_ids: list[str
     """
     if evidence.written.get(entity_id) != file_sha(text):
         return None
-    head = text[:text.find("\n---", 3) + 1]
-    front = yaml.safe_load(head.strip("-\n")) or {}
-    if not isinstance(front, dict) or front.get("confirmed"):
-        return None
-    current = front.get("type", "")
     totals = {t: s for t, s in evidence.totals(entity_id).items() if t in type_ids}
-    if not totals:
+    head = text[:text.find("\n---", 3) + 1]  # ingest's own file: its front matter is as ingest wrote it
+    found = TYPE_LINE.search(head)
+    current = found.group(0).partition(":")[2].strip() if found else ""
+    if not totals or CONFIRMED_LINE.search(head):
         return None
     best = max(totals, key=lambda t: (totals[t], t == current))
     if best == current or totals[best] < totals.get(current, 0.0) + LEAD:
