@@ -177,9 +177,11 @@ def _check_recognizer(config: SiteConfig) -> None:
 
 
 def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
-               index: NameIndex | None = None, headline: int | None = None) -> Recognition:
+               index: NameIndex | None = None, doc: SeedDoc | None = None) -> Recognition:
     _check_recognizer(config)
-    return link_mentions(text, registry, config.type_ids(), index, headline)
+    if doc is None:
+        return link_mentions(text, registry, config.type_ids(), index)
+    return link_mentions(text, registry, config.type_ids(), index, headline_end(doc), " ".join(doc.tags[:1]))
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
@@ -206,7 +208,7 @@ def _relative(path: Path, root: Path) -> Path:
 def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
           manifest: dict, owned: str | None, writes: dict[Path, str]) -> Planned:
     doc = parse_seed(text, markdown=seed.endswith(".md"))
-    recognition = _recognize(doc.without_wire(), registry, config, index, headline_end(doc))
+    recognition = _recognize(doc.without_wire(), registry, config, index, doc)
     dateline = dateline_front(doc, recognition, registry, config.type_ids())
     mentions = _in_body(doc, recognition.mentions)
     article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)

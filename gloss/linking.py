@@ -26,6 +26,7 @@ from .recognize import (
     Candidate,
     Mention,
     NameIndex,
+    context_scores,
     describe,
     entity_id_for,
     find_candidates,
@@ -40,7 +41,10 @@ from .seedtext import headline_end, parse_seed
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
 # Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
 AREA_WORDS = {"valley", "province", "region", "district"}
-UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
+UNCLEAR = 1.5
+# Context evidence that a place's name stands for an organisation in one article: two strong cues
+# ("beat X", "X coach"), each worth 4 in recognize's context scores.
+METONYM_EVIDENCE = 8  # below this score a type is a guess and is marked for review
 
 
 @dataclass
@@ -62,11 +66,12 @@ class Recognition:
 
 
 def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str],
-                  index: NameIndex | None = None, headline: int | None = None) -> Recognition:
+                  index: NameIndex | None = None, headline: int | None = None, topic: str = "") -> Recognition:
     """Mentions in `text`: registry names (found through `index`), then new names linked within the text.
 
     `headline`: where the text's headline ends, when the caller has read the seed's structure
-    (else it is worked out from the text)."""
+    (else it is worked out from the text). `topic`: the article's section ("cricket"), which names
+    the team or company a place's name stands for here ("England (cricket)")."""
     if registry is not None and index is None:
         index = name_index(registry)
     candidates = find_candidates(text)
@@ -79,6 +84,7 @@ def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str
     taken = [(m.start, m.end) for m in known]
     candidates = [c for c in candidates if not _overlaps(c.start, c.end, taken)]
     linker = Linker(text, registry, type_ids, known, index)
+    linker.topic = topic
     return linker.link(candidates)
 
 
@@ -151,6 +157,7 @@ class Linker:
         self.acronyms: dict[str, tuple[str, bool]] = {}  # acronym -> (defining candidate text, misspelt)
         self.words: set[str] | None = None  # every word of the text, once needed
         self.name_parts: set[str] = set()  # last words of the text's longer names: maybe surnames
+        self.topic = ""  # the article's section, if the seed gives one ("cricket")
         for mention in known:
             self.names.setdefault(match_key(mention.text), mention.entity)
 
@@ -177,6 +184,7 @@ class Linker:
                     self._create_or_near(candidate)
         for candidate in deferred:
             self._link_deferred(candidate)
+        self._separate_metonyms()
         self._settle_types()
         self._score_registry_mentions()
         self.mentions.sort(key=lambda m: m.start)
@@ -538,6 +546,67 @@ class Linker:
         return None
 
     # -- types
+
+    def _separate_metonyms(self) -> None:
+        """A place's name that stands for a team or company in this article ("England beat
+        Pakistan", "against Chicago", "Santa Fe shares") is linked to that organisation: one the
+        text names in full ("Chicago White Sox"), else one named after the place and the article's
+        section ("England (cricket)"). Linking respects type: the place keeps its own mentions
+        elsewhere, and the words around each name are the evidence."""
+        by_entity: dict[str, list[int]] = defaultdict(list)
+        for position, mention in enumerate(self.mentions):
+            by_entity[mention.entity].append(position)
+        for entity_id, positions in list(by_entity.items()):
+            if not self._is_place(entity_id):
+                continue
+            evidence: dict[str, float] = defaultdict(float)
+            for position in positions:
+                mention = self.mentions[position]
+                candidate = Candidate(mention.start, mention.end, mention.text, mention.text.split(), False)
+                for type_id, score in context_scores(candidate, self.text).items():
+                    evidence[type_id] += score
+            if evidence["organization"] < METONYM_EVIDENCE or \
+                    evidence["organization"] < 2 * (evidence["place"] + evidence["person"]) + 2:
+                continue
+            target = self._organisation_named_after(entity_id) or self._metonym_entity(entity_id)
+            for position in positions:
+                mention = self.mentions[position]
+                why = mention.review or (f"the words around '{mention.text}' say an organisation, not the place "
+                                         f"{entity_id}")
+                self.mentions[position] = Mention(mention.start, mention.end, mention.text, target,
+                                                  "" if target in self.new else self.registry.by_id[target].type, why)
+            self.scores[target]["organization"] += evidence["organization"]
+            if entity_id in self.new and len(positions) == len(by_entity[entity_id]):
+                self._forget(entity_id)
+
+    def _is_place(self, entity_id: str) -> bool:
+        if entity_id not in self.new:
+            return self.registry is not None and self.registry.by_id[entity_id].type == "place"
+        return bool(self.gaz.place_tier(self.new[entity_id].name))
+
+    def _organisation_named_after(self, entity_id: str) -> str | None:
+        """"Chicago White Sox" for "Chicago", when this text names it: the one such organisation."""
+        prefix = match_key(self._name_of(entity_id)) + " "
+        found = {i for i in self.recent if i != entity_id and match_key(self._name_of(i)).startswith(prefix)
+                 and self._looks_organization(i)}
+        return found.pop() if len(found) == 1 else None
+
+    def _metonym_entity(self, entity_id: str) -> str:
+        name = f"{self._name_of(entity_id)} ({self.topic or 'organization'})"
+        if (known := self.names.get(match_key(name))) or (known := self._known(name)):
+            return known
+        taken = set(self.new) | (set(self.registry.by_id) if self.registry else set())
+        target = entity_id_for(name, taken)
+        self.new[target] = NewEntity(target, name, "organization")
+        self.names[match_key(name)] = target
+        return target
+
+    def _forget(self, entity_id: str) -> None:
+        """A new entity none of whose mentions are left: no file is written for it."""
+        del self.new[entity_id]
+        self.scores.pop(entity_id, None)
+        for key in [k for k, v in self.names.items() if v == entity_id]:
+            del self.names[key]
 
     def _score_registry_mentions(self) -> None:
         """Type evidence for the registry names found as written, which skip `_attach`: the site

@@ -574,6 +574,15 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     return scores
 
 
+def context_scores(candidate: Candidate, text: str) -> dict[str, float]:
+    """Evidence for each type from the surrounding words alone, not the name: what a place's name
+    is standing for here ("beat England", "England captain")."""
+    scores: dict[str, float] = defaultdict(float)
+    prev, nxt, after = neighbours(text, candidate)
+    _context_scores(scores, prev, nxt, after, candidate, None)
+    return scores
+
+
 def neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:
     """The word before a name, the word after it (past a possessive), and the next few words."""
     before = text[max(0, candidate.start - 30):candidate.start].split()

@@ -132,3 +132,20 @@ def test_a_type_the_editor_confirmed_is_never_changed(tmp_path: Path):
     site(tmp_path, {"b.txt": COMPANY, "c.txt": COMPANY.replace("Oil output rises", "Oil output rises again")})
     ingest_seeds(config)
     assert stub.read_text(encoding="utf-8") == before
+
+
+def test_a_place_name_standing_for_a_team_links_to_the_team_not_the_place():
+    registry = EntityRegistry([entity("england", "England", "place")])
+    text = ("CRICKET - SURREY WIN\nPakistan beat England by five wickets. England coach David Lloyd was "
+            "unhappy, and against England the spinners turned.\n")
+    result = link_mentions(text, registry, TYPES, topic="cricket")
+    england = [m for m in result.mentions if m.text == "England"]
+    assert {m.entity for m in england} == {"england-cricket"}
+    assert result.new_entities["england-cricket"].name == "England (cricket)"
+    assert all("organisation, not the place england" in m.review for m in england)
+
+
+def test_a_place_name_in_a_place_context_stays_the_place():
+    registry = EntityRegistry([entity("england", "England", "place")])
+    text = "Floods hit England\nRain fell across England on Friday and roads in England were shut.\n"
+    assert {m.entity for m in link_mentions(text, registry, TYPES).mentions if m.text == "England"} == {"england"}
