@@ -44,7 +44,9 @@ AREA_WORDS = {"valley", "province", "region", "district"}
 UNCLEAR = 1.5
 # Context evidence that a place's name stands for an organisation in one article: two strong cues
 # ("beat X", "X coach"), each worth 4 in recognize's context scores.
-METONYM_EVIDENCE = 8  # below this score a type is a guess and is marked for review
+METONYM_EVIDENCE = 8
+# Type evidence a capitalised ordinary word needs before it is taken for a name ("Shell shares": 4).
+ORDINARY_WORD_EVIDENCE = 4  # below this score a type is a guess and is marked for review
 
 
 @dataclass
@@ -231,8 +233,21 @@ class Linker:
             return True
         if word in self.name_parts or (candidate.initial and not self._worth_creating(candidate, singles)):
             return False  # "Yeltsin" before "Boris Yeltsin": link it once the full name is known
+        if self._ordinary_word(candidate):
+            return True  # "Intelligence" in "Director of Intelligence": a word, left as text
         self._create_or_near(candidate)
         return True
+
+    def _ordinary_word(self, candidate: Candidate) -> bool:
+        """A lone capitalised word that is an ordinary English word, with nothing around it saying
+        it names something ("Hands of Stone", "Privatisation Minister"): no entity is made for it."""
+        word = candidate.words[0]
+        if len(word) == 1:
+            return True
+        if word.lower() not in self.gaz.words or word in self.gaz.places or word in self.gaz.given_names:
+            return False
+        scores = score_types(candidate, self.text, self.gaz)
+        return max(scores.values(), default=0.0) < ORDINARY_WORD_EVIDENCE
 
     def _resolve(self, candidate: Candidate) -> str | None:
         """The entity a name of several words means: known in this text or the registry as written,

@@ -569,9 +569,20 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     _context_scores(scores, prev, nxt, after, candidate, tier)
     if is_acronym(candidate.text):
         scores["place" if tier else "organization"] += 2
+    if not tier and _named_after_a_place(words, gaz):
+        scores["organization"] += 2  # "Real Madrid", "Air France", "Rotor Volgograd": a club or company
     if len(words) > 1 and not scores and prev != "the":
         scores["person"] += 1
     return scores
+
+
+def _named_after_a_place(words: list[str], gaz: Gazetteer) -> bool:
+    """A name of several words, one a well-known place, that is no person's and no place's own:
+    neither led by a given name or title nor ended by a place word ("Wall Street")."""
+    if len(words) < 2 or words[0] in gaz.given_names or words[0] in gaz.honorifics \
+            or words[-1].lower() in PLACE_WORDS | PLACE_HEADS or "of" in words:
+        return False
+    return any(gaz.place_tier(word) == 1 for word in words)
 
 
 def context_scores(candidate: Candidate, text: str) -> dict[str, float]:
