@@ -220,16 +220,22 @@ def find_candidates(text: str) -> list[Candidate]:
                     candidate.role_before = role or candidate.role_before
                     candidate.owner = _owner(text, tokens, candidate, gaz)
                     candidates.append(candidate)
-    return _merge_acronym_owners(text, _without_ordinary_words(candidates, gaz))
+    return _merge_acronym_owners(text, _without_ordinary_words(text, candidates, gaz))
 
 
-def _without_ordinary_words(candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
-    """Drop a lone capitalised word starting a sentence when it is an ordinary English word
-    ("Police said", "Analysts expect") or "May", unless the text also uses it as a name: alone
-    inside a sentence, or as the last word of a longer name ("Theresa May ... May said")."""
+def _without_ordinary_words(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """Drop a lone capitalised word that is an ordinary English word (or "May") when it starts a
+    sentence ("Police said", "Analysts expect") and the text does not also use it as a name, alone
+    inside a sentence or ending a longer name ("Theresa May ... May said"); and when it heads an
+    "X of Y" name cut in two ("ending War of Spanish Succession"): it is no name by itself."""
     named = {c.words[-1] for c in candidates if not c.caps_line and (len(c.words) > 1 or not c.initial)}
-    return [c for c in candidates if not (len(c.words) == 1 and c.initial and not c.caps_line and not c.dateline
-                                          and c.words[0] not in named and _ordinary(c.words[0], gaz))]
+
+    def ordinary(c: Candidate) -> bool:
+        if len(c.words) > 1 or c.caps_line or c.dateline or not _ordinary(c.words[0], gaz):
+            return False
+        return (c.initial and c.words[0] not in named) or bool(re.match(r" of (?:the )?[A-Z]", text[c.end:c.end + 9]))
+
+    return [c for c in candidates if not ordinary(c)]
 
 
 def _ordinary(word: str, gaz: Gazetteer) -> bool:
@@ -268,6 +274,8 @@ def _split_run(text: str, run: list[Token], gaz: Gazetteer) -> list[tuple[list[T
         rest_has_cue = any(t.text in gaz.org_cues for t in run[index + 1:])
         is_role = token.text.lower() in gaz.roles and index + 1 < len(run) and not rest_has_cue
         if _is_date_word(text, token, gaz) or is_role:
+            if is_role:
+                part = _before_title(part, gaz)
             if part:
                 parts.append((part, role))
             part, role = [], (token.text.lower() if is_role else "")
@@ -276,6 +284,14 @@ def _split_run(text: str, run: list[Token], gaz: Gazetteer) -> list[tuple[list[T
     if part:
         parts.append((part, role))
     return parts
+
+
+def _before_title(part: list[Token], gaz: Gazetteer) -> list[Token]:
+    """The words before a title, less its portfolio: "British" of "British Prime Minister", "Hong Kong"
+    of "Hong Kong Finance Secretary", nothing of "Privatisation Minister"."""
+    while part and part[-1].text.lower() in gaz.common:
+        part = part[:-1]
+    return [] if len(part) == 1 and _ordinary(part[0].text, gaz) else part
 
 
 def _is_date_word(text: str, token: Token, gaz: Gazetteer) -> bool:
@@ -302,11 +318,17 @@ def _trim(text: str, run: list[Token], gaz: Gazetteer, lower_words: set[str]) ->
             run.pop(0)
     while run and run[-1].text.lower() in ORG_CONNECTORS | CONNECTORS:
         run.pop()
-    if not run or _demonym_prefix(run, gaz) == len(run) or (len(run) == 1 and run[0].text.lower() in gaz.roles):
+    if not run or _demonym_prefix(run, gaz) == len(run) or _bare_title(run, gaz):
         return None
     start, end = run[0].start, run[-1].end
     return Candidate(start, end, text[start:end], [t.text for t in run], run[0].initial,
                      role_before=role if title else _role_before(text, start, gaz), possessive=run[-1].possessive)
+
+
+def _bare_title(run: list[Token], gaz: Gazetteer) -> bool:
+    """A title with no name: "Minister", "Foreign Minister", "the Prime Minister"."""
+    *head, last = [t.text for t in run]
+    return last.lower() in gaz.roles and all(w.lower() in gaz.common or _is_demonym(w, gaz) for w in head)
 
 
 def _role_of_before(text: str, start: int, gaz: Gazetteer) -> str:
@@ -325,8 +347,9 @@ def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool
         return False
     prefix = _demonym_prefix(run, gaz)
     if prefix and not any(t.text in gaz.org_cues for t in run[prefix:]) \
-            and not gaz.place_tier(" ".join(t.text for t in run)):
-        return True  # "Iraqi troops", "South Korean President Kim", not "Czech Republic"
+            and not gaz.place_tier(" ".join(t.text for t in run)) \
+            and not (len(run) == prefix + 1 and _ordinary(run[-1].text, gaz)):
+        return True  # "Iraqi troops", "South Korean President Kim"; not "Czech Republic", "Korean War"
     if first.initial and word.lower() in gaz.words and _demonym_prefix(run[1:], gaz) == len(run) - 1:
         return True  # "Three Russian soldiers"
     if "." in word and gaz.place_tier(word) and not rest_has_cue:

@@ -92,3 +92,15 @@ def test_no_description_from_words_that_only_stand_before_a_role():
 def test_no_description_from_an_apposition_whose_role_word_is_in_a_clause():
     text = "Boris Yeltsin, a man whose security chief was sacked, flew home.\n"
     assert description(text, "boris-yeltsin") == ""
+
+
+def test_titles_without_a_name_and_their_portfolios_are_not_entities():
+    text = ("British Prime Minister John Major met Privatisation Minister Wieslaw Kaczmarek.\n"
+            "The Foreign Minister said so.\n")
+    assert names(text) == ["John Major", "Wieslaw Kaczmarek"]
+
+
+def test_nationality_with_one_ordinary_noun_is_one_name_and_a_cut_off_head_is_none():
+    assert names("Alexander Lebed met leaders of the Chechen Republic in Grozny.\n") == [
+        "Alexander Lebed", "Chechen Republic", "Grozny"]
+    assert "War" not in names("The treaty ended the War of Spanish Succession in Europe.\n")

@@ -30,6 +30,13 @@ class Gazetteer:
         return self.places.get(name) or self.places.get(name.title() if name.isupper() else name)
 
 
+def _word_list(name: str) -> frozenset[str]:
+    """A generated list (comment lines on top, then one clean word a line), read fast: 40,000 words."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return frozenset(lines[start:]) - {""}
+
+
 def _demonyms() -> set[str]:
     """The hand-made list (irregular forms, peoples, faiths) with plurals, and the derived nationalities."""
     hand = _words("demonyms.txt")
@@ -52,6 +59,6 @@ def gazetteer() -> Gazetteer:
         calendar=frozenset(_words("calendar.txt")),
         demonyms=frozenset(_demonyms() - given_names),  # "Christian" is a given name too
         common=frozenset(w.lower() for w in _words("common_words.txt")),
-        words=frozenset(_words("english_words.txt")),
+        words=_word_list("english_words.txt"),
         places=places,
     )
