@@ -44,8 +44,8 @@ DATELINE_PREFIX = re.compile(
     r"(?:\([A-Z][\w .&/-]{0,30}\)\s*)?[-–—]+\s+"
 )
 BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})\s*$")
-# A service tag in parentheses, "(Adds deaths, other details)", "(Corrects spelling of name)";
-# copy that lost the opening bracket reads "Adds deaths, other details)".
+# Under a dateline, a service tag in parentheses, "(Adds deaths, other details)", "(Corrects spelling of
+# name)"; copy that lost the opening bracket reads "Adds deaths, other details)".
 WIRE_TAG = re.compile(r"^\([^()]{2,200}\)$")
 WIRE_TAG_TAIL = re.compile(r"^[A-Z][^()]{1,200}\)$")
 MAX_TAG_WORDS = 15
@@ -308,7 +308,7 @@ def _top_lines(doc: SeedDoc, lines: list[tuple[int, str]]) -> int:
     if not doc.author and not doc.dateline and NAME_LINE.match(line) and _dateline_lines(lines, 1):
         doc.author = line
         return 1
-    if _is_wire_tag(line, after_dateline=bool(doc.dateline)) or _repeats_headline(doc, line):
+    if doc.dateline and (_is_wire_tag(line) or _repeats_headline(doc, line)):
         doc.wire_tags.append(line)
         return 1
     return 0
@@ -320,11 +320,9 @@ def _set_place(doc: SeedDoc, match: re.Match, start: int) -> None:
         doc.region, doc.region_start = match.group("region"), start + match.start("region")
 
 
-def _is_wire_tag(line: str, after_dateline: bool) -> bool:
-    """"(Adds deaths, other details)"; right under a dateline also the same with its "(" lost."""
-    if len(line.split()) > MAX_TAG_WORDS:
-        return False
-    return bool(WIRE_TAG.match(line) or (after_dateline and WIRE_TAG_TAIL.match(line)))
+def _is_wire_tag(line: str) -> bool:
+    """"(Adds deaths, other details)", or the same with its "(" lost (looked for only under a dateline)."""
+    return len(line.split()) <= MAX_TAG_WORDS and bool(WIRE_TAG.match(line) or WIRE_TAG_TAIL.match(line))
 
 
 def _repeats_headline(doc: SeedDoc, line: str) -> bool:
@@ -332,10 +330,10 @@ def _repeats_headline(doc: SeedDoc, line: str) -> bool:
     Markets Overnight Summary"): most of its words are the headline's."""
     if not doc.title:
         return False
-    if _words_of(line) == _words_of(doc.title):
-        return True
     words = _words_of(line)
-    if not doc.dateline or not is_all_caps(line) or len(words) > MAX_HEADING_WORDS:
+    if words == _words_of(doc.title):
+        return True
+    if not is_all_caps(line) or len(words) > MAX_HEADING_WORDS:
         return False
     title = set(_words_of(doc.title))
     return 2 * sum(w in title for w in words) >= len(words) and any(w in title and w not in SMALL_WORDS for w in words)
@@ -356,12 +354,20 @@ def _take_desk(doc: SeedDoc, lines: list[tuple[int, str]]) -> list[tuple[int, st
 
 
 def _is_desk_line(line: str) -> bool:
-    """"-- Dhaka Newsroom 880-2-506363", "-- Reuters Chicago Newsdesk", "(c) Reuters Limited 1996"."""
-    words = len(line.split())
+    """"-- Dhaka Newsroom 880-2-506363", "-- Reuters Chicago Newsdesk", "(c) Reuters Limited 1996".
+
+    A line opened by a single dash needs a phone number: in some languages that dash opens dialogue.
+    """
+    words = line.split()
+    if len(words) > MAX_DESK_WORDS:
+        return False
     if COPYRIGHT_LINE.match(line):
-        return words <= MAX_DESK_WORDS
-    digits = sum(c.isdigit() for c in line)
-    return bool(DESK_LINE.match(line)) and (digits >= 6 or words <= 8) and words <= MAX_DESK_WORDS
+        return True
+    if not DESK_LINE.match(line):
+        return False
+    phone = sum(c.isdigit() for c in line) >= 6
+    signed = line.startswith("--") and len(words) <= 8 and all(w[:1].isupper() for w in words[1:] if w[:1].isalpha())
+    return phone or signed
 
 
 def _iso_date(text: str) -> dt.date | None:

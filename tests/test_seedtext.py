@@ -148,3 +148,9 @@ def test_text_without_wire_blanks_what_left_the_body_and_keeps_every_offset():
     assert len(blanked) == len(text) and blanked.count("\n") == text.count("\n")
     assert "Jane" not in blanked and "LONDON" not in blanked and "Newsroom" not in blanked
     assert "Storm hits." in blanked and "The storm came." in blanked
+
+
+def test_a_last_line_opened_by_a_dash_without_a_phone_number_is_dialogue_not_the_desk():
+    doc = parse_seed("Night talk\nMOSCOW 1996-08-30\nThey met at night.\n— Yes, he said, we will go.\n")
+    assert doc.desk == []
+    assert [b.text for b in doc.blocks] == ["They met at night.", "— Yes, he said, we will go."]
