@@ -186,6 +186,7 @@ class Linker:
                     self._create_or_near(candidate)
         for candidate in deferred:
             self._link_deferred(candidate)
+        self._people_before_registry_words()
         self._separate_metonyms()
         self._settle_types()
         self._score_registry_mentions()
@@ -580,10 +581,12 @@ class Linker:
                 candidate = Candidate(mention.start, mention.end, mention.text, mention.text.split(), False)
                 for type_id, score in context_scores(candidate, self.text).items():
                     evidence[type_id] += score
-            if evidence["organization"] < METONYM_EVIDENCE or \
+            named = self._organisation_named_after(entity_id)
+            needed = METONYM_EVIDENCE / 2 if named else METONYM_EVIDENCE  # "Seattle" beside "Seattle Mariners"
+            if evidence["organization"] < needed or \
                     evidence["organization"] < 2 * (evidence["place"] + evidence["person"]) + 2:
                 continue
-            target = self._organisation_named_after(entity_id) or self._metonym_entity(entity_id)
+            target = named or self._metonym_entity(entity_id)
             for position in positions:
                 mention = self.mentions[position]
                 why = mention.review or (f"the words around '{mention.text}' say an organisation, not the place "
@@ -593,6 +596,25 @@ class Linker:
             self.scores[target]["organization"] += evidence["organization"]
             if entity_id in self.new and len(positions) == len(by_entity[entity_id]):
                 self._forget(entity_id)
+
+    def _people_before_registry_words(self) -> None:
+        """"Washington" after "MaliVai Washington" is the player, though the registry knows the
+        city: a registry name found as written yields to the surname of a person this article
+        named in full before it, unless the words around it say place ("in Washington")."""
+        for position, mention in enumerate(self.mentions):
+            if mention not in self.known or " " in mention.text or mention.type == "person":
+                continue
+            candidate = Candidate(mention.start, mention.end, mention.text, [mention.text], False)
+            person = self._short_form(candidate, before_only=True)
+            if person is None or person == mention.entity:
+                continue
+            context = context_scores(candidate, self.text)
+            if context.get("place", 0) or context.get("organization", 0) >= 2:
+                continue
+            self.mentions[position] = Mention(mention.start, mention.end, mention.text, person,
+                                              "" if person in self.new else "person",
+                                              f"'{mention.text}' read as {self._name_of(person)}, named before it; "
+                                              f"it may be {mention.entity}")
 
     def _is_place(self, entity_id: str) -> bool:
         if entity_id not in self.new:
@@ -620,6 +642,9 @@ class Linker:
         """A new entity none of whose mentions are left: no file is written for it."""
         del self.new[entity_id]
         self.scores.pop(entity_id, None)
+        self.recent.pop(entity_id, None)
+        for part, history in self.by_part.items():
+            self.by_part[part] = [entry for entry in history if entry[1] != entity_id]
         for key in [k for k, v in self.names.items() if v == entity_id]:
             del self.names[key]
 
