@@ -41,12 +41,12 @@ from .seedtext import headline_end, parse_seed
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
 # Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
 AREA_WORDS = {"valley", "province", "region", "district"}
-UNCLEAR = 1.5
+UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 # Context evidence that a place's name stands for an organisation in one article: two strong cues
 # ("beat X", "X coach"), each worth 4 in recognize's context scores.
 METONYM_EVIDENCE = 8
 # Type evidence a capitalised ordinary word needs before it is taken for a name ("Shell shares": 4).
-ORDINARY_WORD_EVIDENCE = 4  # below this score a type is a guess and is marked for review
+ORDINARY_WORD_EVIDENCE = 4
 
 
 @dataclass
@@ -146,7 +146,7 @@ class Linker:
         self.type_ids = type_ids
         self.gaz = gazetteer()
         self.mentions: list[Mention] = list(known)
-        self.known = known
+        self.known = {(m.start, m.end) for m in known}  # spans of the registry names found as written
         self.new: dict[str, NewEntity] = {}
         self.scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.names: dict[str, str] = {}  # normalised name or alias -> id, for this text
@@ -602,7 +602,7 @@ class Linker:
         city: a registry name found as written yields to the surname of a person this article
         named in full before it, unless the words around it say place ("in Washington")."""
         for position, mention in enumerate(self.mentions):
-            if mention not in self.known or " " in mention.text or mention.type == "person":
+            if (mention.start, mention.end) not in self.known or " " in mention.text or mention.type == "person":
                 continue
             candidate = Candidate(mention.start, mention.end, mention.text, [mention.text], False)
             person = self._short_form(candidate, before_only=True)
@@ -651,7 +651,9 @@ class Linker:
     def _score_registry_mentions(self) -> None:
         """Type evidence for the registry names found as written, which skip `_attach`: the site
         settles their type from every article (gloss/sitetypes.py)."""
-        for mention in self.known:
+        for mention in self.mentions:
+            if (mention.start, mention.end) not in self.known:
+                continue
             words = mention.text.split()
             candidate = Candidate(mention.start, mention.end, mention.text, words, False)
             for type_id, score in score_types(candidate, self.text, self.gaz).items():
