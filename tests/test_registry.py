@@ -107,26 +107,26 @@ def site(tmp_path: Path, seeds: dict[str, str]) -> SiteConfig:
     return SiteConfig(root=tmp_path)
 
 
-COMPANY = ("Oil output rises\nSanta Fe shares rose on Friday, and Santa Fe executives met. "
-           "Santa Fe shares fell on Monday.\n")
+COMPANY = ("Oil output rises\nZorblat shares rose on Friday, and Zorblat executives met. "
+           "Zorblat shares fell on Monday.\n")
 
 
 def test_a_later_article_corrects_an_early_type_guess(tmp_path: Path):
-    config = site(tmp_path, {"a.txt": "Storm hits\nIn Santa Fe, the storm broke roofs.\n"})
+    config = site(tmp_path, {"a.txt": "Talks resume\nZorblat said on Friday that talks would resume.\n"})
     ingest_seeds(config)
-    stub = tmp_path / "content/entities/santa-fe.md"
-    assert "type: place" in stub.read_text(encoding="utf-8")
+    stub = tmp_path / "content/entities/zorblat.md"
+    assert "type: person" in stub.read_text(encoding="utf-8")
     site(tmp_path, {"b.txt": COMPANY, "c.txt": COMPANY.replace("Oil output rises", "Oil output rises again")})
     report = ingest_seeds(config)
     assert "type: organization" in stub.read_text(encoding="utf-8")
-    assert any("type changed from place to organization" in w.message for w in report.review)
+    assert any("type changed from person to organization" in w.message for w in report.review)
 
 
 def test_a_type_the_editor_confirmed_is_never_changed(tmp_path: Path):
-    config = site(tmp_path, {"a.txt": "Storm hits\nIn Santa Fe, the storm broke roofs.\n"})
+    config = site(tmp_path, {"a.txt": "Talks resume\nZorblat said on Friday that talks would resume.\n"})
     ingest_seeds(config)
-    stub = tmp_path / "content/entities/santa-fe.md"
-    stub.write_text(stub.read_text(encoding="utf-8").replace("type: place", "type: place\nconfirmed: true"),
+    stub = tmp_path / "content/entities/zorblat.md"
+    stub.write_text(stub.read_text(encoding="utf-8").replace("type: person", "type: person\nconfirmed: true"),
                     encoding="utf-8")
     before = stub.read_text(encoding="utf-8")
     site(tmp_path, {"b.txt": COMPANY, "c.txt": COMPANY.replace("Oil output rises", "Oil output rises again")})
