@@ -504,8 +504,11 @@ class Linker:
     def _looks_person(self, entity_id: str) -> bool:
         if entity_id not in self.new:
             return self.registry is not None and self.registry.by_id[entity_id].type == "person"
-        scores = self.scores[entity_id]
-        return bool(scores) and max(scores, key=scores.get) == "person"
+        scores = {t: s for t, s in self.scores[entity_id].items() if s > 0}
+        if not scores:  # "MaliVai Washington", nothing said around it: a person, as _settle_types decides
+            words = self.new[entity_id].name.split()
+            return len(words) > 1 and not any(w in self.gaz.org_cues for w in words)
+        return max(scores, key=scores.get) == "person"
 
     def _worth_creating(self, candidate: Candidate, singles: dict[str, list[Candidate]]) -> bool:
         """A lone capitalised word starting a sentence is a name only with other evidence."""

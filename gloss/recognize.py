@@ -600,12 +600,16 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
 
 
 def _named_after_a_place(words: list[str], gaz: Gazetteer) -> bool:
-    """A name of several words, one a well-known place, that is no person's and no place's own:
-    neither led by a given name or title nor ended by a place word ("Wall Street")."""
+    """A name of several words built on a well-known place, that is no person's and no place's
+    own: the place first ("Japan Tobacco") or beside an ordinary word ("Air France", "Rotor
+    Volgograd"); not led by a given name or title, nor ended by a place word ("Wall Street"). A
+    surname that is a place ("MaliVai Washington") stays a person's."""
     if len(words) < 2 or words[0] in gaz.given_names or words[0] in gaz.honorifics \
             or words[-1].lower() in PLACE_WORDS | PLACE_HEADS or "of" in words:
         return False
-    return any(gaz.place_tier(word) == 1 for word in words)
+    places = [i for i, word in enumerate(words) if gaz.place_tier(word) == 1]
+    others = [word for i, word in enumerate(words) if i not in places]
+    return bool(places) and (places[0] == 0 or any(word.lower() in gaz.words for word in others))
 
 
 def context_scores(candidate: Candidate, text: str) -> dict[str, float]:

@@ -149,3 +149,19 @@ def test_a_place_name_in_a_place_context_stays_the_place():
     registry = EntityRegistry([entity("england", "England", "place")])
     text = "Floods hit England\nRain fell across England on Friday and roads in England were shut.\n"
     assert {m.entity for m in link_mentions(text, registry, TYPES).mentions if m.text == "England"} == {"england"}
+
+
+def test_a_surname_that_is_a_place_links_to_the_person_named_before_it():
+    text = ("Tennis upsets\nWimbledon finalist MaliVai Washington lost on Thursday. The 11th-seeded "
+            "Washington fell short of another comeback.\n")
+    found = links(text)
+    assert found[-1] == ("Washington", "malivai-washington")
+
+
+def test_a_registry_place_yields_to_the_surname_of_a_person_named_before_it():
+    registry = EntityRegistry([entity("washington", "Washington", "place")])
+    text = ("Tennis upsets\nWimbledon finalist MaliVai Washington lost on Thursday. Washington fell short "
+            "again, and officials in Washington said nothing.\n")
+    found = link_mentions(text, registry, TYPES).mentions
+    assert [(m.text, m.entity) for m in found if m.text == "Washington"] == [
+        ("Washington", "malivai-washington"), ("Washington", "washington")]
