@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup site build test serve bench ab eval lint golden clean browser-deps screenshots fuzz
+.PHONY: setup site build test serve bench ab eval lint golden clean browser-deps screenshots fuzz docs
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ GLOSS_FUZZ_EXAMPLES ?= 20000
 fuzz: setup
 	GLOSS_FUZZ_EXAMPLES=$(GLOSS_FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py \
 		--hypothesis-show-statistics
+
+# The guide's generated pages: docs/reference/site-yml.md and cli.md (a test fails when they drift).
+docs: setup
+	$(PY) -m gloss.reference
 
 lint: setup
 	$(VENV)/bin/ruff check .

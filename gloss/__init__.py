@@ -1,3 +1,3 @@
 """Gloss: a static site generator for annotated articles."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -76,6 +76,12 @@ _SCALARS = {
     "author": str, "output_dir": str, "link_mentions": str, "raw_html": bool, "passages_by_year_after": int,
 }
 _KNOWN = set(_SCALARS) | {"entity_types", "ingest"}
+_INGEST_KEYS = ("recognizer", "default_tags")
+
+
+def schema_keys() -> list[str]:
+    """Every key site.yml takes, in the reference's order (nested ones as "ingest.recognizer")."""
+    return [*_SCALARS, "entity_types", *(f"ingest.{key}" for key in _INGEST_KEYS)]
 
 
 def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
