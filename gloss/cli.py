@@ -41,7 +41,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on changes")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-drafts", action="store_true", help="hide draft articles")
 
@@ -53,6 +53,17 @@ def make_parser() -> argparse.ArgumentParser:
     entity.add_argument("--description", default="", help="one line: who or what it is")
     _review_parsers(commands)
     return parser
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535 (argparse turns the refusal into a usage error, exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
+    return port
 
 
 def _review_parsers(commands: argparse._SubParsersAction) -> None:
