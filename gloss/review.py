@@ -51,6 +51,7 @@ class Plan:
     writes: dict[Path, str] = field(default_factory=dict)  # absolute path -> new text
     deletes: list[Path] = field(default_factory=list)
     rewritten: int = 0  # mentions changed
+    summary: str = ""  # what the command does, in one line a person reads
 
     def changed_files(self) -> list[Path]:
         return sorted({*self.writes, *self.deletes})
@@ -186,6 +187,8 @@ def plan_merge(config: SiteConfig, old_id: str, new_id: str) -> Plan:
             plan.writes[file.path] = text
             plan.rewritten += len(mentions)
     plan.deletes.append(_entity_path(config, old_id))
+    plan.summary = (f"merged {old_id} into {new_id}: {plan.rewritten} mention(s) rewritten in "
+                    f"{len(plan.writes)} file(s), deleted content/entities/{old_id}.md")
     return plan
 
 
@@ -252,6 +255,8 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
         elif text != file.text:
             plan.writes[file.path] = text
     plan.deletes.append(source)
+    plan.summary = (f"renamed {old_id} to {new_id}: {plan.rewritten} mention(s) rewritten, "
+                    f"content/entities/{old_id}.md is now content/entities/{new_id}.md")
     return plan
 
 
@@ -259,6 +264,7 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
 
 def apply(plan: Plan) -> None:
     """Write every file through a temporary file, then swap them in; on failure, restore the originals."""
+    refuse_read_only(plan)
     originals = {p: p.read_bytes() for p in [*plan.writes, *plan.deletes] if p.is_file()}
     temps: dict[Path, str] = {}
     try:
@@ -283,6 +289,17 @@ def apply(plan: Plan) -> None:
     except BaseException:
         _restore(done, originals, temps)
         raise
+
+
+def refuse_read_only(plan: Plan) -> None:
+    """A file or folder marked read-only is a person's "do not touch": the whole plan is refused before
+    anything is written, even for a user the system would let write it (root)."""
+    for path in plan.changed_files():
+        for target in ([path] if path.exists() else []) + [path.parent]:
+            if target.exists() and (not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK)):
+                what = "folder" if target.is_dir() else "file"
+                raise GlossError(f"this {what} is read-only, so the command changed nothing", target, None, None,
+                                 hint=f"make it writable (chmod u+w {target}), then run the command again")
 
 
 def _restore(done: list[Path], originals: dict[Path, bytes], temps: dict[Path, str]) -> None:
