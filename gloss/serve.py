@@ -5,7 +5,9 @@ see every change of a burst at once and to skip editor temp files), its websocke
 and script injector, and tornado's static file handler (subclassed to answer 404 for anything
 outside the site). The one addition is `/__gloss/status`, which the injected overlay script polls
 to show the last build error over the page. Every request first passes gloss/serve_guard.py (Host
-and Origin), and the websocket takes only connections from pages this server served.
+and Origin), and the websocket takes only connections from pages this server served. On a loopback
+address the review desk (gloss/reviewdesk.py) is added: the queue at /__gloss/review, fixes applied
+from the browser, and marks on the mentions to review; all of it only in served responses.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from tornado import escape, ioloop, web
 
 from .config import SiteConfig
 from .errors import BuildFailed, GlossError, Problems
-from .serve_guard import Guard, GuardedApplication, same_origin
+from .reviewdesk import ReviewDesk
+from .reviewdesk import handlers as review_handlers
+from .serve_guard import Guard, GuardedApplication, is_loopback, same_origin
 
 EDITOR_LITTER = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 
@@ -295,9 +299,11 @@ class OverlayHandler(web.RequestHandler):
 class GlossServer(Server):
     """livereload's Server with Gloss's status endpoint and error overlay added."""
 
-    def __init__(self, watcher: SourceWatcher, rebuilder: Rebuilder, announce: Callable[[], None]) -> None:
+    def __init__(self, watcher: SourceWatcher, rebuilder: Rebuilder, announce: Callable[[], None],
+                 desk: ReviewDesk | None) -> None:
         super().__init__(watcher=watcher)
         self.rebuilder = rebuilder
+        self.desk = desk  # None off loopback: no review endpoints, no token in the pages
         self.announce = announce  # says where it serves, once it listens (not before: a reader may connect)
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):  # noqa: ANN001
@@ -306,7 +312,7 @@ class GlossServer(Server):
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # never drop the reload after a quick second edit
         StatusHandler.rebuilder = self.rebuilder
         script = (b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
-                  b'<script src="/__gloss/overlay.js"></script>')
+                  b'<script src="/__gloss/overlay.js"></script>' + (self.desk.head() if self.desk else b""))
 
         class Injector(LiveScriptInjector):
             pass
@@ -316,6 +322,7 @@ class GlossServer(Server):
         handlers = [
             (r"/livereload", SameOriginReloadHandler), (r"/livereload.js", LiveReloadJSHandler),
             (r"/__gloss/status", StatusHandler), (r"/__gloss/overlay.js", OverlayHandler),
+            *(review_handlers(self.desk) if self.desk else []),
             (r"/(.*)", SiteFileHandler, {"path": self.root, "default_filename": "index.html"}),
         ]
         app = GuardedApplication(Guard.for_bind(host, port), handlers=handlers, debug=False, transforms=[Injector])
@@ -348,12 +355,16 @@ def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_br
     watcher = SourceWatcher([r for r in roots if r.exists()], rebuilder, config.root)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
+    desk = ReviewDesk(config, lambda: rebuilder.status.version) if is_loopback(host) else None
+
     def announce() -> None:
         print(f"serving {config.output_path} at {url} (Ctrl+C to stop)", flush=True)
+        print(f"review what ingest guessed at {url}__gloss/review" if desk else
+              "no review page: it is served on a loopback address only (--host 127.0.0.1)", flush=True)
         if open_browser:
             webbrowser.open(url)
 
-    server = GlossServer(watcher, rebuilder, announce)
+    server = GlossServer(watcher, rebuilder, announce, desk)
     try:
         server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
     finally:
