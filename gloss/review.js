@@ -94,7 +94,12 @@
     if (items) card.appendChild(cardSection(items));
   }
 
-  fetch("/__gloss/review.json", {cache: "no-store"}).then(function (response) {
+  var ids = {};
+  document.querySelectorAll(".mention[data-entity]").forEach(function (m) { ids[m.getAttribute("data-entity")] = 1; });
+  var wanted = Object.keys(ids).slice(0, 300);
+  if (!wanted.length) return;
+  var query = wanted.map(function (id) { return "entity=" + encodeURIComponent(id); }).join("&");
+  fetch("/__gloss/review.json?" + query, {cache: "no-store"}).then(function (response) {
     return response.ok ? response.json() : {items: []};
   }).then(function (queue) {
     var byEntity = {};

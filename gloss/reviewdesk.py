@@ -32,7 +32,12 @@ PAGE_LIMIT = 200  # items shown at once; ?limit=N shows more
 
 
 class ReviewDesk:
-    """This run's token, and the queue, kept until the site is rebuilt or a fix is applied."""
+    """This run's token, and the queue, kept until the site is rebuilt or a fix is applied.
+
+    The queue reads the whole site (5 s at 2,000 articles), so it is made in a worker thread, one
+    at a time, and only when asked for. The review page and a fix always wait for the current
+    queue; the marks on an article page may show the one from before the last hand edit while the
+    new one is made (never one from before a fix: a fix drops it)."""
 
     def __init__(self, config: SiteConfig, version: Callable[[], int]) -> None:
         self.config = config
@@ -42,9 +47,13 @@ class ReviewDesk:
         self.lock = threading.Lock()
         self.cached: tuple[tuple[int, int], list[dict]] | None = None
 
-    def items(self) -> list[dict]:
-        """The current queue (computed in a worker thread by the handlers: it reads the whole site)."""
+    def items(self, fresh: bool = True) -> list[dict]:
         key = (self.version(), self.applied)
+        cached = self.cached
+        if cached is not None and not fresh and cached[0][1] == self.applied and cached[0] != key:
+            if not self.lock.locked():
+                threading.Thread(target=self.items, daemon=True).start()
+            return cached[1]
         with self.lock:
             if self.cached is None or self.cached[0] != key:
                 self.cached = (key, queue_items(self.config))
@@ -71,10 +80,10 @@ class _DeskHandler(web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
 
-    async def queue(self) -> list[dict] | None:
+    async def queue(self, fresh: bool = True) -> list[dict] | None:
         """The queue, or None after answering with why there is none (the site cannot be read)."""
         try:
-            return await ioloop.IOLoop.current().run_in_executor(None, self.desk.items)
+            return await ioloop.IOLoop.current().run_in_executor(None, self.desk.items, fresh)
         except GlossError as error:
             self.set_status(503)
             self.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -96,9 +105,14 @@ class ReviewPageHandler(_DeskHandler):
 
 
 class ReviewJsonHandler(_DeskHandler):
+    """The queue; `?entity=ID` (repeated) keeps only the items about those entities (a page's)."""
+
     async def get(self) -> None:
-        items = await self.queue()
+        wanted = set(self.get_arguments("entity"))
+        items = await self.queue(fresh=not wanted)
         if items is not None:
+            if wanted:
+                items = [item for item in items if wanted.intersection(item["entities"])]
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps({"items": items}, ensure_ascii=False))
 
@@ -160,6 +174,7 @@ def review_page(config: SiteConfig, items: list[dict], limit: int) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Review · {escape(config.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/__gloss/review.css">
 </head>
 <body class="gloss-review-page">
