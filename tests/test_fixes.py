@@ -295,3 +295,56 @@ def test_a_fix_stopped_while_writing_changes_nothing(site: Path, signum: int, co
     assert "Traceback" not in err
     assert tree_hash(site) == before
     assert not [p for p in site.rglob("*.tmp")]
+
+
+# ---------------------------------------------------------------- decisions stick across ingests
+
+STORM = "Storm hits\nIn Santa Fe, the storm broke roofs.\n"
+COMPANY = ("Oil output rises\nSanta Fe shares rose on Friday, and Santa Fe executives met. "
+           "Santa Fe shares fell on Monday.\n")
+
+
+def seeded(root: Path, seeds: dict[str, str]) -> Path:
+    (root / "seeds").mkdir(parents=True, exist_ok=True)
+    for name, text in seeds.items():
+        (root / "seeds" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def later_company_news(root: Path) -> None:
+    seeded(root, {"b.txt": COMPANY, "c.txt": COMPANY.replace("Oil output rises", "Oil output rises again")})
+    assert run_gloss(root, "ingest").returncode == 0
+
+
+def test_without_a_decision_a_later_ingest_retypes_the_guess(tmp_path: Path):
+    root = seeded(tmp_path / "site", {"a.txt": STORM})
+    assert run_gloss(root, "ingest").returncode == 0
+    later_company_news(root)
+    assert "type: organization" in (root / "content/entities/santa-fe.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("decision", [("confirm", "santa-fe"), ("retype", "santa-fe", "place")])
+def test_a_later_ingest_never_retypes_or_reflags_a_decided_entity(tmp_path: Path, decision: tuple[str, ...]):
+    root = seeded(tmp_path / "site", {"a.txt": STORM})
+    assert run_gloss(root, "ingest").returncode == 0
+    stub = root / "content/entities/santa-fe.md"
+    fixed(root, *decision)
+    decided = stub.read_text(encoding="utf-8")
+    assert "confirmed: true" in decided and "review:" not in decided
+    later_company_news(root)
+    assert stub.read_text(encoding="utf-8") == decided
+
+
+def test_a_later_ingest_never_recreates_a_rejected_name(tmp_path: Path):
+    root = seeded(tmp_path / "site", {"a.txt": "Cup final\nThe Acme Cup final drew 40,000 fans in Leeds.\n"})
+    assert run_gloss(root, "ingest").returncode == 0
+    assert (root / "content/entities/acme-cup.md").exists()
+    fixed(root, "not-entity", "Acme Cup")
+    assert not (root / "content/entities/acme-cup.md").exists()
+    seeded(root, {"b.txt": "Cup again\nFans of the Acme Cup met in Leeds, and the Acme Cup was shown.\n"})
+    assert run_gloss(root, "ingest").returncode == 0
+    article = (root / "content/articles/cup-again.md").read_text(encoding="utf-8")
+    assert "the Acme Cup met" in article and "[[acme-cup" not in article
+    assert not (root / "content/entities/acme-cup.md").exists()
+    assert "[[leeds|Leeds]]" in article
+    assert "rejected name" not in run_gloss(root, "check").stderr
