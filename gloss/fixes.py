@@ -17,8 +17,7 @@ from pathlib import Path
 import yaml
 
 from .config import SiteConfig
-from .content import Entity, EntityRegistry, display_path, is_slug, normalize_name, parse_entity, \
-    split_front_matter
+from .content import Entity, EntityRegistry, display_path, is_slug, normalize_name, parse_entity, split_front_matter
 from .errors import GlossError, Problems
 from .markup import escape_markdown
 from .rejected import load_rejected, rejected_path, text_with
@@ -221,7 +220,8 @@ def plan_unlink(config: SiteConfig, entity_id: str, in_article: str | None = Non
     if (in_article or text) and not plan.rewritten:
         where = f" in {in_article}" if in_article else ""
         shown = f" shown as '{text}'" if text else ""
-        raise GlossError(f"no mention of {entity_id}{shown}{where}", None, None, None,
+        raise GlossError(f"no mention of {entity_id}{shown}{where}",
+                         display_path(_entity_path(config, entity_id), config.root), None, None,
                          hint=f"`python build.py review` lists where {entity_id} is mentioned")
     gone = _delete_unmentioned(config, site, [entity_id], plan)
     plan.summary = (f"unlinked {plan.rewritten} mention(s) of {entity_id} in {len(plan.writes)} file(s)"
@@ -279,7 +279,7 @@ def _new_entity(config: SiteConfig, site: _Site, old: Entity, new_id: str, name:
     if path.exists():
         raise GlossError(f"{shown} exists but is not a valid entity", shown, None, None,
                          hint="run `python build.py check` and fix it first")
-    name = " ".join((name or _name_from_id(new_id)).split())
+    name = " ".join((name or _name_from_id(old, new_id)).split())
     owners = site.registry.candidates(name)
     if owners:
         raise GlossError(f"the name '{name}' already belongs to {', '.join(owners)}", shown, None, None,
@@ -295,7 +295,11 @@ def _new_entity(config: SiteConfig, site: _Site, old: Entity, new_id: str, name:
     return path
 
 
-def _name_from_id(entity_id: str) -> str:
+def _name_from_id(old: Entity, entity_id: str) -> str:
+    """"England (cricket)" for england-cricket split from England, as ingest names a place's team;
+    else the id's words with capitals."""
+    if entity_id.startswith(old.id + "-"):
+        return f"{old.name} ({entity_id[len(old.id) + 1:].replace('-', ' ')})"
     return " ".join(word.capitalize() for word in entity_id.split("-"))
 
 
@@ -339,43 +343,6 @@ class _Usage(argparse.ArgumentParser):
         raise GlossError(f"{self.prog}: {message}", None, None, None, hint=f"see `python {self.prog} --help`")
 
 
-def add_fix_parsers(commands: argparse._SubParsersAction) -> None:
-    """The fix commands, for build.py and for `run_fix` alike."""
-    merge = commands.add_parser("merge", help="make OLD part of NEW: rewrite its mentions, move its names, delete it")
-    merge.add_argument("old", metavar="OLD", help="id of the entity to merge away")
-    merge.add_argument("new", metavar="NEW", help="id of the entity to keep")
-
-    rename = commands.add_parser("rename", help="change an entity's id everywhere")
-    rename.add_argument("old", metavar="OLD", help="current id")
-    rename.add_argument("new", metavar="NEW", help="new id (lowercase letters, digits, hyphens)")
-
-    retype = commands.add_parser("retype", help="set an entity's type and mark it confirmed")
-    retype.add_argument("id", metavar="ID", help="entity id")
-    retype.add_argument("type", metavar="TYPE", help="a type declared in site.yml (person, organization, place)")
-
-    unlink = commands.add_parser("unlink", help="turn an entity's mentions back into plain text; its file goes "
-                                                "once nothing mentions it")
-    unlink.add_argument("id", metavar="ID", help="entity id")
-    unlink.add_argument("--in", dest="article", metavar="ARTICLE", help="only in this article (its slug)")
-    unlink.add_argument("--text", metavar="TEXT", help="only mentions showing this text")
-
-    split = commands.add_parser("split", help="move an entity's mentions in one article to another entity")
-    split.add_argument("id", metavar="ID", help="entity id")
-    split.add_argument("--in", dest="article", metavar="ARTICLE", required=True, help="the article (its slug)")
-    split.add_argument("--as", dest="new", metavar="NEW", required=True,
-                       help="id of the entity the mentions move to (made if it does not exist)")
-    split.add_argument("--name", help="the new entity's name (default: made from its id)")
-    split.add_argument("--type", dest="entity_type", metavar="TYPE", help="the new entity's type (default: ID's)")
-
-    confirm = commands.add_parser("confirm", help="vouch for entities as they are: the review queue and ingest "
-                                                  "leave them alone")
-    confirm.add_argument("ids", nargs="+", metavar="ID", help="entity id")
-
-    reject = commands.add_parser("not-entity", help="unlink every mention showing NAME and never link it again "
-                                                    "(kept in content/rejected.yml)")
-    reject.add_argument("name", metavar="NAME", help='the name, e.g. "World Cup" (quoted if it has spaces)')
-
-
 def plan_fix(config: SiteConfig, args: argparse.Namespace) -> Plan:
     """The plan of one parsed fix command."""
     command = args.command
@@ -402,6 +369,8 @@ def parse_fix(argv: list[str] | str) -> argparse.Namespace:
     words = shlex.split(argv) if isinstance(argv, str) else list(argv)
     while words and (words[0].endswith("build.py") or words[0].startswith("python")):
         words = words[1:]
+    from .cli import add_fix_parsers
+
     parser = _Usage(prog="build.py", add_help=False)
     add_fix_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Usage))
     if not words or words[0].startswith("-") or "--help" in words or "-h" in words:

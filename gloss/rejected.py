@@ -85,3 +85,25 @@ def text_with(config: SiteConfig, names: list[str]) -> str:
     if current and not current.endswith(("\n", "\r")):
         current += newline
     return current + lines.replace("\n", newline)
+
+
+def rejected_mentions(config: SiteConfig, documents: dict, articles: list) -> list[GlossError]:
+    """A warning at each article mention that shows a rejected name (`check`): an editor ruled it out
+    as an entity, so the link is likely left over or made by hand by mistake. `documents` maps an
+    article's slug to its parsed body (gloss/graph.py SiteGraph.documents)."""
+    rejected = load_rejected(config)
+    if not rejected:
+        return []
+    shown = display_path(rejected_path(config), config.root).as_posix()
+    found = []
+    for article in articles:
+        doc = documents.get(article.slug)
+        for mention in doc.mentions if doc is not None else []:
+            if mention.text in rejected:
+                line = rejected.names[normalize_name(mention.text)][1]
+                found.append(GlossError(
+                    f"'{mention.text}' is a rejected name ({shown}, line {line}), but it is linked here",
+                    article.path, mention.line, mention.col, severity="warning",
+                    hint=f"write it as plain text (python build.py not-entity \"{mention.text}\" unlinks it "
+                         f"everywhere), or delete it from {shown} if it is an entity after all"))
+    return found

@@ -8,8 +8,11 @@ a failure half way puts back what was already replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,8 +272,9 @@ def apply(plan: Plan) -> None:
     temps: dict[Path, str] = {}
     try:
         for path, text in plan.writes.items():
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = temp
+            with signals_held():  # a temporary file is never made without being recorded for clean-up
+                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                temps[path] = temp
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
     except BaseException:
@@ -280,15 +284,32 @@ def apply(plan: Plan) -> None:
     done: list[Path] = []
     try:
         for path, temp in temps.items():
-            os.replace(temp, path)
-            done.append(path)
+            with signals_held():  # a file is never swapped in without being recorded for restoring
+                os.replace(temp, path)
+                done.append(path)
         for path in plan.deletes:
             if path not in plan.writes:
-                path.unlink()
-                done.append(path)
+                with signals_held():
+                    path.unlink()
+                    done.append(path)
     except BaseException:
         _restore(done, originals, temps)
         raise
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the step inside is done: a step and its bookkeeping happen both or
+    neither, so the clean-up after an interrupt knows every file it must put back or remove."""
+    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the window stays, tiny
+    if mask is None:
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
 
 
 def refuse_read_only(plan: Plan) -> None:

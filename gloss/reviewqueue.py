@@ -93,6 +93,28 @@ def summary_line(items: list[ReviewItem]) -> str:
     return f"review: {len(items)} item(s)" + (f" ({parts}); see `python build.py review`" if items else "")
 
 
+def format_queue(items: list[ReviewItem], total: int | None = None) -> str:
+    """The queue as `build.py review` prints it for a person: each item with why, where and its fixes."""
+    lines = []
+    for number, item in enumerate(items, 1):
+        lines.append(f"{number}. {item.kind}: {', '.join(item.entities)} ({item.mentions} mention(s))")
+        lines.append(f"   {item.why}")
+        lines += [f"   {e.article}:{e.line}: {_clip(e.text)}" for e in item.evidence]
+        lines += [("   fix: " if k == 0 else "        ") + f"python {fix}" for k, fix in enumerate(item.fix)]
+        lines.append("")
+    total = len(items) if total is None else total
+    shown = f"; the first {len(items)} shown" if len(items) < total else ""
+    parts = ", ".join(f"{n} {kind}" for kind, n in counts_by_kind(items if total == len(items) else items).items()
+                      if n)
+    lines.append(f"{total} item(s) to review{shown}" + (f" ({parts} shown)" if shown and parts else
+                                                          f" ({parts})" if parts else ""))
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def command(*words: str) -> str:
     return "build.py " + " ".join(shlex.quote(w) for w in words)
 
@@ -130,7 +152,9 @@ class SiteView:
         return {u.slug for u in self.uses.get(entity_id, ())}
 
     def evidence(self, uses: list[Use], limit: int = EVIDENCE) -> list[Evidence]:
-        return [Evidence(u.path, u.line, u.sentence) for u in uses[:limit]]
+        """The passages of the first `limit` distinct sentences among `uses`."""
+        found = {(u.path, u.line, u.sentence): None for u in uses}
+        return [Evidence(*key) for key in list(found)[:limit]]
 
 
 def load_view(config: SiteConfig, model=None) -> SiteView:
@@ -161,10 +185,20 @@ def load_view(config: SiteConfig, model=None) -> SiteView:
     view.referenced |= set(view.uses)
     for ids in graph.resolved.values():
         view.referenced.update(i for i in ids if i is not None)
-    for text in texts.values():
-        view.lower_words.update(set(re.findall(r"(?<![\w'-])[a-z][a-z]+(?![\w'-])", text)))
+    for slug, text in texts.items():
+        view.lower_words.update(_lower_words(text, view.articles.get(slug, {})))
     view.junk = {e.id: found for e in view.entities.values() if (found := _junk_reason(view, e))}
     return view
+
+
+def _lower_words(text: str, by_entity: dict[str, list[Use]]) -> set[str]:
+    """The words an article writes in lower case, outside its mentions ("[[taliban]]" is a name)."""
+    chars = list(text)
+    for uses in by_entity.values():
+        for use in uses:
+            chars[use.offset:use.offset + len(use.text)] = " " * len(use.text)
+    plain = re.sub(r"\[\[[^\]]*\]\]", " ", "".join(chars))  # mentions written out in code
+    return set(re.findall(r"(?<![\w'-])[a-z][a-z]+(?![\w'-])", plain))
 
 
 def _team_articles(view: SiteView, leaning: dict[str, set[str]]) -> set[str]:
@@ -626,9 +660,11 @@ def _junk(view: SiteView) -> list[ReviewItem]:
     for entity_id, (why, doubt) in view.junk.items():
         uses = view.uses.get(entity_id, [])
         if uses:
-            texts = sorted({u.text for u in uses})
-            fix = [command("not-entity", t) for t in texts] + [command("unlink", entity_id),
-                                                                command("confirm", entity_id)]
+            entity = view.entities[entity_id]
+            names = {normalize_name(n): n for n in reversed(entity.names())}
+            texts = {normalize_name(u.text): u.text for u in uses if normalize_name(u.text) in names} or names
+            fix = [command("not-entity", t) for t in sorted(texts.values())] + [command("unlink", entity_id),
+                                                                                command("confirm", entity_id)]
             items.append(ReviewItem("junk", [entity_id], why, len(uses), view.evidence(uses), fix, doubt))
     return items
 
