@@ -34,7 +34,7 @@ class DevServer:
 
     def _find_url(self) -> bool:
         for line in self.lines:
-            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            match = re.search(r"at (http://\S+:\d+/) \(Ctrl", line)
             if match:
                 self.url = match.group(1)
                 return True
