@@ -158,6 +158,9 @@ def test_no_review_desk_off_a_loopback_address(review_site: Path) -> None:
         status, _ = dev.request("POST", "/__gloss/fix", {"Origin": dev.url.rstrip("/"),
                                                           "Content-Type": "application/json"}, b'{"fix": "x"}')
         assert status in (404, 405)
+        port = dev.url.rstrip("/").rsplit(":", 1)[1]  # on every address: any IP literal, still no other name
+        assert dev.request("GET", "/", {"Host": f"192.0.2.7:{port}"})[0] == 200
+        assert dev.request("GET", "/", {"Host": f"rebind.example:{port}"})[0] == 403
     finally:
         dev.stop()
 
