@@ -47,7 +47,7 @@ STRONG = 4.0  # a context score this high is one clear cue: "beat X", "X coach",
 # What a wrong guess costs, per kind: a conflation or a duplicate misleads every page that links the
 # entity; junk adds a page that should not exist; a wrong type files a page under the wrong heading;
 # an unmentioned file is only clutter.
-COST = {"conflation": 1.0, "duplicate": 1.0, "junk": 0.6, "type": 0.4, "unmentioned": 0.5}
+COST = {"conflation": 1.0, "duplicate": 1.0, "junk": 0.6, "type": 0.3, "unmentioned": 0.5}
 
 
 @dataclass
@@ -225,6 +225,11 @@ def _lean(use: Use, text: str) -> tuple[str, bool]:
 def _words(name: str) -> tuple[str, ...]:
     """A name's words as compared: case-folded, without full stops ("U.S." is "us")."""
     return tuple(normalize_name(name).replace(".", "").split())
+
+
+def _bare(name: str) -> tuple[str, ...]:
+    """A name's words without a qualifier in brackets: "England (cricket)" is written England."""
+    return _words(re.sub(r"\s*\([^)]*\)$", "", name))
 
 
 def _initials(name: str, small: bool = False) -> str:
@@ -506,6 +511,7 @@ def _conflations(view: SiteView) -> list[ReviewItem]:
     """Entities whose mentions may be of two or more things."""
     items = []
     claims = _claims(view)
+    index = _name_indexes(view)
     for entity_id, uses in view.uses.items():
         entity = view.entities[entity_id]
         if entity.confirmed:
@@ -513,6 +519,8 @@ def _conflations(view: SiteView) -> list[ReviewItem]:
         suspect = _Suspect()
         _claimed(view, entity, suspect, claims)
         _misspelt(view, entity, uses, suspect)
+        _short_only(view, entity, uses, suspect, index)
+        _place_named(view, entity, uses, suspect, index)
         _other_type(view, entity, uses, suspect)
         if suspect.uses:
             items.append(_conflation_item(view, entity, uses, suspect))
@@ -559,6 +567,49 @@ def _claims(view: SiteView) -> Claims:
                 best = max(claimed, key=lambda o: (-_named_after(entity, view.entities[o]), len(claimed[o]), o))
                 found[entity_id][slug] = (best, claimed[best])
     return found
+
+
+def _short_only(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect, index: Index) -> None:
+    """An article that reaches the entity only by a part of its name ("Rwanda" for "Refugees and
+    Democracy in Rwanda", "Yeltsin" for "Naina Yeltsin"): a short form holds only where the full name
+    is written, so the mention may be of another entity, most likely one that has that name."""
+    full = _bare(entity.name)
+    if len(full) < 2 or entity.id in view.junk:
+        return
+    names = {_words(n) for n in entity.names()} | {full}
+    by_slug: dict[str, list[Use]] = defaultdict(list)
+    for use in uses:
+        by_slug[use.slug].append(use)
+    for slug, here in sorted(by_slug.items()):
+        if any(_words(u.text) in names or not _inside(_words(u.text), full) for u in here):
+            continue
+        owners = sorted(index["key"].get(" ".join(_words(here[0].text)), set()) - {entity.id})
+        suspect.add(here, 0.6 if owners else 0.4, f"{slug} names {entity.name} only as '{here[0].text}'"
+                    + (f", the name of {', '.join(owners)}" if owners else ""))
+        suspect.others.update(dict.fromkeys(owners))
+        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", owners[0]) if owners else
+                           command("unlink", entity.id, "--in", slug))
+
+
+def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect, index: Index) -> None:
+    """Mentions of something that is not a place, written as a place's name that is not its own
+    ("Rwanda" linked to "Refugees and Democracy in Rwanda"): likely the place."""
+    if entity.type == "place":
+        return
+    names = {_words(n) for n in entity.names()} | {_bare(entity.name)}
+    names |= {_words(form) for form in equivalents(" ".join(_bare(entity.name)))}
+    person = entity.type == "person" and not set(_bare(entity.name)) & {"of", "and", "in", "for", "the"}
+    odd = [u for u in uses if _words(u.text) not in names and gazetteer().place_tier(u.text)
+           and not (person and _inside(_words(u.text), _bare(entity.name)))]  # "Washington" for MaliVai Washington
+    if odd:
+        places = sorted(i for i in index["key"].get(" ".join(_words(odd[0].text)), ())
+                        if view.entities[i].type == "place")
+        suspect.add(odd, 0.6, f"{len(odd)} mention(s) of {entity.name} (a {entity.type}) are written "
+                              f"'{odd[0].text}', a place's name")
+        suspect.others.update(dict.fromkeys(places))
+        for slug in sorted({u.slug for u in odd}):
+            suspect.fix.append(command("split", entity.id, "--in", slug, "--as", places[0]) if places else
+                               command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
 
 
 def _misspelt(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> None:

@@ -86,9 +86,8 @@ def test_an_entity_file_nothing_links_to_is_queued(site: Path):
 
 
 def test_a_dateline_counts_as_a_mention(make_site):
-    root = make_site(dict([entity("rome", "Rome", "place"),
-                           ("content/articles/a.md", "---\ntitle: A\ndateline: {place: rome, text: Rome}\n---\nHi.\n")]),
-                     theme=False)
+    datelined = "---\ntitle: A\ndateline: {place: rome, text: Rome}\n---\nHi.\n"
+    root = make_site(dict([entity("rome", "Rome", "place"), ("content/articles/a.md", datelined)]), theme=False)
     assert queue(root) == []
 
 
