@@ -1,4 +1,5 @@
-"""Command line: `python build.py [build|ingest|check|serve|new-entity|entities|merge|rename|annotate] …`."""
+"""Command line: `python build.py [build|ingest|check|serve|new-entity|entities|review|merge|rename|retype|unlink|
+split|confirm|not-entity|annotate] …`."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on changes")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-drafts", action="store_true", help="hide draft articles")
 
@@ -55,12 +56,38 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535 (argparse turns the refusal into a usage error, exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
+    return port
+
+
 def _review_parsers(commands: argparse._SubParsersAction) -> None:
     """Commands an editor uses to review what ingest made (gloss/review.py)."""
     entities = commands.add_parser("entities", help="list entities with their mention counts and articles")
     entities.add_argument("--type", dest="entity_type", help="only entities of this type")
     entities.add_argument("--sort", choices=("name", "mentions"), default="name", help="order (default: name)")
 
+    review = commands.add_parser("review", help="list what ingest guessed that most needs a person, with the "
+                                                "commands that fix each item")
+    review.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    review.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N items")
+
+    add_fix_parsers(commands)  # merge, rename, retype, unlink, split, confirm, not-entity
+
+    annotate = commands.add_parser("annotate", help="print the mentions ingest would make in a text file")
+    annotate.add_argument("file", type=Path, metavar="FILE", help="a UTF-8 text file")
+    annotate.add_argument("--format", choices=("json", "text"), default="json", help="output format (default: json)")
+    annotate.add_argument("--no-registry", action="store_true", help="ignore content/entities (a cold start)")
+
+
+def add_fix_parsers(commands: argparse._SubParsersAction) -> None:
+    """The fix commands, for build.py and for `run_fix` alike."""
     merge = commands.add_parser("merge", help="make OLD part of NEW: rewrite its mentions, move its names, delete it")
     merge.add_argument("old", metavar="OLD", help="id of the entity to merge away")
     merge.add_argument("new", metavar="NEW", help="id of the entity to keep")
@@ -69,10 +96,31 @@ def _review_parsers(commands: argparse._SubParsersAction) -> None:
     rename.add_argument("old", metavar="OLD", help="current id")
     rename.add_argument("new", metavar="NEW", help="new id (lowercase letters, digits, hyphens)")
 
-    annotate = commands.add_parser("annotate", help="print the mentions ingest would make in a text file")
-    annotate.add_argument("file", type=Path, metavar="FILE", help="a UTF-8 text file")
-    annotate.add_argument("--format", choices=("json", "text"), default="json", help="output format (default: json)")
-    annotate.add_argument("--no-registry", action="store_true", help="ignore content/entities (a cold start)")
+    retype = commands.add_parser("retype", help="set an entity's type and mark it confirmed")
+    retype.add_argument("id", metavar="ID", help="entity id")
+    retype.add_argument("type", metavar="TYPE", help="a type declared in site.yml (person, organization, place)")
+
+    unlink = commands.add_parser("unlink", help="turn an entity's mentions back into plain text; its file goes "
+                                                "once nothing mentions it")
+    unlink.add_argument("id", metavar="ID", help="entity id")
+    unlink.add_argument("--in", dest="article", metavar="ARTICLE", help="only in this article (its slug)")
+    unlink.add_argument("--text", metavar="TEXT", help="only mentions showing this text")
+
+    split = commands.add_parser("split", help="move an entity's mentions in one article to another entity")
+    split.add_argument("id", metavar="ID", help="entity id")
+    split.add_argument("--in", dest="article", metavar="ARTICLE", required=True, help="the article (its slug)")
+    split.add_argument("--as", dest="new", metavar="NEW", required=True,
+                       help="id of the entity the mentions move to (made if it does not exist)")
+    split.add_argument("--name", help="the new entity's name (default: made from its id)")
+    split.add_argument("--type", dest="entity_type", metavar="TYPE", help="the new entity's type (default: ID's)")
+
+    confirm = commands.add_parser("confirm", help="vouch for entities as they are: the review queue and ingest "
+                                                  "leave them alone")
+    confirm.add_argument("ids", nargs="+", metavar="ID", help="entity id")
+
+    reject = commands.add_parser("not-entity", help="unlink every mention showing NAME and never link it again "
+                                                    "(kept in content/rejected.yml)")
+    reject.add_argument("name", metavar="NAME", help='the name, e.g. "World Cup" (quoted if it has spaces)')
 
 
 class Terminated(KeyboardInterrupt):
@@ -128,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         print(system_error(error).format(), file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt as stop:
-        print("interrupted; the last good site was kept", file=sys.stderr)
+        kept = "no file was changed" if command in FIXES else "the last good site was kept"
+        print(f"interrupted; {kept}", file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     return code
 
@@ -226,11 +275,18 @@ def run_ingest(config: SiteConfig, args: argparse.Namespace, problems: Problems)
 
 def run_check(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
     from .builder import load_model
+    from .rejected import rejected_mentions
+    from .reviewqueue import build_queue, summary_line
 
-    load_model(config, problems, drafts=True)
+    model = load_model(config, problems, drafts=True)
+    try:
+        problems.items.extend(rejected_mentions(config, model.graph.documents, model.articles))
+    except GlossError as error:
+        problems.add(error)
     report(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
     print(f"check: {errors} error(s), {warnings} warning(s)")
+    print(summary_line(build_queue(config, model)))
     return EXIT_CONTENT if errors else EXIT_OK
 
 
@@ -263,23 +319,34 @@ def run_entities(config: SiteConfig, args: argparse.Namespace, problems: Problem
     return EXIT_OK
 
 
-def run_merge(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
-    from .review import apply, plan_merge
+def run_fix(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
+    """merge, rename, retype, unlink, split, confirm, not-entity: planned in full, then written all or nothing."""
+    from .fixes import plan_fix
+    from .review import apply
 
-    plan = plan_merge(config, args.old, args.new)
+    plan = plan_fix(config, args)
     apply(plan)
-    print(f"merged {args.old} into {args.new}: {plan.rewritten} mention(s) rewritten in "
-          f"{len(plan.writes)} file(s), deleted content/entities/{args.old}.md")
+    print(plan.summary)
     return EXIT_OK
 
 
-def run_rename(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
-    from .review import apply, plan_rename
+def run_review(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
+    import json
 
-    plan = plan_rename(config, args.old, args.new)
-    apply(plan)
-    print(f"renamed {args.old} to {args.new}: {plan.rewritten} mention(s) rewritten, "
-          f"content/entities/{args.old}.md is now content/entities/{args.new}.md")
+    from .builder import load_model
+    from .reviewqueue import build_queue, format_queue, queue_json
+
+    if args.limit is not None and args.limit < 0:
+        raise GlossError("--limit must be 0 or more", None, hint="e.g. --limit 20")
+    found = Problems()
+    items = build_queue(config, load_model(config, found, drafts=True))
+    shown = items if args.limit is None else items[:args.limit]
+    if args.format == "json":
+        print(json.dumps(queue_json(shown), ensure_ascii=False, indent=1))
+    else:
+        print(format_queue(shown, len(items)))
+    if found.errors:
+        print(f"{len(found.errors)} error(s) in content/: run `python build.py check` to see them", file=sys.stderr)
     return EXIT_OK
 
 
@@ -297,6 +364,7 @@ def run_annotate(config: SiteConfig, args: argparse.Namespace, problems: Problem
     return EXIT_OK
 
 
+FIXES = ("merge", "rename", "retype", "unlink", "split", "confirm", "not-entity")
 COMMANDS = {"build": run_build, "ingest": run_ingest, "check": run_check, "serve": run_serve,
-            "new-entity": run_new_entity, "entities": run_entities, "merge": run_merge, "rename": run_rename,
-            "annotate": run_annotate}
+            "new-entity": run_new_entity, "entities": run_entities, "annotate": run_annotate, "review": run_review,
+            **dict.fromkeys(FIXES, run_fix)}

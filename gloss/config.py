@@ -1,7 +1,13 @@
-"""site.yml: one typed, validated schema with its defaults in one place."""
+"""site.yml: one typed, validated schema with its defaults in one place.
+
+`editor_url` is for `build.py serve` only: the review page's "edit" links open a file at a line
+through it, `{path}` (absolute, URL-quoted) and `{line}` filled in; the default opens VS Code,
+`"subl://open?url=file://{path}&line={line}"` would open Sublime Text, and `""` shows no links.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +51,7 @@ class SiteConfig:
     # shows the latest twenty (a busy entity's passages run to megabytes).
     passages_by_year_after: int = 100
     raw_html: bool = False
+    editor_url: str = "vscode://file/{path}:{line}"
     ingest: IngestOptions = field(default_factory=IngestOptions)
     path: Path | None = None
 
@@ -74,6 +81,7 @@ class SiteConfig:
 _SCALARS = {
     "title": str, "description": str, "base_url": (str, type(None)), "language": str,
     "author": str, "output_dir": str, "link_mentions": str, "raw_html": bool, "passages_by_year_after": int,
+    "editor_url": str,
 }
 _KNOWN = set(_SCALARS) | {"entity_types", "ingest"}
 _INGEST_KEYS = ("recognizer", "default_tags")
@@ -173,6 +181,7 @@ def _validate(config: SiteConfig, line_of, path: Path) -> None:
     if config.passages_by_year_after < 1:
         raise GlossError("'passages_by_year_after' must be a whole number of articles, 1 or more",
                          path, line_of("passages_by_year_after"), 1, hint="the default is 100")
+    _check_editor_url(config.editor_url, path, line_of("editor_url"))
     out = config.output_path
     forbidden = {config.root, config.content_dir.resolve(), config.seeds_dir.resolve(),
                  config.theme_dir.resolve(), Path("/")}
@@ -184,3 +193,13 @@ def _validate(config: SiteConfig, line_of, path: Path) -> None:
         if out.is_relative_to(protected.resolve()):
             raise GlossError(f"output_dir '{config.output_dir}' is inside {protected.name}/",
                              path, line_of("output_dir"), 1, hint="use a folder of its own, such as _site")
+
+
+def _check_editor_url(url: str, path: Path, line: int) -> None:
+    """An editor's own scheme with the file's {path}; never one that runs script in the page."""
+    if not url:
+        return
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if not scheme or "{path}" not in url or scheme.group(1).lower() in ("javascript", "data", "vbscript"):
+        raise GlossError("'editor_url' must be a URL with {path} (and {line}) in it", path, line, 1,
+                         hint='e.g. "vscode://file/{path}:{line}", or "" for no edit links')

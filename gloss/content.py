@@ -69,6 +69,7 @@ class Entity:
     body: str = ""
     body_line: int = 1
     review: bool = False
+    confirmed: bool = False  # a person vouched for it: ingest never retypes it, review never queues it
     sha256: str = ""
     name_line: int = 1  # file lines of 'name:' and 'aliases:', for messages about them
     aliases_line: int = 1
@@ -267,6 +268,7 @@ def parse_entity(text: str, path: Path, type_ids: list[str], problems: Problems)
         id=entity_id, path=path, name=name, type=entity_type,
         aliases=aliases, description=_require_str(mapping, "description", path),
         wikidata=wikidata, links=dict(links), body=body, body_line=body_line, review=bool(review),
+        confirmed=mapping.data.get("confirmed") is True,
         name_line=mapping.line_of("name"), aliases_line=mapping.line_of("aliases"),
     )
 

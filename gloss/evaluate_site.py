@@ -15,6 +15,13 @@ in front matter) is placed in its seed's text and matched one to one with the go
   has no mention matching a gold person, organization or place (a demonym's misc gold does not count);
 - entity type accuracy: per entity with gold mentions, its type against their majority type (ties
   count either way).
+
+And the review queue (issue #17), built on the same site before it is deleted, scored on its first
+100 items: the share of conflated entities an item names; the share of split qids with two of their
+entities in one item; the share of items that point at a real error: a duplicate whose entities
+share a qid, or any other item whose entities share a qid or whose first entity is conflated, junk
+or of the wrong type (an unmentioned entity file is an error by itself). An entity whose mentions
+match only NIL gold (no qid) cannot show an error of its own: such items count as not real.
 """
 
 from __future__ import annotations
@@ -34,10 +41,12 @@ from .evaluate import Score, match_mentions, score_document
 from .ingest import ingest_seeds
 from .markup import create_markdown
 from .parse import parse_document
+from .reviewqueue import ReviewItem, build_queue
 
 DEFAULT_SITE_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "aida_dev.jsonl"
 GOLD_TYPES = ("person", "organization", "place")
 WORST = 8
+QUEUE_ITEMS = 100  # the first items of the review queue that are scored
 
 
 # ---------------------------------------------------------------- reading the site back
@@ -259,6 +268,9 @@ class SiteScore:
     unmentioned: list[str] = field(default_factory=list)  # entity files no article mentions
     unplaced: int = 0
     seconds: float = 0.0
+    qids: dict[str, set[str]] = field(default_factory=dict)  # entity -> qids of its gold-matched mentions
+    wrong_type: set[str] = field(default_factory=set)  # entities whose type is not their mentions' majority
+    queue: QueueScore | None = None
 
     @property
     def junk_without_gold(self) -> int:
@@ -287,6 +299,7 @@ class SiteScore:
             "unmentioned_count": len(self.unmentioned), "unplaced_mentions": self.unplaced,
             "ingest_seconds": self.seconds,
             "split": self.split, "conflated": self.conflated, "junk": self.junk, "unmentioned": self.unmentioned,
+            "review_queue": self.queue.as_json() if self.queue else None,
         }
 
 
@@ -325,6 +338,8 @@ def score_site(run: SiteRun) -> SiteScore:
         for i, p in enumerate(predicted):
             uses[p.entity].append((document["id"], p.text, gold[by_predicted[i]] if i in by_predicted else None))
     type_accuracy, typed = entity_type_accuracy(uses, run.entities)
+    qids = {e: {g["qid"] for _, _, g in found if g is not None and g.get("qid") and g["type"] in GOLD_TYPES}
+            for e, found in uses.items()}
     return SiteScore(
         documents=len(run.documents), gold_mentions=sum(len(d["mentions"]) for d in run.documents),
         body=body, with_headline=with_headline, whole=whole,
@@ -332,7 +347,8 @@ def score_site(run: SiteRun) -> SiteScore:
         everything=clustering_scores(links),
         entity_type_accuracy=type_accuracy, typed_entities=typed, entities=len(run.entities),
         split=split_qids(links), conflated=conflated_entities(uses), junk=junk_entities(uses, run.entities),
-        unmentioned=sorted(e for e in run.entities if e not in uses), unplaced=run.unplaced, seconds=run.seconds)
+        unmentioned=sorted(e for e in run.entities if e not in uses), unplaced=run.unplaced, seconds=run.seconds,
+        qids=qids, wrong_type=wrong_types(uses, run.entities))
 
 
 def _clusters(links: list[Link]) -> tuple[list[str], list[str]]:
@@ -431,6 +447,72 @@ def entity_type_accuracy(uses: dict[str, list[tuple[str, str, dict | None]]],
     return (right / total if total else 0.0), total
 
 
+def wrong_types(uses: dict[str, list[tuple[str, str, dict | None]]], entities: dict[str, dict]) -> set[str]:
+    """Entities whose type is not the majority gold type of their mentions (a tie is right)."""
+    wrong = set()
+    for entity, mentions in uses.items():
+        types = Counter(g["type"] for _, _, g in mentions if g is not None and g["type"] in GOLD_TYPES)
+        if entity in entities and types and types[entities[entity]["type"]] != max(types.values()):
+            wrong.add(entity)
+    return wrong
+
+
+# ---------------------------------------------------------------- the review queue against the gold
+
+@dataclass
+class QueueScore:
+    """The first `scored` items of the review queue against the gold (issue #17)."""
+
+    items: int  # in the whole queue
+    scored: int
+    conflated_named: int
+    conflated: int
+    split_named: int
+    split: int
+    real: int
+    seconds: float = 0.0
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [items, real] among the scored
+    missed_conflated: list[str] = field(default_factory=list)
+    missed_split: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {**self.__dict__, "conflated_named_share": _share(self.conflated_named, self.conflated),
+                "split_named_share": _share(self.split_named, self.split), "real_share": _share(self.real, self.scored)}
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def score_queue(items: list[ReviewItem], score: SiteScore, first: int = QUEUE_ITEMS) -> QueueScore:
+    """How well the first `first` items point at the site's real errors."""
+    top = items[:first]
+    named = {e for item in top for e in item.entities}
+    conflated = [c["entity"] for c in score.conflated]
+    split = [(f"{s['qid']} {s['title']}", set(s["entities"])) for s in score.split]
+    found = [any(len(ids & set(item.entities)) >= 2 for item in top) for _, ids in split]
+    result = QueueScore(len(items), len(top), sum(e in named for e in conflated), len(conflated), sum(found),
+                        len(split), 0, missed_conflated=[e for e in conflated if e not in named],
+                        missed_split=[q for (q, _), hit in zip(split, found, strict=True) if not hit])
+    errors = {*conflated, *(j["entity"] for j in score.junk), *score.wrong_type}
+    for item in top:
+        real = _real(item, score.qids, errors)
+        counts = result.by_kind.setdefault(item.kind, [0, 0])
+        counts[0] += 1
+        counts[1] += real
+        result.real += real
+    return result
+
+
+def _real(item: ReviewItem, qids: dict[str, set[str]], errors: set[str]) -> bool:
+    """Whether an item points at an error the gold shows (see the module's docstring)."""
+    shared = any(qids.get(a, set()) & qids.get(b, set()) for i, a in enumerate(item.entities)
+                 for b in item.entities[i + 1:])
+    if item.kind == "duplicate":
+        return shared
+    return item.kind == "unmentioned" or shared or item.entities[0] in errors
+
+
 # ---------------------------------------------------------------- report
 
 def report(score: SiteScore, source: str = "", worst: int = WORST) -> str:
@@ -470,7 +552,23 @@ def report(score: SiteScore, source: str = "", worst: int = WORST) -> str:
     lines += ["", "worst junk entities (entity type: mentions; surfaces; misc gold matched; articles):"]
     lines += [f"  {f['entity']} {f['type']}: {f['mentions']}; {_few(f['surfaces'])}; {_few(f['gold']) or '-'}; "
               f"{_few(f['articles'])}" for f in score.junk[:worst]]
+    if score.queue is not None:
+        lines += ["", *queue_report(score.queue)]
     return "\n".join(lines)
+
+
+def queue_report(queue: QueueScore) -> list[str]:
+    """The review queue's table: its first items against the gold, and what they missed."""
+    lines = [f"review queue: the first {queue.scored} of {queue.items} items (built in {queue.seconds:.2f} s)",
+             f"{'':<36} {'count':>9} {'share':>6}  target"]
+    for name, part, whole, target in (("conflated entities named", queue.conflated_named, queue.conflated, "0.75"),
+                                      ("split qids, two ids in one item", queue.split_named, queue.split, "0.75"),
+                                      ("items pointing at a real error", queue.real, queue.scored, "0.50")):
+        lines.append(f"{name:<36} {f'{part}/{whole}':>9} {_share(part, whole):6.3f}  {target}")
+    lines.append("  by kind (items, real): " + ", ".join(f"{k} {n} ({r})" for k, (n, r) in queue.by_kind.items()))
+    lines.append(f"  conflated entities not named: {_few(queue.missed_conflated, 12) or '-'}")
+    lines.append(f"  split qids not named: {_few(queue.missed_split, 8) or '-'}")
+    return lines
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -483,9 +581,15 @@ def _few(items: list[str], limit: int = 4) -> str:
 
 
 def evaluate_site(documents: list[dict]) -> SiteScore:
-    """Ingest `documents` into a throwaway site and score it."""
+    """Ingest `documents` into a throwaway site and score it, and the review queue built on it."""
     with tempfile.TemporaryDirectory(prefix="gloss-eval-site-") as folder:
-        return score_site(run_site(documents, Path(folder) / "site"))
+        root = Path(folder) / "site"
+        score = score_site(run_site(documents, root))
+        started = time.perf_counter()
+        items = build_queue(load_config(root))
+        score.queue = score_queue(items, score)
+        score.queue.seconds = time.perf_counter() - started
+        return score
 
 
 def write_json(score: SiteScore, path: Path) -> None:

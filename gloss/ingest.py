@@ -23,6 +23,7 @@ from .errors import GlossError, Problems
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
+from .rejected import Rejected, load_rejected
 from .seedtext import SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
 from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle
 
@@ -80,7 +81,7 @@ def annotate_text(text: str, registry: EntityRegistry | None, config: SiteConfig
     Every name in the text is reported, a byline's too (ingest keeps it as the author, not as an
     entity); a dateline's place is linked as ingest links it: to a place, never to a person.
     """
-    recognition = _recognize(text, registry, config)
+    recognition = _without_rejected(_recognize(text, registry, config), load_rejected(config))
     mentions = _with_dateline(parse_seed(text), recognition, registry, config)
     return [{"start": m.start, "end": m.end, "text": m.text, "entity": m.entity, "type": m.type}
             for m in mentions]
@@ -141,6 +142,7 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
     report = IngestReport()
     writes: dict[Path, str] = {}
     evidence = load_evidence(config)
+    rejected = load_rejected(config)
     touched: set[str] = set()  # entities this run brought new type evidence for
     for seed in _seed_list(config, seeds):
         shown = _relative(seed, root)
@@ -153,7 +155,7 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
             report.skipped.append(Path(owned))
             continue
         registry = EntityRegistry(registry_entities)
-        plan = _plan(config, shown.as_posix(), text, digest, registry, index, manifest, owned, writes)
+        plan = _plan(config, shown.as_posix(), text, digest, registry, index, manifest, owned, writes, rejected)
         plan.review[:0] = seed_file.warnings
         if _decide(config, plan, manifest, force, report, writes, evidence):
             evidence.record(plan.article.as_posix(), plan.evidence)
@@ -206,9 +208,9 @@ def _relative(path: Path, root: Path) -> Path:
 
 
 def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
-          manifest: dict, owned: str | None, writes: dict[Path, str]) -> Planned:
+          manifest: dict, owned: str | None, writes: dict[Path, str], rejected: Rejected | None = None) -> Planned:
     doc = parse_seed(text, markdown=seed.endswith(".md"))
-    recognition = _recognize(doc.without_wire(), registry, config, index, doc)
+    recognition = _without_rejected(_recognize(doc.without_wire(), registry, config, index, doc), rejected)
     dateline = dateline_front(doc, recognition, registry, config.type_ids())
     mentions = _in_body(doc, recognition.mentions)
     article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)
@@ -227,6 +229,23 @@ def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: Entit
     entities = _entity_files(config, recognition, article.stem)
     return Planned(seed, digest, article, front_text + body, entities, recognition.new_aliases, review,
                    recognition.evidence)
+
+
+def _without_rejected(recognition: Recognition, rejected: Rejected | None) -> Recognition:
+    """The recognition less every mention of a name an editor ruled out (`not-entity`, kept in
+    content/rejected.yml), the new entities only those made, and no rejected name learnt as an alias."""
+    if not rejected:
+        return recognition
+    kept = [m for m in recognition.mentions if m.text not in rejected]
+    if len(kept) == len(recognition.mentions):
+        return recognition
+    linked = {m.entity for m in kept}
+    new = {i: e for i, e in recognition.new_entities.items() if i in linked}
+    for entity in new.values():
+        entity.aliases = [a for a in entity.aliases if a not in rejected]
+    aliases = {i: [a for a in names if a not in rejected] for i, names in recognition.new_aliases.items()}
+    evidence = {i: scores for i, scores in recognition.evidence.items() if i in linked}
+    return Recognition(kept, new, {i: names for i, names in aliases.items() if names}, evidence)
 
 
 def _in_body(doc: SeedDoc, mentions: list[Mention]) -> list[Mention]:

@@ -8,8 +8,11 @@ a failure half way puts back what was already replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +54,7 @@ class Plan:
     writes: dict[Path, str] = field(default_factory=dict)  # absolute path -> new text
     deletes: list[Path] = field(default_factory=list)
     rewritten: int = 0  # mentions changed
+    summary: str = ""  # what the command does, in one line a person reads
 
     def changed_files(self) -> list[Path]:
         return sorted({*self.writes, *self.deletes})
@@ -186,6 +190,8 @@ def plan_merge(config: SiteConfig, old_id: str, new_id: str) -> Plan:
             plan.writes[file.path] = text
             plan.rewritten += len(mentions)
     plan.deletes.append(_entity_path(config, old_id))
+    plan.summary = (f"merged {old_id} into {new_id}: {plan.rewritten} mention(s) rewritten in "
+                    f"{len(plan.writes)} file(s), deleted content/entities/{old_id}.md")
     return plan
 
 
@@ -252,6 +258,8 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
         elif text != file.text:
             plan.writes[file.path] = text
     plan.deletes.append(source)
+    plan.summary = (f"renamed {old_id} to {new_id}: {plan.rewritten} mention(s) rewritten, "
+                    f"content/entities/{old_id}.md is now content/entities/{new_id}.md")
     return plan
 
 
@@ -259,12 +267,14 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
 
 def apply(plan: Plan) -> None:
     """Write every file through a temporary file, then swap them in; on failure, restore the originals."""
+    refuse_read_only(plan)
     originals = {p: p.read_bytes() for p in [*plan.writes, *plan.deletes] if p.is_file()}
     temps: dict[Path, str] = {}
     try:
         for path, text in plan.writes.items():
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = temp
+            with signals_held():  # a temporary file is never made without being recorded for clean-up
+                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                temps[path] = temp
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
     except BaseException:
@@ -274,15 +284,43 @@ def apply(plan: Plan) -> None:
     done: list[Path] = []
     try:
         for path, temp in temps.items():
-            os.replace(temp, path)
-            done.append(path)
+            with signals_held():  # a file is never swapped in without being recorded for restoring
+                os.replace(temp, path)
+                done.append(path)
         for path in plan.deletes:
             if path not in plan.writes:
-                path.unlink()
-                done.append(path)
+                with signals_held():
+                    path.unlink()
+                    done.append(path)
     except BaseException:
         _restore(done, originals, temps)
         raise
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the step inside is done: a step and its bookkeeping happen both or
+    neither, so the clean-up after an interrupt knows every file it must put back or remove."""
+    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the window stays, tiny
+    if mask is None:
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
+
+
+def refuse_read_only(plan: Plan) -> None:
+    """A file or folder marked read-only is a person's "do not touch": the whole plan is refused before
+    anything is written, even for a user the system would let write it (root)."""
+    for path in plan.changed_files():
+        for target in ([path] if path.exists() else []) + [path.parent]:
+            if target.exists() and (not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK)):
+                what = "folder" if target.is_dir() else "file"
+                raise GlossError(f"this {what} is read-only, so the command changed nothing", target, None, None,
+                                 hint=f"make it writable (chmod u+w {target}), then run the command again")
 
 
 def _restore(done: list[Path], originals: dict[Path, bytes], temps: dict[Path, str]) -> None:

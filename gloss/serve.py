@@ -4,11 +4,15 @@ Built on livereload's pieces the way they are meant to be combined: its watcher 
 see every change of a burst at once and to skip editor temp files), its websocket reload handler
 and script injector, and tornado's static file handler (subclassed to answer 404 for anything
 outside the site). The one addition is `/__gloss/status`, which the injected overlay script polls
-to show the last build error over the page.
+to show the last build error over the page. Every request first passes gloss/serve_guard.py (Host
+and Origin), and the websocket takes only connections from pages this server served. On a loopback
+address the review desk (gloss/reviewdesk.py) is added: the queue at /__gloss/review, fixes applied
+from the browser, and marks on the mentions to review; all of it only in served responses.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -21,13 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from livereload import Server
-from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
-from tornado import ioloop, web
+from tornado import escape, ioloop, web
 
 from .config import SiteConfig
 from .errors import BuildFailed, GlossError, Problems
+from .reviewdesk import ReviewDesk
+from .reviewdesk import handlers as review_handlers
+from .serve_guard import Guard, GuardedApplication, is_loopback, same_origin
 
 EDITOR_LITTER = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 
@@ -245,13 +252,30 @@ class SiteFileHandler(StaticFileHandler):
 
 
 def _not_found_outside_root(check: Callable[[], str | None]) -> str | None:
-    """Tornado answers 403 for paths outside the root; say 404, revealing nothing about them."""
+    """Tornado answers 403 for paths outside the root; say 404, revealing nothing about them.
+    A path the system cannot even name (a NUL in it) is not there either."""
     try:
         return check()
+    except ValueError:
+        raise web.HTTPError(404) from None
     except web.HTTPError as error:
         if error.status_code == 403:
             raise web.HTTPError(404) from None
         raise
+
+
+class SameOriginReloadHandler(LiveReloadHandler):
+    """livereload's websocket, which accepts any Origin, restricted to pages this server served."""
+
+    def check_origin(self, origin: str) -> bool:
+        return same_origin(origin, self.request.host)
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            escape.json_decode(message)
+        except ValueError:
+            return  # not the livereload protocol: ignore it rather than log a traceback
+        super().on_message(message)
 
 
 class StatusHandler(web.RequestHandler):
@@ -275,63 +299,72 @@ class OverlayHandler(web.RequestHandler):
 class GlossServer(Server):
     """livereload's Server with Gloss's status endpoint and error overlay added."""
 
-    def __init__(self, watcher: SourceWatcher, rebuilder: Rebuilder) -> None:
+    def __init__(self, watcher: SourceWatcher, rebuilder: Rebuilder, announce: Callable[[], None],
+                 desk: ReviewDesk | None) -> None:
         super().__init__(watcher=watcher)
         self.rebuilder = rebuilder
+        self.desk = desk  # None off loopback: no review endpoints, no token in the pages
+        self.announce = announce  # says where it serves, once it listens (not before: a reader may connect)
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):  # noqa: ANN001
-        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.watcher = self.watcher  # class attributes, read by the subclass too
         LiveReloadHandler.live_css = live_css
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # never drop the reload after a quick second edit
         StatusHandler.rebuilder = self.rebuilder
         script = (b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
-                  b'<script src="/__gloss/overlay.js"></script>')
+                  b'<script src="/__gloss/overlay.js"></script>' + (self.desk.head() if self.desk else b""))
 
         class Injector(LiveScriptInjector):
             pass
 
         Injector.script = script
+        # livereload's /forcereload (a reload any page could ask for with a GET) is left out.
         handlers = [
-            (r"/livereload", LiveReloadHandler), (r"/forcereload", ForceReloadHandler),
-            (r"/livereload.js", LiveReloadJSHandler), (r"/__gloss/status", StatusHandler),
-            (r"/__gloss/overlay.js", OverlayHandler),
+            (r"/livereload", SameOriginReloadHandler), (r"/livereload.js", LiveReloadJSHandler),
+            (r"/__gloss/status", StatusHandler), (r"/__gloss/overlay.js", OverlayHandler),
+            *(review_handlers(self.desk) if self.desk else []),
             (r"/(.*)", SiteFileHandler, {"path": self.root, "default_filename": "index.html"}),
         ]
-        app = web.Application(handlers=handlers, debug=False, transforms=[Injector])
+        app = GuardedApplication(Guard.for_bind(host, port), handlers=handlers, debug=False, transforms=[Injector])
         app.listen(port, address=host)
+        self.announce()
 
 
-def free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def port_is_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+def claim_port(host: str, port: int) -> int:
+    """The port to listen on (a free one for 0), checked before the first build; refusals are GlossErrors."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         try:
             sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise GlossError(f"port {port} on {host} is already in use",
+                                 hint="stop the other server, or choose another with --port "
+                                      "(or --port 0 for any free one)") from None
+            raise GlossError(f"cannot listen on {host}: {error.strerror or error}",
+                             hint="give an address of this machine with --host, such as 127.0.0.1") from None
+        return sock.getsockname()[1]
 
 
 def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           drafts: bool = True) -> int:
-    if port == 0:
-        port = free_port(host)
-    elif not port_is_free(host, port):
-        raise GlossError(f"port {port} on {host} is already in use",
-                         hint="stop the other server, or choose another with --port (or --port 0 for any free one)")
+    port = claim_port(host, port)
     rebuilder = Rebuilder(config, drafts)
     rebuilder([str(config.content_dir)])
     roots = [config.content_dir, config.seeds_dir, config.theme_dir, config.root / "site.yml"]
     watcher = SourceWatcher([r for r in roots if r.exists()], rebuilder, config.root)
-    server = GlossServer(watcher, rebuilder)
-    url = f"http://{host}:{port}/"
-    print(f"serving {config.output_path} at {url} (Ctrl+C to stop)", flush=True)
-    if open_browser:
-        webbrowser.open(url)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    desk = ReviewDesk(config, lambda: rebuilder.status.version) if is_loopback(host) else None
+
+    def announce() -> None:
+        print(f"serving {config.output_path} at {url} (Ctrl+C to stop)", flush=True)
+        print(f"review what ingest guessed at {url}__gloss/review" if desk else
+              "no review page: it is served on a loopback address only (--host 127.0.0.1)", flush=True)
+        if open_browser:
+            webbrowser.open(url)
+
+    server = GlossServer(watcher, rebuilder, announce, desk)
     try:
         server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
     finally:

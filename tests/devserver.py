@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -33,7 +34,7 @@ class DevServer:
 
     def _find_url(self) -> bool:
         for line in self.lines:
-            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            match = re.search(r"at (http://\S+:\d+/) \(Ctrl", line)
             if match:
                 self.url = match.group(1)
                 return True
@@ -54,12 +55,41 @@ class DevServer:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
 
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                body: bytes = b"") -> tuple[int, bytes]:
+        """One raw HTTP/1.1 request with exactly these headers (Host is the server's own unless given);
+        returns the status and the body (empty for a websocket handshake, answered 101)."""
+        address = self.url.split("//")[1].strip("/")
+        host, port = address.rsplit(":", 1)
+        headers = {"Host": address, "Connection": "close", **(headers or {})}
+        if body:
+            headers["Content-Length"] = str(len(body))
+        head = "".join(f"{key}: {value}\r\n" for key, value in headers.items())
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(f"{method} {path} HTTP/1.1\r\n{head}\r\n".encode() + body)
+            response = b""
+            while not _complete(response) and (chunk := sock.recv(65536)):
+                response += chunk
+        status_line, _, rest = response.partition(b"\r\n")
+        return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def _complete(response: bytes) -> bool:
+    """Whether a response is whole without waiting for the server to close (it may keep the connection)."""
+    head, found, body = response.partition(b"\r\n\r\n")
+    if not found:
+        return False
+    if head.startswith(b"HTTP/1.1 101 "):
+        return True  # an open websocket
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    return bool(length) and len(body) >= int(length.group(1))
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 15, what: Callable[[], str] | str = "") -> None:

@@ -58,3 +58,20 @@ def test_output_dir_over_project_files_is_refused(tmp_path: Path, out: str) -> N
     with pytest.raises(GlossError) as caught:
         load_config(tmp_path)
     assert "output_dir" in caught.value.message
+
+
+def test_editor_url_defaults_to_vscode_and_can_be_set_or_turned_off(tmp_path: Path) -> None:
+    assert load_config(tmp_path).editor_url == "vscode://file/{path}:{line}"
+    write_config(tmp_path, 'editor_url: "subl://open?url=file://{path}&line={line}"\n')
+    assert load_config(tmp_path).editor_url == "subl://open?url=file://{path}&line={line}"
+    write_config(tmp_path, 'editor_url: ""\n')
+    assert load_config(tmp_path).editor_url == ""
+
+
+@pytest.mark.parametrize("url", ["javascript:alert('{path}')", " JavaScript:x({path})", "data:text/html,{path}",
+                                 "vscode://file/somewhere:{line}", "{path}:{line}", "7"])
+def test_editor_url_that_is_no_editor_link_is_refused(tmp_path: Path, url: str) -> None:
+    write_config(tmp_path, f"title: x\neditor_url: {url!r}\n")
+    with pytest.raises(GlossError) as caught:
+        load_config(tmp_path)
+    assert caught.value.line == 2 and "'editor_url' must be" in caught.value.message

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from gloss.evaluate import load_documents, main
-from gloss.evaluate_site import Predicted, SiteRun, read_site, score_site, seed_name
+from gloss.evaluate_site import Predicted, SiteRun, queue_report, read_site, score_queue, score_site, seed_name
+from gloss.reviewqueue import ReviewItem
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "eval" / "site.jsonl"
 ENTITY_TYPES = {"john-smith": "person", "tom-jones": "person", "jones": "person", "london": "place",
@@ -108,6 +109,24 @@ def test_entity_type_is_right_when_it_is_the_majority_gold_type(run: SiteRun):
     assert (score.typed_entities, score.entity_type_accuracy) == (7, pytest.approx(5 / 7))
 
 
+def test_the_review_queue_is_scored_on_its_first_items(run: SiteRun):
+    score = score_site(run)
+    items = [ReviewItem("conflation", ["john-smith"], "", 3), ReviewItem("duplicate", ["jones", "tom-jones"], "", 1),
+             ReviewItem("duplicate", ["london", "lyon"], "", 1), ReviewItem("junk", ["may"], "", 1),
+             ReviewItem("type", ["lyon"], "", 1), ReviewItem("conflation", ["paris"], "", 2)]
+    queue = score_queue(items, score, first=5)
+    # Named: john-smith of the two conflated entities (paris comes sixth); Q2's two ids in one item, Q84's not.
+    assert (queue.items, queue.scored) == (6, 5)
+    assert (queue.conflated_named, queue.conflated, queue.missed_conflated) == (1, 2, ["paris"])
+    assert (queue.split_named, queue.split, queue.missed_split) == (1, 2, ["Q84 London"])
+    # Real: the conflated john-smith, jones and tom-jones sharing Q2, junk may, lyon's wrong type; not london/lyon.
+    assert queue.real == 4
+    assert queue.by_kind == {"conflation": [1, 1], "duplicate": [2, 1], "junk": [1, 1], "type": [1, 1]}
+    assert queue.as_json()["real_share"] == pytest.approx(0.8)
+    assert any(line.split() == ["items", "pointing", "at", "a", "real", "error", "4/5", "0.800", "0.50"]
+               for line in queue_report(queue))
+
+
 def test_articles_are_read_back_onto_the_seed_text(tmp_path: Path):
     """Markup, escapes, an editor's insertion, a title-cased headline and a linked dateline are undone."""
     documents = load_documents(FIXTURE)
@@ -153,3 +172,5 @@ def test_make_eval_ingests_the_documents_as_one_site_and_writes_every_figure(
     assert data["documents"] == 3 and data["gold_mentions"] == 19 and data["unplaced_mentions"] == 0
     assert data["mentions_body"]["true_positive"] > 0 and data["ingest_seconds"] > 0
     assert data["junk_count"] == len(data["junk"]) and data["split_count"] == len(data["split"])
+    assert "review queue: the first" in out
+    assert data["review_queue"]["items"] >= data["review_queue"]["scored"] > 0

@@ -86,15 +86,9 @@ def test_save_by_temp_file_and_rename_is_one_rebuild(server: DevServer, mini_sit
 @pytest.mark.parametrize("path", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
                                   "//etc/passwd", "/static/../../site.yml", "/%2e%2e/content/articles/talks.md"])
 def test_paths_outside_the_site_are_not_found(server: DevServer, path: str) -> None:
-    host, port = server.url.split("//")[1].strip("/").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
-        response = b""
-        while chunk := sock.recv(65536):
-            response += chunk
-    status_line = response.split(b"\r\n", 1)[0].decode()
-    assert " 404 " in status_line, status_line
-    assert b"root:" not in response and b"title:" not in response
+    status, body = server.request("GET", path)
+    assert status == 404
+    assert b"root:" not in body and b"title:" not in body
 
 
 def test_taken_port_is_reported_with_a_hint(mini_site: Path) -> None:
@@ -175,3 +169,77 @@ def test_site_after_edits_through_the_server_equals_a_cold_build(mini_site: Path
     finally:
         dev.stop()
     assert output(mini_site) == cold_build(mini_site, tmp_path, "--drafts")  # serve shows drafts
+
+
+# ---------------------------------------------------------------- who the server answers (issue #19, points 9, 10)
+
+WEBSOCKET = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+
+def own_origin(server: DevServer) -> str:
+    return server.url.rstrip("/")
+
+
+FORGED_HOSTS = ["rebind.example:{port}", "127.0.0.1.rebind.example:{port}", "127.0.0.1:1", "localhost", "",
+                "10.0.0.5:{port}", "localhost:{port}@rebind.example"]
+
+
+def test_a_host_name_the_server_was_not_started_under_is_refused(server: DevServer) -> None:
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    for host in FORGED_HOSTS:
+        for path in ["/", "/articles/talks/", "/__gloss/status", "/entities.json", "/livereload.js"]:
+            status, body = server.request("GET", path, {"Host": host.format(port=port)})
+            assert status in (400, 403), (host, path, body)  # tornado itself refuses a malformed Host
+            assert b"Talks in Kabul" not in body and b"errors" not in body
+
+
+def test_loopback_names_with_the_port_are_served(server: DevServer) -> None:
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    for name in ["127.0.0.1", "localhost", "LocalHost", "[::1]"]:
+        status, body = server.request("GET", "/articles/talks/", {"Host": f"{name}:{port}"})
+        assert status == 200 and b"Talks in Kabul" in body, name
+
+
+def test_livereload_websocket_takes_only_its_own_pages(server: DevServer) -> None:
+    assert server.request("GET", "/livereload", {**WEBSOCKET, "Origin": own_origin(server)})[0] == 101
+    for origin in ("http://rebind.example", "null", own_origin(server).replace("http:", "https:"),
+                   own_origin(server) + ".rebind.example"):
+        assert server.request("GET", "/livereload", {**WEBSOCKET, "Origin": origin})[0] == 403, origin
+
+
+def test_a_post_from_another_origin_or_none_is_refused(server: DevServer) -> None:
+    for path in ["/", "/__gloss/status", "/livereload"]:
+        for headers in ({"Origin": "http://rebind.example"}, {}):
+            status, _ = server.request("POST", path, {**headers, "Content-Type": "text/plain"}, b"x")
+            assert status == 403, (path, headers)
+
+
+def test_reload_cannot_be_forced_by_a_get_from_anywhere(server: DevServer) -> None:
+    status, body = server.request("GET", "/forcereload?path=*")
+    assert status == 404 and body != b"ok"
+
+
+def test_control_characters_in_a_path_are_a_bad_request_not_a_traceback(server: DevServer) -> None:
+    for path in ["/a%00b", "/articles/%00/", "/%00", "/static/gloss.css%00.html", "/a%0d%0ab"]:
+        assert server.request("GET", path)[0] == 400, path
+    assert server.get("articles/talks/")[0] == 200  # and the server goes on
+    assert "Traceback" not in server.log() and " 500 " not in server.log()
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "eighty"])
+def test_port_outside_the_tcp_range_is_a_usage_error(mini_site: Path, port: str) -> None:
+    from conftest import run_gloss
+
+    result = run_gloss(mini_site, "serve", "--port", port)
+    assert result.returncode == 2
+    assert "is not a port number" in result.stderr and "Traceback" not in result.stderr
+    assert not (mini_site / "_site").exists()
+
+
+def test_host_that_is_not_an_address_of_this_machine_is_reported(mini_site: Path) -> None:
+    from conftest import run_gloss
+
+    result = run_gloss(mini_site, "serve", "--host", "192.0.2.1", "--port", "0")
+    assert result.returncode == 1
+    assert "cannot listen on 192.0.2.1" in result.stderr and "Traceback" not in result.stderr

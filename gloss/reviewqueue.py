@@ -1,0 +1,745 @@
+"""The review queue: what ingest guessed, as one list ranked by what a wrong guess costs.
+
+An ingest of a hundred stories makes a thousand entity files, and the errors that matter carry no
+flag: two files for one person, one file for a city and its baseball team, a common word made an
+entity. Each finder below reads the linked site (gloss/builder.py `load_model`) for one kind of
+doubt; each item says which entities, why, where (file, line, sentence) and the commands that fix
+it (gloss/fixes.py). Items are ranked by the mentions a fix would change times how likely the
+doubt is right ("doubt", 0 to 1), most consequential first.
+
+Kinds:
+- `type`: a type ingest guessed (`review: true`);
+- `duplicate`: two entities that may be one: initials and their expansion, a standard equivalent
+  (gloss/names.py), one name inside the other, a shortened word, the same surname, one letter apart;
+- `conflation`: one entity that may be two or more: an article whose longer name holds the
+  mention ("Jordan" beside "Neil Jordan"), different longer names in different articles, a
+  mention spelt unlike any of its names, mentions whose words say another type ("beat Germany");
+- `junk`: a name that is likely no entity: a word the site writes in lower case, a month, a
+  nationality;
+- `unmentioned`: an entity file nothing links to.
+
+A decision sticks: an entity marked `confirmed: true` (by `confirm` or `retype`) is queued for
+nothing but a duplicate of an unconfirmed entity.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import shlex
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .config import SiteConfig
+from .content import Entity, normalize_name
+from .data import gazetteer
+from .errors import Problems
+from .linking import _one_edit
+from .names import equivalents
+from .recognize import COMPASS, ORG_NOUNS, PLACE_HEADS, PLACE_WORDS, Candidate, context_scores, is_acronym
+
+KINDS = ("type", "duplicate", "conflation", "junk", "unmentioned")
+EVIDENCE = 3  # passages shown per item
+SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "at", "de", "la", "le", "du", "des", "del", "a", "an", "&"}
+STRONG = 4.0  # a context score this high is one clear cue: "beat X", "X coach", "X shares"
+# What a wrong guess costs, per kind: a conflation or a duplicate misleads every page that links the
+# entity; junk adds a page that should not exist; a wrong type files a page under the wrong heading;
+# an unmentioned file is only clutter.
+COST = {"conflation": 1.0, "duplicate": 1.0, "junk": 0.6, "type": 0.3, "unmentioned": 0.5}
+
+
+@dataclass
+class Evidence:
+    """A passage behind an item: the file (relative to the site root), its line, the sentence."""
+
+    article: str
+    line: int
+    text: str
+
+
+@dataclass
+class ReviewItem:
+    kind: str
+    entities: list[str]
+    why: str
+    mentions: int  # mentions a fix would change
+    evidence: list[Evidence] = field(default_factory=list)
+    fix: list[str] = field(default_factory=list)  # command lines, e.g. "build.py merge u-s united-states"
+    doubt: float = 0.5  # how likely the doubt is right, 0 to 1
+
+    @property
+    def rank(self) -> float:
+        return max(self.mentions, 1) * self.doubt * COST[self.kind]
+
+
+def queue_json(items: list[ReviewItem]) -> dict:
+    """The queue as `build.py review --format json` prints it."""
+    return {"items": [{"kind": i.kind, "entities": list(i.entities), "why": i.why, "mentions": i.mentions,
+                       "evidence": [{"article": e.article, "line": e.line, "text": e.text} for e in i.evidence],
+                       "fix": list(i.fix)} for i in items]}
+
+
+def counts_by_kind(items: list[ReviewItem]) -> dict[str, int]:
+    """How many items of each kind, every kind listed (0 included), in KINDS order."""
+    counts = Counter(i.kind for i in items)
+    return {kind: counts[kind] for kind in KINDS}
+
+
+def summary_line(items: list[ReviewItem]) -> str:
+    """What `check` reports: "review: 12 item(s) (3 type, 4 duplicate, …)"."""
+    parts = ", ".join(f"{n} {kind}" for kind, n in counts_by_kind(items).items() if n)
+    return f"review: {len(items)} item(s)" + (f" ({parts}); see `python build.py review`" if items else "")
+
+
+def format_queue(items: list[ReviewItem], total: int | None = None) -> str:
+    """The queue as `build.py review` prints it for a person: each item with why, where and its fixes."""
+    lines = []
+    for number, item in enumerate(items, 1):
+        lines.append(f"{number}. {item.kind}: {', '.join(item.entities)} ({item.mentions} mention(s))")
+        lines.append(f"   {item.why}")
+        lines += [f"   {e.article}:{e.line}: {_clip(e.text)}" for e in item.evidence]
+        lines += [("   fix: " if k == 0 else "        ") + f"python {fix}" for k, fix in enumerate(item.fix)]
+        lines.append("")
+    total = len(items) if total is None else total
+    shown = f"; the first {len(items)} shown" if len(items) < total else ""
+    parts = ", ".join(f"{n} {kind}" for kind, n in counts_by_kind(items if total == len(items) else items).items()
+                      if n)
+    lines.append(f"{total} item(s) to review{shown}" + (f" ({parts} shown)" if shown and parts else
+                                                          f" ({parts})" if parts else ""))
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def command(*words: str) -> str:
+    return "build.py " + " ".join(shlex.quote(w) for w in words)
+
+
+# ---------------------------------------------------------------- the site as the finders read it
+
+@dataclass
+class Use:
+    """One mention of an entity in an article."""
+
+    entity: str
+    slug: str
+    path: str
+    line: int
+    text: str  # as shown
+    sentence: str
+    offset: int  # in the article's plain text
+    lean: str = ""  # the type its surrounding words clearly say, if any
+    placed: bool = False  # whether its words say a place at all ("in Salzburg")
+
+
+@dataclass
+class SiteView:
+    entities: dict[str, Entity]
+    uses: dict[str, list[Use]]
+    articles: dict[str, dict[str, list[Use]]]  # slug -> entity id -> its mentions there
+    referenced: set[str]  # entities linked from anywhere: articles, notes, datelines
+    lower_words: Counter  # word -> articles where it is written in lower case
+    tags: dict[str, list[str]] = field(default_factory=dict)  # slug -> the article's tags (its section)
+    junk: dict[str, tuple[str, float]] = field(default_factory=dict)  # entity id -> why it is likely no entity
+    datelines: dict[str, set[str]] = field(default_factory=dict)  # place id -> articles datelined there
+    team_articles: set[str] = field(default_factory=set)  # articles where places' names stand for organisations
+
+    def slugs(self, entity_id: str) -> set[str]:
+        return {u.slug for u in self.uses.get(entity_id, ())}
+
+    def evidence(self, uses: list[Use], limit: int = EVIDENCE) -> list[Evidence]:
+        """The passages of the first `limit` distinct sentences among `uses`."""
+        found = {(u.path, u.line, u.sentence): None for u in uses}
+        return [Evidence(*key) for key in list(found)[:limit]]
+
+
+def load_view(config: SiteConfig, model=None) -> SiteView:
+    """The linked site (`model` from gloss/builder.py `load_model`, loaded when not given)."""
+    if model is None:
+        from .builder import load_model
+
+        model = load_model(config, Problems(), drafts=True)
+    graph = model.graph
+    texts = {slug: doc.text for slug, doc in graph.documents.items()}
+    view = SiteView(dict(graph.registry.by_id), {}, defaultdict(dict), set(graph.datelines), Counter(),
+                    {a.slug: list(a.tags) for a in graph.articles})
+    view.datelines = {place: {a.slug for a in articles} for place, articles in graph.datelines.items()}
+    leaning: dict[str, set[str]] = defaultdict(set)  # slug -> places whose mentions there read as organisations
+    for entity_id, sites in graph.sites.items():
+        found = []
+        for site in sorted(sites, key=lambda s: (s.article.slug, s.mention.offset)):
+            mention = site.mention
+            use = Use(entity_id, site.article.slug, site.article.path.as_posix(), mention.line, mention.text,
+                      " ".join(site.sentence.split()), mention.offset)
+            use.lean, use.placed = _lean(use, texts.get(use.slug, ""))
+            found.append(use)
+            view.articles[use.slug].setdefault(entity_id, []).append(use)
+            if use.lean == "organization" and view.entities[entity_id].type == "place":
+                leaning[use.slug].add(entity_id)
+        view.uses[entity_id] = found
+    view.team_articles = _team_articles(view, leaning)
+    view.referenced |= set(view.uses)
+    for ids in graph.resolved.values():
+        view.referenced.update(i for i in ids if i is not None)
+    for slug, text in texts.items():
+        view.lower_words.update(_lower_words(text, view.articles.get(slug, {})))
+    view.junk = {e.id: found for e in view.entities.values() if (found := _junk_reason(view, e))}
+    return view
+
+
+def _lower_words(text: str, by_entity: dict[str, list[Use]]) -> set[str]:
+    """The words an article writes in lower case, outside its mentions ("[[taliban]]" is a name)."""
+    chars = list(text)
+    for uses in by_entity.values():
+        for use in uses:
+            chars[use.offset:use.offset + len(use.text)] = " " * len(use.text)
+    plain = re.sub(r"\[\[[^\]]*\]\]", " ", "".join(chars))  # mentions written out in code
+    return set(re.findall(r"(?<![\w'-])[a-z][a-z]+(?![\w'-])", plain))
+
+
+def _team_articles(view: SiteView, leaning: dict[str, set[str]]) -> set[str]:
+    """Articles where places' names stand for teams or companies: those of a section (tag) in which
+    some article's words say so ("beat Germany", "against Moldova"), and an untagged article where
+    they say it of two places."""
+    sections = {tag for slug in leaning for tag in view.tags.get(slug, [])}
+    return {slug for slug, tags in view.tags.items() if sections.intersection(tags)} | \
+        {slug for slug, places in leaning.items() if len(places) > 1}
+
+
+def _lean(use: Use, text: str) -> tuple[str, bool]:
+    """The type the words around a mention clearly say ("beat Germany": organization), else "";
+    and whether they say a place at all ("in Salzburg")."""
+    candidate = Candidate(use.offset, use.offset + len(use.text), use.text, use.text.split(), False)
+    scores = context_scores(candidate, text)
+    best = max(scores, key=scores.get) if scores else ""
+    return (best if best and scores[best] >= STRONG else ""), scores.get("place", 0) > 0
+
+
+# ---------------------------------------------------------------- names
+
+@lru_cache(maxsize=1 << 16)  # bounded: `serve` builds the queue again and again
+def _words(name: str) -> tuple[str, ...]:
+    """A name's words as compared: case-folded, without full stops ("U.S." is "us")."""
+    return tuple(normalize_name(name).replace(".", "").split())
+
+
+def _bare(name: str) -> tuple[str, ...]:
+    """A name's words without a qualifier in brackets: "England (cricket)" is written England."""
+    return _words(re.sub(r"\s*\([^)]*\)$", "", name))
+
+
+def _initials(name: str, small: bool = False) -> str:
+    """"FOMC" for "Federal Open Market Committee"; with `small`, the small words' too: "UNIFIL" for
+    "U.N. Interim Force in Lebanon"."""
+    expanded = []
+    for word in (w for w in re.split(r"[\s-]+", name) if w):
+        group = equivalents(word)
+        expanded += group[0].split() if group and is_acronym(word) else [word]
+    return "".join(w[0] for w in expanded if w[:1].isupper() or (small and w.isalpha())
+                   if small or w.lower() not in SMALL_WORDS).upper()
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether `short` is some of `long`'s words in order, fewer of them."""
+    n = len(short)
+    return 0 < n < len(long) and any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+def _named_after(short: Entity, long: Entity) -> float:
+    """How likely a mention of a place means the place, beside a longer name made of it: "East
+    Jerusalem" or "Bank of Japan" is another thing in the place (0.9), "China Daily" something named
+    after it (0.85); "Texas Rangers", a team's nickname, says nothing (0)."""
+    if short.type != "place":
+        return 0.0
+    gaz = gazetteer()
+    rest = [w for w in long.name.replace(".", "").split() if normalize_name(w) not in _words(short.name)]
+    if not rest or any(w in COMPASS or w.lower() in SMALL_WORDS | PLACE_HEADS | PLACE_WORDS for w in rest):
+        return 0.9
+    return 0.85 if any(w in gaz.org_cues or w.lower() in ORG_NOUNS for w in rest) else 0.0
+
+
+def _ordinary(name: str, view: SiteView) -> bool:
+    """A one-word name that is an ordinary word ("Open", "Cup"): inside longer names it means little."""
+    word = name.strip()
+    return " " not in word and not is_acronym(word) and (
+        word.lower() in gazetteer().words or view.lower_words.get(word.lower(), 0) > 0)
+
+
+# ---------------------------------------------------------------- guessed types
+
+def _guessed_types(view: SiteView, type_ids: list[str]) -> list[ReviewItem]:
+    gaz = gazetteer()
+    items = []
+    for entity in view.entities.values():
+        if entity.confirmed:
+            continue
+        if not entity.review:
+            items += _team_type(view, entity, type_ids)
+            continue
+        uses = view.uses.get(entity.id, [])
+        leans = Counter(u.lean for u in uses if u.lean and u.lean != entity.type)
+        others = sorted((t for t in type_ids if t != entity.type), key=lambda t: -leans.get(t, 0))
+        words = entity.name.split()
+        sure = entity.type == "person" and len(words) > 1 and words[0] in gaz.given_names
+        doubt = (0.15 if sure else 0.4) + 0.5 * (sum(leans.values()) / len(uses) if uses else 0)
+        why = f"the type '{entity.type}' is a guess" + (
+            f"; {sum(leans.values())} of {len(uses)} mentions read as {others[0]}" if leans else "")
+        items.append(ReviewItem("type", [entity.id], why, len(uses), view.evidence(uses),
+                                [command("confirm", entity.id), *(command("retype", entity.id, t) for t in others)],
+                                doubt))
+    return items
+
+
+def _team_type(view: SiteView, entity: Entity, type_ids: list[str]) -> list[ReviewItem]:
+    """A place none of whose mentions reads as a place, all in articles where places stand for
+    teams ("Leicester" in the rugby results): likely the team, an organisation."""
+    uses = view.uses.get(entity.id, [])
+    if entity.type != "place" or "organization" not in type_ids or not uses:
+        return []
+    leaning, team, home = _readings(view, entity, uses)
+    if home or not (leaning or team):
+        return []
+    why = f"no mention of {entity.name} reads as a place: {len(uses)} in articles where places' names stand for teams"
+    fix = [command("retype", entity.id, "organization"), command("confirm", entity.id)]
+    return [ReviewItem("type", [entity.id], why, len(uses), view.evidence(uses), fix, 0.4 + 0.1 * len(leaning))]
+
+
+# ---------------------------------------------------------------- duplicates
+
+Add = Callable[..., None]
+
+
+def _duplicates(view: SiteView) -> list[ReviewItem]:
+    """Pairs of entities whose names say they may be one. A name that is likely junk pairs with
+    nothing: its junk item covers it."""
+    pairs: dict[tuple[str, str], tuple[float, str, int | None]] = {}
+
+    def add(a: str, b: str, doubt: float, why: str, mentions: int | None = None) -> None:
+        key = (a, b) if a < b else (b, a)
+        if a != b and not view.junk.get(a) and not view.junk.get(b) and (key not in pairs or pairs[key][0] < doubt):
+            pairs[key] = (doubt, why, mentions)
+
+    index = _name_indexes(view)
+    for entity in view.entities.values():
+        for name in entity.names():
+            for finder in (_same_name, _initials_of, _inside_of, _shortened, _surname_of):
+                finder(view, index, entity, name, add)
+    _one_letter_apart(view, add)
+    _side_by_side(view, add)
+    return [_duplicate_item(view, a, b, doubt, why, n) for (a, b), (doubt, why, n) in pairs.items()
+            if not (view.entities[a].confirmed and view.entities[b].confirmed)]
+
+
+Index = dict[str, dict]
+
+
+def _name_indexes(view: SiteView) -> Index:
+    """Entity ids by each name's words ("key"), by each shorter run of them ("part"), by initials,
+    by a person's surname and by a name's first word."""
+    index: Index = {k: defaultdict(set) for k in ("key", "part", "initials", "surname", "first")}
+    for entity in view.entities.values():
+        for name in entity.names():
+            words = _words(name)
+            if not words:
+                continue
+            index["key"][" ".join(words)].add(entity.id)
+            for size in range(1, len(words)):
+                for i in range(len(words) - size + 1):
+                    index["part"][" ".join(words[i:i + size])].add(entity.id)
+            if len(words) > 1:
+                for letters in {_initials(name), _initials(name, small=True)}:
+                    index["initials"][letters].add(entity.id)
+                index["first"][words[0]].add(entity.id)
+                if entity.type == "person":
+                    index["surname"][words[-1]].add(entity.id)
+    index["firsts"] = sorted(index["first"])  # type: ignore[assignment]
+    return index
+
+
+def _same_name(view: SiteView, index: Index, entity: Entity, name: str, add: Add) -> None:
+    for other in index["key"].get(" ".join(_words(name)), ()):
+        add(entity.id, other, 0.9, f"both are named '{name}'")
+    for form in equivalents(name):
+        for other in index["key"].get(" ".join(_words(form)), ()):
+            add(entity.id, other, 0.9, f"'{name}' and '{form}' are standard names of one entity")
+
+
+def _initials_of(view: SiteView, index: Index, entity: Entity, name: str, add: Add) -> None:
+    """"FOMC" and "Federal Open Market Committee" (three letters at least: two match too much)."""
+    letters = name.replace(".", "")
+    expansions = index["initials"].get(letters, set()) if is_acronym(name) and len(letters) > 2 else set()
+    for other in expansions:
+        add(entity.id, other, 0.8 / len(expansions), f"'{name}' is the initials of {view.entities[other].name}")
+
+
+def _inside_of(view: SiteView, index: Index, short: Entity, name: str, add: Add) -> None:
+    """"Clinton" in "Bill Clinton". A place inside an organisation's name ("Texas", "Texas Rangers")
+    counts only its mentions in the organisation's sections (baseball): elsewhere it is the place."""
+    if _qualifier(name, view):
+        return
+    longer = [view.entities[i] for i in index["part"].get(" ".join(_words(name)), ()) if not view.junk.get(i)]
+    for long in longer:
+        why = f"'{name}' is part of the name {long.name}"
+        if short.type == "place" and long.type != "place":
+            section = _section_uses(view, short, long)
+            if section:
+                add(short.id, long.id, 0.3 * (1 - _named_after(short, long)), why, len(section))
+            continue
+        doubt = 0.5 if short.type == long.type == "person" else 0.3 if short.type == long.type else 0.15
+        add(short.id, long.id, doubt * (1 - _named_after(short, long)) / len(longer), why)
+
+
+def _section_uses(view: SiteView, short: Entity, long: Entity) -> list[Use]:
+    """`short`'s mentions in articles of the sections (tags) `long` is mentioned in."""
+    sections = {t for slug in view.slugs(long.id) for t in view.tags.get(slug, [])}
+    return [u for u in view.uses.get(short.id, []) if sections.intersection(view.tags.get(u.slug, []))]
+
+
+def _shortened(view: SiteView, index: Index, entity: Entity, name: str, add: Add) -> None:
+    """"Fed" for "Federal Reserve": a word that begins the first word of a name of the same type."""
+    key = " ".join(_words(name))
+    if " " in key or len(key) < 3 or is_acronym(name):
+        return
+    longer = [(first, other) for first in _starting_with(index["firsts"], key) for other in index["first"][first]
+              if view.entities[other].type == entity.type]
+    for first, other in longer:
+        together = bool(view.slugs(entity.id) & view.slugs(other))
+        add(entity.id, other, (0.4 if together else 0.2) / len(longer),
+            f"'{name}' may shorten '{first}' in {view.entities[other].name}")
+
+
+def _starting_with(words: list[str], key: str) -> list[str]:
+    """The words of sorted `words` that begin with `key` and are longer."""
+    found = []
+    for word in words[bisect.bisect_right(words, key):]:
+        if not word.startswith(key):
+            break
+        found.append(word)
+    return found
+
+
+def _surname_of(view: SiteView, index: Index, entity: Entity, name: str, add: Add) -> None:
+    """Two people with one surname (seldom one person: teammates, a couple)."""
+    words = _words(name)
+    if len(words) < 2 or entity.type != "person":
+        return
+    for other in index["surname"].get(words[-1], ()):
+        if words[0] != _words(view.entities[other].name)[0]:
+            add(entity.id, other, 0.15, f"{name} and {view.entities[other].name} share a surname")
+
+
+def _one_letter_apart(view: SiteView, add: Add) -> None:
+    by_start: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for entity in view.entities.values():
+        key = normalize_name(entity.name)
+        if len(key) >= 6 and not is_acronym(entity.name):
+            by_start[key[:1]].append((key, entity.id))
+    for group in by_start.values():
+        group.sort(key=lambda pair: len(pair[0]))
+        for i, (key, entity_id) in enumerate(group):
+            for other_key, other in group[i + 1:]:
+                if len(other_key) > len(key) + 1:
+                    break
+                if _one_edit(key, other_key):
+                    add(entity_id, other, 0.4, f"'{view.entities[entity_id].name}' and "
+                                               f"'{view.entities[other].name}' are one letter apart")
+
+
+def _side_by_side(view: SiteView, add: Add) -> None:
+    """Two names linked side by side with only a space between ("Saddam Hussein" as two mentions),
+    or the second in brackets after the first ("Hizbollah (Party of God)"): likely one entity. Not
+    when one of them is a word that qualifies the other ("Northern Iraq", "Fed Cup", "OSCE Chechnya")."""
+    pairs: Counter = Counter()
+    for by_entity in view.articles.values():
+        ordered = sorted((u for uses in by_entity.values() for u in uses), key=lambda u: u.offset)
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            gap = second.offset - first.offset - len(first.text)
+            written = f"{first.text} {second.text}" if gap == 1 else f"{first.text} ({second.text}"
+            if first.entity != second.entity and gap in (1, 2) and written in first.sentence \
+                    and not any(_qualifier(u.text, view) for u in (first, second)):
+                pairs[first.entity, second.entity, written + (")" if gap == 2 else "")] += 1
+    for (a, b, written), n in pairs.items():
+        if "(" in written:  # "Michael Jones (Glenn Taylor)": a player and his replacement
+            people = view.entities[a].type == view.entities[b].type == "person"
+            add(a, b, 0.1 if people else 0.6, f"'{written}' is linked as another name in brackets: likely one "
+                                              "entity", n)
+        else:
+            add(a, b, 0.6, f"'{written}' is linked as two names side by side: likely one name", n)
+
+
+def _qualifier(name: str, view: SiteView) -> bool:
+    """A word that qualifies a name rather than names anything: "Northern", "Fed", "Cup", "OSCE"."""
+    return len(name) < 3 or is_acronym(name) or name in COMPASS or _ordinary(name, view)
+
+
+def _duplicate_item(view: SiteView, a: str, b: str, doubt: float, why: str, mentions: int | None) -> ReviewItem:
+    """Merge the entity with the shorter name (or fewer mentions) into the other."""
+    def weight(entity_id: str) -> tuple:
+        entity = view.entities[entity_id]
+        return (len(_words(entity.name)), len(view.uses.get(entity_id, [])), entity_id)
+
+    keep, drop = (a, b) if weight(a) >= weight(b) else (b, a)
+    drop_uses, keep_uses = view.uses.get(drop, []), view.uses.get(keep, [])
+    evidence = view.evidence(drop_uses, 2) + view.evidence(keep_uses, 1)
+    fix = [command("merge", drop, keep), command("confirm", drop, keep)]
+    return ReviewItem("duplicate", [drop, keep], why, len(drop_uses) if mentions is None else mentions, evidence,
+                      fix, doubt)
+
+
+# ---------------------------------------------------------------- conflations
+
+@dataclass
+class _Suspect:
+    """Mentions of one entity that may be of something else, and why."""
+
+    uses: dict[int, tuple[Use, float]] = field(default_factory=dict)  # id -> (mention, its doubt)
+    reasons: list[tuple[float, str]] = field(default_factory=list)
+    others: dict[str, None] = field(default_factory=dict)  # entities the mentions may be of
+    fix: list[str] = field(default_factory=list)
+
+    def add(self, uses: list[Use], doubt: float, why: str) -> None:
+        for use in uses:
+            self.uses[id(use)] = (use, max(doubt, self.uses.get(id(use), (use, 0.0))[1]))
+        self.reasons.append((doubt, why))
+
+
+def _conflations(view: SiteView) -> list[ReviewItem]:
+    """Entities whose mentions may be of two or more things."""
+    items = []
+    claims = _claims(view)
+    index = _name_indexes(view)
+    for entity_id, uses in view.uses.items():
+        entity = view.entities[entity_id]
+        if entity.confirmed:
+            continue
+        suspect = _Suspect()
+        _claimed(view, entity, suspect, claims)
+        _misspelt(view, entity, uses, suspect)
+        _short_only(view, entity, uses, suspect, index)
+        _place_named(view, entity, uses, suspect, index)
+        _other_type(view, entity, uses, suspect)
+        if suspect.uses:
+            items.append(_conflation_item(view, entity, uses, suspect))
+    return items
+
+
+def _claimed(view: SiteView, entity: Entity, suspect: _Suspect, claims: Claims) -> None:
+    """An article whose longer name holds this entity's mention ("Jordan" beside "Neil Jordan"):
+    there the mention likely means the longer name's entity."""
+    for slug, (other_id, claimed) in sorted(claims.get(entity.id, {}).items()):
+        doubt = (0.75 if entity.type == "place" else 0.5) * (1 - _named_after(entity, view.entities[other_id]))
+        suspect.add(claimed, doubt, f"in {slug}, '{claimed[0].text}' may be short for "
+                                   f"{view.entities[other_id].name}, named there")
+        suspect.others[other_id] = None
+        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", other_id))
+
+
+Claims = dict[str, dict[str, tuple[str, list[Use]]]]  # entity id -> article -> (longer name's entity, mentions)
+
+
+def _claims(view: SiteView) -> Claims:
+    """Per article, each entity's mentions whose words are a run of another entity's longer name
+    there (its name, or the text of one of its mentions); the likeliest such entity for each."""
+    found: Claims = defaultdict(dict)
+    for slug, by_entity in view.articles.items():
+        runs: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for other_id, their in by_entity.items():
+            if other_id in view.junk:
+                continue
+            for form in {_words(view.entities[other_id].name), *(_words(u.text) for u in their)}:
+                for size in range(1, len(form)):
+                    for i in range(len(form) - size + 1):
+                        runs[form[i:i + size]].add(other_id)
+        for entity_id, here in by_entity.items():
+            if entity_id in view.junk:
+                continue
+            claimed: dict[str, list[Use]] = defaultdict(list)
+            for use in here:
+                for other_id in runs.get(_words(use.text), ()):
+                    if other_id != entity_id:
+                        claimed[other_id].append(use)
+            if claimed:
+                entity = view.entities[entity_id]
+                best = max(claimed, key=lambda o: (-_named_after(entity, view.entities[o]), len(claimed[o]), o))
+                found[entity_id][slug] = (best, claimed[best])
+    return found
+
+
+def _short_only(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect, index: Index) -> None:
+    """An article that reaches the entity only by a part of its name ("Rwanda" for "Refugees and
+    Democracy in Rwanda", "Yeltsin" for "Naina Yeltsin"): a short form holds only where the full name
+    is written, so the mention may be of another entity, most likely one that has that name."""
+    full = _bare(entity.name)
+    if len(full) < 2 or entity.id in view.junk:
+        return
+    names = {_words(n) for n in entity.names()} | {full}
+    by_slug: dict[str, list[Use]] = defaultdict(list)
+    for use in uses:
+        by_slug[use.slug].append(use)
+    for slug, here in sorted(by_slug.items()):
+        if any(_words(u.text) in names or not _inside(_words(u.text), full) for u in here):
+            continue
+        owners = sorted(index["key"].get(" ".join(_words(here[0].text)), set()) - {entity.id})
+        suspect.add(here, 0.6 if owners else 0.4, f"{slug} names {entity.name} only as '{here[0].text}'"
+                    + (f", the name of {', '.join(owners)}" if owners else ""))
+        suspect.others.update(dict.fromkeys(owners))
+        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", owners[0]) if owners else
+                           command("unlink", entity.id, "--in", slug))
+
+
+def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect, index: Index) -> None:
+    """Mentions of something that is not a place, written as a place's name that is not its own
+    ("Rwanda" linked to "Refugees and Democracy in Rwanda"): likely the place."""
+    if entity.type == "place":
+        return
+    names = {_words(n) for n in entity.names()} | {_bare(entity.name)}
+    names |= {_words(form) for form in equivalents(" ".join(_bare(entity.name)))}
+    person = entity.type == "person" and not set(_bare(entity.name)) & {"of", "and", "in", "for", "the"}
+    odd = [u for u in uses if _words(u.text) not in names and gazetteer().place_tier(u.text)
+           and not (person and _inside(_words(u.text), _bare(entity.name)))]  # "Washington" for MaliVai Washington
+    if odd:
+        places = sorted(i for i in index["key"].get(" ".join(_words(odd[0].text)), ())
+                        if view.entities[i].type == "place")
+        suspect.add(odd, 0.6, f"{len(odd)} mention(s) of {entity.name} (a {entity.type}) are written "
+                              f"'{odd[0].text}', a place's name")
+        suspect.others.update(dict.fromkeys(places))
+        for slug in sorted({u.slug for u in odd}):
+            suspect.fix.append(command("split", entity.id, "--in", slug, "--as", places[0]) if places else
+                               command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
+
+
+def _misspelt(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> None:
+    """Mentions spelt one letter away from every name of the entity ("Atalanta" for Atlanta)."""
+    names = {normalize_name(n) for n in entity.names()}
+    odd = [u for u in uses if normalize_name(u.text) not in names
+           and any(_one_edit(normalize_name(u.text), n) and not _plural(normalize_name(u.text), n) for n in names)]
+    if odd:
+        suspect.add(odd, 0.4, f"'{odd[0].text}' is spelt unlike {entity.name}: another name one letter away")
+        for slug in sorted({u.slug for u in odd}):
+            suspect.fix.append(command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
+
+
+def _plural(a: str, b: str) -> bool:
+    return a + "s" == b or b + "s" == a
+
+
+def _other_type(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> None:
+    """A place's mentions whose words clearly say an organisation ("beat Germany"), or that stand in
+    an article where places' names stand for teams, when it is the place elsewhere (else the
+    question is its type: `_team_types`). A person's or an organisation's words say less:
+    "Charlton's side" is his team, not him."""
+    if entity.type != "place":
+        return
+    leaning, team, home = _readings(view, entity, uses)
+    if not home or not (leaning or team):
+        return
+    if leaning:
+        suspect.add(leaning, min(0.6, 0.3 + 0.05 * len(leaning)),
+                    f"{len(leaning)} of {len(uses)} mentions read as an organization ('{_near(leaning[0])}')")
+    if team:
+        sections = sorted({t for u in team for t in view.tags.get(u.slug, [])})
+        where = f"the {', '.join(sections)} articles" if sections else "articles"
+        suspect.add(team, 0.45, f"{len(team)} mention(s) in {where}, where places' names stand for teams")
+    for slug in sorted({u.slug for u in leaning + team}):
+        section = next(iter(view.tags.get(slug, [])), "organization")
+        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", f"{entity.id}-{section}",
+                                   "--type", "organization"))
+
+
+def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use], list[Use], int]:
+    """A place's mentions that read as an organisation, those in articles where places stand for
+    teams (and whose words do not say a place), and how many read as the place (datelines too)."""
+    leaning = [u for u in uses if u.lean == "organization"]
+    team = [u for u in uses if u.slug in view.team_articles and not u.lean and not u.placed]
+    home = len(uses) - len(leaning) - len(team) + len(view.datelines.get(entity.id, ()))
+    return leaning, team, home
+
+
+def _near(use: Use) -> str:
+    """A few words around a mention, for a `why`."""
+    at = use.sentence.find(use.text)
+    if at < 0:
+        return use.text
+    words_before = use.sentence[:at].split()[-2:]
+    words_after = use.sentence[at + len(use.text):].split()[:2]
+    return " ".join([*words_before, use.text, *words_after])
+
+
+def _conflation_item(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> ReviewItem:
+    odd = sorted((u for u, _ in suspect.uses.values()), key=lambda u: (-suspect.uses[id(u)][1], u.slug, u.offset))
+    doubt = sum(d for _, d in suspect.uses.values()) / len(odd)
+    why = "; ".join(w for _, w in sorted(suspect.reasons, key=lambda r: -r[0])[:3])
+    fix = list(dict.fromkeys(suspect.fix))
+    others = list(suspect.others)
+    if len(odd) == len(uses) and len(others) == 1:
+        fix.insert(0, command("merge", entity.id, others[0]))
+        why = f"every mention of {entity.name} may be of {view.entities[others[0]].name}: " + why
+    fix.append(command("confirm", entity.id))
+    return ReviewItem("conflation", [entity.id, *others], why, len(odd), view.evidence(odd), fix, doubt)
+
+
+# ---------------------------------------------------------------- junk and unmentioned
+
+def _junk_reason(view: SiteView, entity: Entity) -> tuple[str, float] | None:
+    """Why a name is likely no entity (a time, a nationality, a word the site writes in lower case),
+    with the doubt; None when it looks like a name."""
+    gaz = gazetteer()
+    words = entity.name.split()
+    word = words[0]
+    if entity.confirmed:
+        return None
+    if any(w in gaz.calendar for w in words):
+        return f"'{entity.name}' names a time", 0.8
+    if len(words) == 1 and len(word.replace(".", "")) < 3 and not is_acronym(word):
+        return f"'{word}' is too short to be a name", 0.8
+    if len(words) > 1 or is_acronym(word):
+        return None
+    if word in gaz.demonyms:
+        return f"'{word}' is a nationality or a people, not one entity", 0.8
+    lower = view.lower_words.get(word.lower(), 0)
+    if lower and not gaz.place_tier(word) and word not in gaz.given_names:
+        return f"'{word}' is written in lower case in {lower} article(s): an ordinary word", 0.8
+    return None
+
+
+def _junk(view: SiteView) -> list[ReviewItem]:
+    items = []
+    for entity_id, (why, doubt) in view.junk.items():
+        uses = view.uses.get(entity_id, [])
+        if uses:
+            entity = view.entities[entity_id]
+            names = {normalize_name(n): n for n in reversed(entity.names())}
+            texts = {normalize_name(u.text): u.text for u in uses if normalize_name(u.text) in names} or names
+            fix = [command("not-entity", t) for t in sorted(texts.values())] + [command("unlink", entity_id),
+                                                                                command("confirm", entity_id)]
+            items.append(ReviewItem("junk", [entity_id], why, len(uses), view.evidence(uses), fix, doubt))
+    return items
+
+
+def _unmentioned(view: SiteView) -> list[ReviewItem]:
+    return [ReviewItem("unmentioned", [e.id], f"nothing links to {e.name}", 0,
+                       [Evidence(e.path.as_posix(), e.name_line, f"name: {e.name}")], [command("unlink", e.id)], 0.3)
+            for e in view.entities.values() if e.id not in view.referenced]
+
+
+# ---------------------------------------------------------------- the queue
+
+def build_queue(config: SiteConfig, model=None) -> list[ReviewItem]:
+    """Every item, most consequential first (mentions a fix changes × doubt); one item per set of
+    entities, the one ranked highest."""
+    view = load_view(config, model)
+    found = [*_conflations(view), *_duplicates(view), *_junk(view), *_guessed_types(view, config.type_ids()),
+             *_unmentioned(view)]
+    best: dict[frozenset[str], ReviewItem] = {}
+    for item in found:
+        key = frozenset(item.entities)
+        if key not in best or item.rank > best[key].rank:
+            best[key] = item
+    wider = [key for key, item in best.items() if item.kind == "conflation" and len(key) > 2]
+    kept = [item for key, item in best.items()  # a pair that a conflation item already names is no item of its own
+            if not (item.kind == "duplicate" and any(key < other for other in wider))]
+    return sorted(kept, key=lambda i: (-i.rank, KINDS.index(i.kind), i.entities))

@@ -1,0 +1,247 @@
+"""The review queue (issue #17): each kind on tests/fixtures/queue or a small site of its own, the
+ranking, the JSON shape, decisions that stick, and `review` / `check` on the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_gloss, tree_hash, write_tree
+
+from gloss.config import SiteConfig
+from gloss.fixes import run_fix
+from gloss.reviewqueue import KINDS, ReviewItem, build_queue, counts_by_kind, queue_json
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / "queue", root)
+    return root
+
+
+def queue(root: Path) -> list[ReviewItem]:
+    return build_queue(SiteConfig(root=root))
+
+
+def items_of(root: Path, kind: str) -> list[ReviewItem]:
+    return [i for i in queue(root) if i.kind == kind]
+
+
+def entity(entity_id: str, name: str, kind: str, extra: str = "") -> tuple[str, str]:
+    return f"content/entities/{entity_id}.md", f"---\nname: {name}\ntype: {kind}\naliases: []\n{extra}---\n"
+
+
+def article(slug: str, body: str, tags: str = "[]") -> tuple[str, str]:
+    return f"content/articles/{slug}.md", f"---\ntitle: {slug}\ntags: {tags}\n---\n{body}"
+
+
+# ---------------------------------------------------------------- each kind
+
+def test_a_guessed_type_is_queued_with_confirm_and_retype(site: Path):
+    [item] = items_of(site, "type")
+    assert item.entities == ["zorblat"]
+    assert item.mentions == 2
+    assert "the type 'person' is a guess" in item.why
+    assert item.fix == ["build.py confirm zorblat", "build.py retype zorblat organization",
+                        "build.py retype zorblat place"]
+    assert [(e.article, e.line) for e in item.evidence] == [("content/articles/amman-talks.md", 8),
+                                                             ("content/articles/film-festival.md", 9)]
+
+
+def test_a_confirmed_entity_is_not_queued_for_its_type(site: Path):
+    assert not [i for i in queue(site) if "glimmer" in i.entities]
+
+
+def test_initials_and_their_expansion_are_a_possible_duplicate(site: Path):
+    [item] = items_of(site, "duplicate")
+    assert item.entities == ["fomc", "federal-open-market-committee"]
+    assert item.why == "'FOMC' is the initials of Federal Open Market Committee"
+    assert item.fix[0] == "build.py merge fomc federal-open-market-committee"
+
+
+def test_a_short_form_claimed_by_a_longer_name_in_its_article_is_a_possible_conflation(site: Path):
+    [item] = items_of(site, "conflation")
+    assert item.entities == ["jordan", "neil-jordan"]
+    assert item.mentions == 2  # the two in the film article; the one in Amman is the country
+    assert "in film-festival, 'Jordan' may be short for Neil Jordan, named there" in item.why
+    assert item.fix[0] == "build.py split jordan --in film-festival --as neil-jordan"
+    assert {e.line for e in item.evidence} == {7}
+
+
+def test_a_word_the_site_writes_in_lower_case_is_a_junk_candidate(site: Path):
+    [item] = items_of(site, "junk")
+    assert item.entities == ["cup"]
+    assert "'Cup' is written in lower case in 1 article(s)" in item.why
+    assert item.fix == ["build.py not-entity Cup", "build.py unlink cup", "build.py confirm cup"]
+
+
+def test_an_entity_file_nothing_links_to_is_queued(site: Path):
+    [item] = items_of(site, "unmentioned")
+    assert item.entities == ["quiet-harbour"]
+    assert item.evidence[0].article == "content/entities/quiet-harbour.md"
+    assert item.fix == ["build.py unlink quiet-harbour"]
+
+
+def test_a_dateline_counts_as_a_mention(make_site):
+    datelined = "---\ntitle: A\ndateline: {place: rome, text: Rome}\n---\nHi.\n"
+    root = make_site(dict([entity("rome", "Rome", "place"), ("content/articles/a.md", datelined)]), theme=False)
+    assert queue(root) == []
+
+
+def test_a_standard_equivalent_is_a_possible_duplicate(make_site):
+    root = make_site(dict([entity("us", "U.S.", "place"), entity("united-states", "United States", "place"),
+                           article("a", "In the [[us|U.S.]] today.\n"),
+                           article("b", "In the [[united-states|United States]] today.\n")]), theme=False)
+    [item] = items_of(root, "duplicate")
+    assert item.entities == ["us", "united-states"]
+    assert item.why in ("'U.S.' and 'United States' are standard names of one entity",
+                        "'United States' and 'U.S.' are standard names of one entity")
+
+
+def test_two_names_linked_side_by_side_are_a_possible_duplicate(make_site):
+    root = make_site(dict([entity("saddam", "Saddam", "person"), entity("hussein", "Hussein", "person"),
+                           article("a", "President [[saddam|Saddam]] [[hussein|Hussein]] spoke.\n")]), theme=False)
+    [item] = items_of(root, "duplicate")
+    assert set(item.entities) == {"saddam", "hussein"}
+    assert "'Saddam Hussein' is linked as two names side by side" in item.why
+
+
+def test_a_place_whose_words_say_a_team_in_one_section_is_a_possible_conflation(make_site):
+    root = make_site(dict([
+        entity("moldova", "Moldova", "place"),
+        article("qualifier", "England beat [[moldova|Moldova]] 3-0, and the team flew home.\n", "[soccer]"),
+        article("friendly", "Wales drew with [[moldova|Moldova]] on Sunday.\n", "[soccer]"),
+        article("election", "Voters in [[moldova|Moldova]] went to the polls.\n")]), theme=False)
+    [item] = items_of(root, "conflation")
+    assert item.entities == ["moldova"]
+    assert item.mentions == 2
+    assert "1 of 3 mentions read as an organization ('England beat Moldova 3-0, and')" in item.why
+    assert "1 mention(s) in the soccer articles, where places' names stand for teams" in item.why  # "drew with"
+    assert "build.py split moldova --in qualifier --as moldova-soccer --type organization" in item.fix
+
+
+def test_a_place_whose_every_mention_reads_as_a_team_is_a_type_question(make_site):
+    root = make_site(dict([entity("leicester", "Leicester", "place"),
+                           article("rugby", "Bath beat [[leicester|Leicester]] on Saturday.\n", "[rugby]")]),
+                     theme=False)
+    [item] = items_of(root, "type")
+    assert item.entities == ["leicester"]
+    assert item.fix[0] == "build.py retype leicester organization"
+
+
+def test_a_month_and_a_nationality_are_junk_candidates(make_site):
+    root = make_site(dict([entity("august", "August", "organization"), entity("iraqi", "Iraqi", "organization"),
+                           article("a", "In [[august|August]] an [[iraqi|Iraqi]] court ruled.\n")]), theme=False)
+    assert {i.entities[0]: i.why for i in items_of(root, "junk")} == {
+        "august": "'August' names a time", "iraqi": "'Iraqi' is a nationality or a people, not one entity"}
+
+
+# ---------------------------------------------------------------- ranking and shape
+
+def test_items_are_ranked_by_mentions_times_doubt(site: Path):
+    items = queue(site)
+    assert [i.kind for i in items] == ["conflation", "duplicate", "junk", "type", "unmentioned"]
+    assert all(a.rank >= b.rank for a, b in zip(items, items[1:], strict=False))
+
+
+def test_queue_json_has_exactly_the_documented_keys(site: Path):
+    data = queue_json(queue(site))
+    assert list(data) == ["items"]
+    for item in data["items"]:
+        assert list(item) == ["kind", "entities", "why", "mentions", "evidence", "fix"]
+        assert item["kind"] in KINDS
+        assert all(list(e) == ["article", "line", "text"] for e in item["evidence"])
+        assert all(f.startswith("build.py ") for f in item["fix"])
+    json.dumps(data)
+
+
+def test_counts_by_kind_lists_every_kind(site: Path):
+    assert counts_by_kind(queue(site)) == {"type": 1, "duplicate": 1, "conflation": 1, "junk": 1, "unmentioned": 1}
+    assert counts_by_kind([]) == dict.fromkeys(KINDS, 0)
+
+
+def test_every_suggested_fix_runs(site: Path, tmp_path: Path):
+    for item in queue(site):
+        for line in item.fix:
+            copy = tmp_path / f"copy-{item.kind}-{item.fix.index(line)}"
+            shutil.copytree(site, copy)
+            assert run_fix(SiteConfig(root=copy), line)
+
+
+# ---------------------------------------------------------------- decisions stick
+
+def test_a_fixed_item_leaves_the_queue(site: Path):
+    config = SiteConfig(root=site)
+    run_fix(config, "build.py split jordan --in film-festival --as neil-jordan")
+    run_fix(config, "build.py merge fomc federal-open-market-committee")
+    run_fix(config, "build.py not-entity Cup")
+    run_fix(config, "build.py retype zorblat organization")
+    run_fix(config, "build.py unlink quiet-harbour")
+    assert queue(site) == []
+
+
+def test_confirming_both_entities_of_a_duplicate_dismisses_it(site: Path):
+    run_fix(SiteConfig(root=site), "build.py confirm fomc federal-open-market-committee")
+    assert items_of(site, "duplicate") == []
+
+
+def test_a_confirmed_entity_is_not_queued_as_junk_or_conflation(site: Path):
+    run_fix(SiteConfig(root=site), "build.py confirm cup jordan")
+    assert items_of(site, "junk") == [] and items_of(site, "conflation") == []
+
+
+# ---------------------------------------------------------------- command line
+
+def test_review_prints_each_item_with_its_evidence_and_fixes(site: Path):
+    before = tree_hash(site)
+    result = run_gloss(site, "review")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1. conflation: jordan, neil-jordan (2 mention(s))"
+    assert "   content/articles/film-festival.md:7: Jordan said the film took years to make." in lines
+    assert "   fix: python build.py split jordan --in film-festival --as neil-jordan" in lines
+    assert lines[-1] == "5 item(s) to review (1 type, 1 duplicate, 1 conflation, 1 junk, 1 unmentioned)"
+    assert tree_hash(site) == before
+
+
+def test_review_json_and_limit(site: Path):
+    result = run_gloss(site, "review", "--format", "json", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [i["kind"] for i in data["items"]] == ["conflation", "duplicate"]
+    assert data["items"][0]["evidence"][0] == {"article": "content/articles/film-festival.md", "line": 7,
+                                               "text": "Jordan said the film took years to make."}
+    text = run_gloss(site, "review", "--limit", "1").stdout
+    assert text.splitlines()[-1] == "5 item(s) to review; the first 1 shown (1 conflation shown)"
+    assert run_gloss(site, "review", "--limit", "-1").returncode == 1
+
+
+def test_check_always_reports_the_queue_by_kind(site: Path):
+    result = run_gloss(site, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("review: 5 item(s) (1 type, 1 duplicate, 1 conflation, 1 junk, "
+                                              "1 unmentioned); see `python build.py review`")
+
+
+def test_check_on_a_site_with_nothing_to_review(make_site):
+    root = make_site(dict([entity("rome", "Rome", "place"), article("a", "In [[rome|Rome]] today.\n")]), theme=False)
+    assert run_gloss(root, "check").stdout.splitlines()[-1] == "review: 0 item(s)"
+
+
+def test_check_warns_where_a_rejected_name_is_still_linked(site: Path):
+    write_tree(site, {"content/rejected.yml": "# not entities\n- cup\n"})
+    result = run_gloss(site, "check")
+    assert result.returncode == 0
+    assert ("content/articles/film-festival.md:9:" in result.stderr
+            and "warning: 'Cup' is a rejected name (content/rejected.yml, line 2), but it is linked here"
+            in result.stderr)
+
+
+@pytest.mark.parametrize("command", ["review", "retype", "unlink", "split", "confirm", "not-entity"])
+def test_each_review_command_has_help(tmp_path: Path, command: str):
+    result = run_gloss(tmp_path, command, "--help")
+    assert result.returncode == 0
+    assert f"usage: build.py {command}" in result.stdout
