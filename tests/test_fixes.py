@@ -299,9 +299,9 @@ def test_a_fix_stopped_while_writing_changes_nothing(site: Path, signum: int, co
 
 # ---------------------------------------------------------------- decisions stick across ingests
 
-STORM = "Storm hits\nIn Santa Fe, the storm broke roofs.\n"
-COMPANY = ("Oil output rises\nSanta Fe shares rose on Friday, and Santa Fe executives met. "
-           "Santa Fe shares fell on Monday.\n")
+STORM = "Talks resume\nZorblat said on Friday that talks would resume.\n"
+COMPANY = ("Oil output rises\nZorblat shares rose on Friday, and Zorblat executives met. "
+           "Zorblat shares fell on Monday.\n")
 
 
 def seeded(root: Path, seeds: dict[str, str]) -> Path:
@@ -320,14 +320,14 @@ def test_without_a_decision_a_later_ingest_retypes_the_guess(tmp_path: Path):
     root = seeded(tmp_path / "site", {"a.txt": STORM})
     assert run_gloss(root, "ingest").returncode == 0
     later_company_news(root)
-    assert "type: organization" in (root / "content/entities/santa-fe.md").read_text(encoding="utf-8")
+    assert "type: organization" in (root / "content/entities/zorblat.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("decision", [("confirm", "santa-fe"), ("retype", "santa-fe", "place")])
+@pytest.mark.parametrize("decision", [("confirm", "zorblat"), ("retype", "zorblat", "person")])
 def test_a_later_ingest_never_retypes_or_reflags_a_decided_entity(tmp_path: Path, decision: tuple[str, ...]):
     root = seeded(tmp_path / "site", {"a.txt": STORM})
     assert run_gloss(root, "ingest").returncode == 0
-    stub = root / "content/entities/santa-fe.md"
+    stub = root / "content/entities/zorblat.md"
     fixed(root, *decision)
     decided = stub.read_text(encoding="utf-8")
     assert "confirmed: true" in decided and "review:" not in decided
