@@ -28,22 +28,28 @@ from markdown_it import MarkdownIt
 
 from . import __version__
 from .cache import SCHEMA, DocumentStore, ParseCache, cache_key
-from .config import SiteConfig
+from .config import SiteConfig, check_output_folder
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
 from .errors import BuildFailed, GlossError, Problems
 from .graph import SiteGraph, build_graph, update_graph
 from .markup import create_markdown
 from .output import (
+    MARKER,
     FreshFolder,
+    SiteMixed,
     build_lock,
     clean_stale_outputs,
+    clear_search_stale,
+    commit_in_place,
     deferred_signals,
+    mark_search_stale,
+    new_temp_folder,
     page_hash,
     safe_target,
+    search_stale_token,
     swap_in,
     temp_folder,
-    write_file,
-    writing_marker,
+    write_marker,
 )
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
@@ -297,6 +303,8 @@ class SiteBuilder:
         self._paths: dict[str, dict[str, Path]] = {}  # file name -> Path, per kind
         self.saved_stamps: dict[str, dict[Path, tuple[int, int]]] = {}  # from .gloss-cache/state.pickle
         self.search_report: StageReport | None = None
+        self.search_ran = False  # Pagefind ran in this build (on a full build's new folder)
+        self.site_changed = False  # this build has changed the output folder (see build)
         self.state_loaded = False
         self.prepared_state: bytes | None = None  # see save_state
         self.full_documents_up_to = FULL_DOCUMENTS_UP_TO
@@ -307,6 +315,13 @@ class SiteBuilder:
     @property
     def state_path(self) -> Path | None:
         return self.cache_dir / "state.pickle" if self.cache_dir else None
+
+    @property
+    def search_marker(self) -> Path | None:
+        """A file that says pages changed since Pagefind last indexed the output folder (written by
+        any build that changes pages without indexing them: --no-search, serve, one interrupted or
+        failed); the next build with search indexes the site, even if nothing else changed."""
+        return self.cache_dir / "search-stale" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
         return (STATE_FORMAT, __version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
@@ -379,27 +394,46 @@ class SiteBuilder:
         # at 10,000 articles with it off). It is turned back on when the build ends.
         was_enabled = gc.isenabled()
         gc.disable()
+        self.site_changed = self.search_ran = False
         try:
             return self._build(problems, build_time, changed_paths)
+        except BaseException as error:
+            # What the command line says: "the last good site was kept" only if it is true.
+            with contextlib.suppress(AttributeError):
+                error.site_updated = self.site_changed  # type: ignore[attr-defined]
+            raise
         finally:
             if was_enabled:
                 gc.enable()
 
     def _build(self, problems: Problems, build_time: dt.datetime | None, changed_paths: list[str] | None) -> SiteModel:
         out = self.config.output_path
+        check_output_folder(self.config)  # before anything is made, even the lock (swap_in checks again)
         with build_lock(self.config.root / ".gloss-cache" / "build.lock", out):
             if not self.state_loaded:  # the first build of this process: tidy up after any interrupted one
-                clean_stale_outputs(out)
+                if clean_stale_outputs(out) and self.state_path:
+                    self.state_path.unlink(missing_ok=True)  # the site holds pages it does not know: a full build
                 self.load_state(problems)
             stages: list[StageReport] = []
             self.changed = {"article": set(), "entity": set()}
             self.scanned = self._rescan(changed_paths) or {kind: self._scan(kind) for kind in ("article", "entity")}
             theme_stamp = self._theme_stamp()
             if self._nothing_changed(theme_stamp, out):
-                return self._unchanged_model(problems, stages)
-            model = self.load_model(problems, stages)
-            if problems.errors:
-                raise BuildFailed(problems)
+                model = self._unchanged_model(problems, stages)
+            else:
+                model = self.load_model(problems, stages)
+                if problems.errors:
+                    raise BuildFailed(problems)
+                self._render_and_remember(model, theme_stamp, build_time, problems)
+            self._refresh_search(out, problems, model)
+            return model
+
+    def _render_and_remember(self, model: SiteModel, theme_stamp: tuple, build_time: dt.datetime | None,
+                             problems: Problems) -> None:
+        """Render, then save the state. If anything stops that after the output folder changed, the
+        saved state describes the site before this build: it is deleted, so that the next build
+        compares nothing with it (a source put back as it was would otherwise keep its new page)."""
+        try:
             self._render(model, theme_stamp, build_time, problems)
             self.theme_stamp = theme_stamp
             self.previous_keys = {}
@@ -407,7 +441,10 @@ class SiteBuilder:
                 self.save_state()
             elif self.state_path and self.state_path.exists():
                 self.state_path.unlink()  # it no longer describes the output; save_state() writes one that does
-            return model
+        except BaseException:
+            if self.site_changed and self.state_path:
+                self.state_path.unlink(missing_ok=True)
+            raise
 
     def _theme_stamp(self) -> tuple:
         files = [self.config.root / "site.yml", *sorted(self.config.theme_dir.rglob("*"))]
@@ -761,15 +798,18 @@ class SiteBuilder:
             if self.save_every_build and self.state_path:
                 self.prepared_state = self._state_without_hashes(memory, theme_stamp)
 
-        results = self._render_pages(renderer, todo, out, full, prepare_state)
-        written = sum(1 for _, _, done in results if done)
-        hashes = [(path, digest) for path, digest, _ in results]
-        if full:
-            self._finish_full_build(renderer, out, problems)
-        else:
-            commit_in_place(out, [(path, data) for path, _, data in results if data], removed)
-            if written or removed:
-                self._index_search(out, problems)
+        try:
+            results = self._render_pages(renderer, todo, out, full, prepare_state)
+            written = sum(1 for _, _, done in results if done)
+            hashes = [(path, digest) for path, digest, _ in results]
+            if full:
+                self._finish_full_build(renderer, out, problems)
+            else:
+                self._commit(out, [(path, data) for path, _, data in results if data], removed)
+        except BaseException:  # stopped at any point (Ctrl+C too): a full build's new folder goes
+            if full:
+                shutil.rmtree(temp_folder(out), ignore_errors=True)
+            raise
         for path in removed:
             self.page_hashes.pop(path, None)
         self.page_hashes.update(hashes)
@@ -785,12 +825,10 @@ class SiteBuilder:
 
     def _render_pages(self, renderer: Renderer, specs: list[PageSpec], out: Path, full: bool,
                       meanwhile: Callable[[], None]) -> list[tuple]:
-        """Render `specs`; a full build writes into a temp folder, an incremental one in place.
-        `meanwhile` is called while worker processes render, if there are any."""
-        target = temp_folder(out) if full else out
-        if full:
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir(parents=True)
+        """Render `specs`; a full build writes into a temp folder (which _render removes if it
+        fails), an incremental one in place. `meanwhile` is called while worker processes render,
+        if there are any."""
+        target = new_temp_folder(out) if full else out
         job = _RenderJob(renderer, target, out if full else None, self.page_hashes)
         try:
             if len(specs) < PARALLEL_MIN or self.workers < 2:
@@ -807,52 +845,69 @@ class SiteBuilder:
             renewal = RENDER_BATCHES_PER_WORKER if self.light_documents else None
             parts = in_workers(_render_chunk, batches, self.workers, jobs_per_worker=renewal, meanwhile=meanwhile)
             return [pair for part in parts for pair in part]
-        except BaseException:
-            if full:
-                shutil.rmtree(target, ignore_errors=True)
-            raise
         finally:
             _RenderJob.current = None
 
     def _finish_full_build(self, renderer: Renderer, out: Path, problems: Problems) -> None:
+        """Index the new folder for search, then swap it in: the index always matches the pages, or
+        the search marker says it does not."""
         temp = temp_folder(out)
-        try:
-            renderer.copy_static(temp)
-            self._index_search(temp, problems)
+        renderer.copy_static(temp)
+        indexed = self._index_search(temp, problems)
+        if not indexed:
+            self._mark_search_stale()
+        with deferred_signals():  # Ctrl+C now would find the new site in place: said so (see build)
             swap_in(temp, out)
-        except BaseException:
-            shutil.rmtree(temp, ignore_errors=True)
-            raise
+            self.site_changed = True
+        if indexed and self.search_marker:
+            self.search_marker.unlink(missing_ok=True)
 
-    def _index_search(self, folder: Path, problems: Problems) -> None:
-        if self.search:
-            from .search import index_site
+    def _commit(self, out: Path, writes: list[tuple[str, bytes]], removed: list[str]) -> None:
+        """Write an incremental build's pages in place, all or none (see commit_in_place)."""
+        if not writes and not removed:
+            return
+        self._mark_search_stale()
+        with deferred_signals():  # a Ctrl+C held during the commit arrives once it is noted as done
+            try:
+                commit_in_place(out, writes, removed)
+            except SiteMixed:
+                self.page_hashes = {}  # the folder holds pages of two builds: the next build is a full one
+                self.site_changed = True
+                raise
+            self.site_changed = True
+        if not (out / MARKER).is_file():  # a folder built by a Gloss from before the marker
+            write_marker(out)
 
-            start = time.perf_counter()
-            summary = index_site(folder, problems, self.config.path)
-            self.search_report = StageReport("search", summary, time.perf_counter() - start)
+    def _mark_search_stale(self) -> None:
+        if self.search_marker:
+            mark_search_stale(self.search_marker)
 
+    def _refresh_search(self, out: Path, problems: Problems, model: SiteModel) -> None:
+        """Index the output folder in place when pages changed since Pagefind last ran on it (in this
+        build or one that was stopped, failed, or ran without search)."""
+        marker = self.search_marker
+        if not self.search or self.search_ran or marker is None or not out.is_dir():
+            return
+        token = search_stale_token(marker)
+        if token is None:
+            return
+        if self._index_search(out, problems):
+            clear_search_stale(marker, token)
+        if self.search_report:
+            model.stages.append(self.search_report)
+            self.search_report = None
 
-def commit_in_place(out: Path, writes: list[tuple[str, bytes]], removed: list[str]) -> None:
-    """Write an incremental build's changed pages, with Ctrl+C and SIGTERM held until all are
-    written: an interrupted rebuild leaves the last good site or the new one, never a mix."""
-    with deferred_signals():
-        marker = writing_marker(out)
-        marker.touch()
-        for rel, data in writes:
-            write_file(safe_target(out, rel), data)
-        for rel in removed:
-            _remove_page(out, rel)
-        marker.unlink()
+    def _index_search(self, folder: Path, problems: Problems) -> bool:
+        """Run Pagefind on `folder` (if this build has search); whether the index was written."""
+        if not self.search:
+            return False
+        from .search import index_site
 
-
-def _remove_page(out: Path, rel: str) -> None:
-    path = safe_target(out, rel)
-    path.unlink(missing_ok=True)
-    parent = path.parent
-    while parent != out and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
+        start = time.perf_counter()
+        self.search_ran = True
+        indexed, summary = index_site(folder, problems, self.config.path)
+        self.search_report = StageReport("search", summary, time.perf_counter() - start)
+        return indexed
 
 
 class _RenderJob:

@@ -18,6 +18,7 @@ from typing import NoReturn
 from . import __version__
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, GlossError, Problems
+from .output import SiteMixed
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -170,16 +171,30 @@ def main(argv: list[str] | None = None) -> int:
     except GlossError as error:
         report(problems)
         print(error.format(), file=sys.stderr)
+        if site_updated(error) and not isinstance(error, SiteMixed):
+            print(f"note: {UPDATED}", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as error:  # the disk is full, a file stands where a folder must go…
         report(problems)
-        print(system_error(error).format(), file=sys.stderr)
+        print(system_error(error, site_updated(error)).format(), file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt as stop:
-        kept = "no file was changed" if command in FIXES else "the last good site was kept"
+        if command in FIXES:
+            kept = "no file was changed"
+        else:
+            kept = UPDATED if site_updated(stop) else "the last good site was kept"
         print(f"interrupted; {kept}", file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     return code
+
+
+# What a build that stopped after writing its pages says instead of "the last good site was kept".
+UPDATED = "the new pages were already written; the search index is brought up to date by the next build"
+
+
+def site_updated(error: BaseException) -> bool:
+    """Whether the build had changed the output folder when `error` stopped it (SiteBuilder.build)."""
+    return getattr(error, "site_updated", False)
 
 
 # What a build made, kept alive until the process ends when run from build.py (see run_command_line);
@@ -200,11 +215,12 @@ def run_command_line(argv: list[str] | None = None) -> NoReturn:
     os._exit(code)
 
 
-def system_error(error: OSError) -> GlossError:
+def system_error(error: OSError, site_updated: bool = False) -> GlossError:
     """What the operating system refused, as the one error type the command line reports."""
+    outcome = UPDATED if site_updated else "a build that failed leaves the last good site as it was"
     return GlossError(f"the system refused this path: {error.strerror or error}", error.filename,
                       hint="free some disk space, or move what is in the way of this path, then run the command "
-                           "again (a build that failed leaves the last good site as it was)")
+                           f"again ({outcome})")
 
 
 def report(problems: Problems) -> None:

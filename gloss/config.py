@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GlossError, Problems
+from .output import foreign_reason
 from .yamlfile import load_mapping
 
 
@@ -46,6 +47,7 @@ class SiteConfig:
     author: str = ""
     entity_types: tuple[EntityType, ...] = DEFAULT_TYPES
     output_dir: str = "_site"
+    output_dir_line: int | None = None  # where site.yml sets it, for messages about the folder
     link_mentions: str = "first"  # "first" in each paragraph, or "all"
     # An entity quoted in more articles than this gets a page of passages per year; its own page
     # shows the latest twenty (a busy entity's passages run to megabytes).
@@ -118,6 +120,8 @@ def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
         if key in _SCALARS:
             _check_type(key, value, _SCALARS[key], path, line)
             setattr(config, key, value)
+            if key == "output_dir":
+                config.output_dir_line = line
         elif key == "entity_types":
             config.entity_types = _entity_types(value, path, line)
         elif key == "ingest":
@@ -184,12 +188,12 @@ def _validate(config: SiteConfig, line_of, path: Path) -> None:
     _check_editor_url(config.editor_url, path, line_of("editor_url"))
     out = config.output_path
     forbidden = {config.root, config.content_dir.resolve(), config.seeds_dir.resolve(),
-                 config.theme_dir.resolve(), Path("/")}
+                 config.theme_dir.resolve(), (config.root / ".gloss-cache").resolve(), Path("/")}
     if out in forbidden or out in config.root.parents or config.root.is_relative_to(out):
         raise GlossError(f"output_dir '{config.output_dir}' would overwrite your project files",
                          path, line_of("output_dir"), 1,
                          hint="use a folder of its own, such as _site")
-    for protected in (config.content_dir, config.seeds_dir, config.theme_dir):
+    for protected in (config.content_dir, config.seeds_dir, config.theme_dir, config.root / ".gloss-cache"):
         if out.is_relative_to(protected.resolve()):
             raise GlossError(f"output_dir '{config.output_dir}' is inside {protected.name}/",
                              path, line_of("output_dir"), 1, hint="use a folder of its own, such as _site")
@@ -203,3 +207,24 @@ def _check_editor_url(url: str, path: Path, line: int) -> None:
     if not scheme or "{path}" not in url or scheme.group(1).lower() in ("javascript", "data", "vbscript"):
         raise GlossError("'editor_url' must be a URL with {path} (and {line}) in it", path, line, 1,
                          hint='e.g. "vscode://file/{path}:{line}", or "" for no edit links')
+
+
+def check_output_folder(config: SiteConfig) -> None:
+    """Refuse to build into a folder that Gloss did not make: a build replaces the output folder
+    whole, so whatever else it held would be lost (see output.foreign_reason for the rule). Checked
+    before every build and before `serve` (which would publish the folder), not when site.yml is
+    read: `check`, `ingest` and the review commands never write there."""
+    out = config.output_path
+    reason = foreign_reason(out)
+    if reason is None:
+        return
+    named = f"output_dir '{config.output_dir}'"
+    if config.output_dir_line is None:
+        named = f"the output folder '{config.output_dir}' (the default output_dir)"
+    if out != config.root / config.output_dir:
+        named += f", that is {out},"
+    raise GlossError(f"{named} is not a folder Gloss may build into: {reason}", Path("site.yml"),
+                     config.output_dir_line, 1 if config.output_dir_line else None,
+                     hint="a build deletes everything in its output folder: set output_dir in site.yml to a "
+                          "new or empty folder, such as _site, or move this one away (if an earlier Gloss "
+                          "built it, delete it and build again)")

@@ -21,27 +21,28 @@ def pagefind_command() -> list[str] | None:
         import pagefind_bin  # noqa: F401  (ships the binary)
     except ImportError:
         return None
-    return [sys.executable, "-m", "pagefind"]
+    return [sys.executable, "-P", "-m", "pagefind"]  # -P: never a pagefind/ folder of the project
 
 
-def index_site(site_dir: Path, problems: Problems, config_path: Path | None = None) -> str:
-    """Write `site_dir/pagefind/`; returns a one-line summary for the build report."""
+def index_site(site_dir: Path, problems: Problems, config_path: Path | None = None) -> tuple[bool, str]:
+    """Write `site_dir/pagefind/`; returns whether it was written, and a one-line summary for the
+    build report."""
     command = pagefind_command()
     where = config_path or site_dir
     if command is None:
         problems.warn("Pagefind is not installed: the site is built without its search index", where,
                       hint=MISSING_HINT)
-        return "skipped (Pagefind missing)"
+        return False, "skipped (Pagefind missing)"
     try:
         result = subprocess.run([*command, "--site", str(site_dir), "--quiet"], capture_output=True, text=True,
                                 timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.warn(f"Pagefind could not run ({exc}): the site is built without its search index", where,
                       hint=MISSING_HINT)
-        return "skipped (Pagefind failed)"
+        return False, "skipped (Pagefind failed)"
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         problems.warn(f"Pagefind failed: {detail[-1] if detail else 'exit ' + str(result.returncode)}; "
                       "the site is built without its search index", where, hint=MISSING_HINT)
-        return "skipped (Pagefind failed)"
-    return "search index written"
+        return False, "skipped (Pagefind failed)"
+    return True, "search index written"

@@ -30,8 +30,9 @@ from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
 from tornado import escape, ioloop, web
 
-from .config import SiteConfig
+from .config import SiteConfig, check_output_folder
 from .errors import BuildFailed, GlossError, Problems
+from .output import clear_search_stale, search_stale_token
 from .reviewdesk import ReviewDesk
 from .reviewdesk import handlers as review_handlers
 from .serve_guard import Guard, GuardedApplication, is_loopback, same_origin
@@ -68,7 +69,7 @@ class Rebuilder:
         # site), so the page reloads as soon as its HTML is written.
         self.builder = SiteBuilder(config, drafts=drafts, search=False, save_every_build=False)
         self.status = BuildStatus()
-        self.search = SearchRefresher(config)
+        self.search = SearchRefresher(config, self.builder.search_marker)
 
     def __call__(self, changed: list[str]) -> bool:
         start = time.perf_counter()
@@ -87,7 +88,8 @@ class Rebuilder:
         pages = next((s.summary for s in model.stages if s.name == "render"), "")
         print(f"rebuilt after {describe(changed, self.config.root)}: {pages} in "
               f"{time.perf_counter() - start:.2f} s", flush=True)
-        if model.written or model.removed or not (self.config.output_path / "pagefind").exists():
+        if model.written or model.removed or not (self.config.output_path / "pagefind").exists() \
+                or self.search.stale():
             self.search.refresh()
         return True
 
@@ -111,8 +113,9 @@ class SearchRefresher:
     """Re-index the served site with Pagefind in a background thread; edits during a run are
     picked up by one more run when it ends."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, marker: Path | None) -> None:
         self.config = config
+        self.marker = marker  # see SiteBuilder.search_marker: cleared once the index is up to date
         self.lock = threading.Lock()
         self.running = False
         self.again = False
@@ -125,12 +128,18 @@ class SearchRefresher:
             self.running = True
         threading.Thread(target=self._run, daemon=True).start()
 
+    def stale(self) -> bool:
+        return self.marker is not None and search_stale_token(self.marker) is not None
+
     def _run(self) -> None:
         from .search import index_site
 
         while True:
             problems = Problems()
-            index_site(self.config.output_path, problems, self.config.path)
+            token = search_stale_token(self.marker) if self.marker else None
+            indexed, _ = index_site(self.config.output_path, problems, self.config.path)
+            if indexed and self.marker:
+                clear_search_stale(self.marker, token)
             for warning in problems.warnings:
                 print(warning.format(), file=sys.stderr, flush=True)
             with self.lock:
@@ -349,6 +358,7 @@ def claim_port(host: str, port: int) -> int:
 def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           drafts: bool = True) -> int:
     port = claim_port(host, port)
+    check_output_folder(config)  # before anything is built, or served: it could be any folder
     rebuilder = Rebuilder(config, drafts)
     rebuilder([str(config.content_dir)])
     roots = [config.content_dir, config.seeds_dir, config.theme_dir, config.root / "site.yml"]

@@ -52,7 +52,8 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     assert caught.value.path.endswith("site.yml") and caught.value.line == 3
 
 
-@pytest.mark.parametrize("out", [".", "content", "seeds", "theme", "/", "..", "content/site"])
+@pytest.mark.parametrize("out", [".", "content", "seeds", "theme", "/", "..", "content/site", ".gloss-cache",
+                                 ".gloss-cache/site"])
 def test_output_dir_over_project_files_is_refused(tmp_path: Path, out: str) -> None:
     write_config(tmp_path, f"output_dir: '{out}'\n")
     with pytest.raises(GlossError) as caught:

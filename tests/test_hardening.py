@@ -58,8 +58,9 @@ def wait_until(found: Callable[[], bool], build: subprocess.Popen, what: str, ti
 
 
 def wait_until_rendering(root: Path, build: subprocess.Popen) -> None:
-    """Block until the build has written pages into its temporary output folder."""
-    wait_until(lambda: any(next(temp.iterdir(), None) is not None for temp in root.glob("._site.tmp-*")),
+    """Block until the build has written pages into its temporary output folder (not only the
+    marker that it makes the folder with)."""
+    wait_until(lambda: any(p.name != ".gloss-output" for temp in root.glob("._site.tmp-*") for p in temp.iterdir()),
                build, "rendering")
 
 
