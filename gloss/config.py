@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GlossError, Problems
+from .symlinks import check_project
 from .yamlfile import load_mapping
 
 
@@ -81,6 +82,7 @@ _KNOWN = set(_SCALARS) | {"entity_types", "ingest"}
 def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
     """Read root/site.yml; a missing file means defaults (said as a warning)."""
     root = root.resolve()
+    check_project(root)  # no symbolic link at site.yml or a folder Gloss reads (gloss/symlinks.py)
     path = root / "site.yml"
     config = SiteConfig(root=root)
     if not path.exists():

@@ -11,6 +11,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .errors import GlossError, Problems
+from .symlinks import read_bytes
 from .yamlfile import YamlMapping, load_mapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -233,7 +234,7 @@ def display_path(path: Path, root: Path) -> Path:
 
 
 def read_text(path: Path, shown: Path) -> str:
-    data = path.read_bytes()
+    data = read_bytes(path, shown)  # refuses a symbolic link (see gloss/symlinks.py)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -23,6 +23,7 @@ from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
 from .seedtext import SeedDoc, parse_seed, read_seed, safe_slug, summary_of
+from .symlinks import link_refused
 
 MANIFEST = ".gloss-ingest.json"
 RECOGNIZERS = ("rules",)
@@ -146,10 +147,16 @@ def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
+    """The seeds to read; a symbolic link among them is refused (gloss/symlinks.py)."""
     if seeds is None:
         if not config.seeds_dir.is_dir():
             return []
-        return sorted(p for p in config.seeds_dir.iterdir() if p.suffix in SEED_SUFFIXES and p.is_file())
+        with os.scandir(config.seeds_dir) as listing:
+            entries = [entry for entry in listing if os.path.splitext(entry.name)[1] in SEED_SUFFIXES]
+        for entry in entries:
+            if entry.is_symlink():
+                raise link_refused(entry.path, os.path.relpath(entry.path, config.root))
+        return sorted(Path(entry.path) for entry in entries if entry.is_file())
     found = []
     for seed in seeds:
         path = seed if seed.is_absolute() else config.root / seed
@@ -160,10 +167,11 @@ def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
 
 
 def _relative(path: Path, root: Path) -> Path:
-    try:
-        return path.resolve().relative_to(root)
-    except ValueError:
-        return path
+    """`path` as shown in messages: the link's own name for a symbolic link, not where it points."""
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root)
+    return path
 
 
 def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,

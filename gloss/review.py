@@ -29,6 +29,7 @@ from .content import (
 from .errors import GlossError, Problems
 from .ingest import add_aliases
 from .markup import create_markdown
+from .symlinks import read_bytes
 
 
 @dataclass
@@ -127,7 +128,7 @@ def content_files(config: SiteConfig) -> list[ContentFile]:
                 continue
             shown = display_path(path, config.root)
             try:
-                text = path.read_bytes().decode("utf-8")
+                text = read_bytes(path, shown).decode("utf-8")  # refuses a symbolic link
             except UnicodeDecodeError as exc:
                 raise GlossError(f"file is not UTF-8 (byte {exc.start})", shown, None, None,
                                  hint="save it as UTF-8, then try again; nothing was changed") from None
