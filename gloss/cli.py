@@ -17,6 +17,7 @@ from typing import NoReturn
 from . import __version__
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, GlossError, Problems
+from .journal import changing_content, recover
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -113,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sigterm_interrupts():
             config = load_config(args.root, problems)
+            repaired = recover(config)  # a change to content/ an earlier command left half made
+            if repaired is not None:
+                print(repaired.format(), file=sys.stderr)
             code = COMMANDS[command](config, args, problems)
     except BuildFailed as failed:
         report(failed.problems)
@@ -127,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         report(problems)
         print(system_error(error).format(), file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt as stop:
-        print("interrupted; the last good site was kept", file=sys.stderr)
+    except KeyboardInterrupt as stop:  # a note, if any, says what became of content/ (gloss/journal.py)
+        print(f"interrupted; {(getattr(stop, '__notes__', None) or ['the last good site was kept'])[-1]}",
+              file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     return code
 
@@ -243,8 +248,9 @@ def run_serve(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
 def run_new_entity(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
     from .content import write_entity_stub
 
-    path = write_entity_stub(config, args.name, args.type, entity_id=args.entity_id,
-                             aliases=args.alias, description=args.description)
+    with changing_content(config):
+        path = write_entity_stub(config, args.name, args.type, entity_id=args.entity_id,
+                                 aliases=args.alias, description=args.description)
     print(f"wrote {path}")
     return EXIT_OK
 
@@ -266,8 +272,9 @@ def run_entities(config: SiteConfig, args: argparse.Namespace, problems: Problem
 def run_merge(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
     from .review import apply, plan_merge
 
-    plan = plan_merge(config, args.old, args.new)
-    apply(plan)
+    with changing_content(config):
+        plan = plan_merge(config, args.old, args.new)
+        apply(config, plan, f"merge {args.old} {args.new}")
     print(f"merged {args.old} into {args.new}: {plan.rewritten} mention(s) rewritten in "
           f"{len(plan.writes)} file(s), deleted content/entities/{args.old}.md")
     return EXIT_OK
@@ -276,8 +283,9 @@ def run_merge(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
 def run_rename(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
     from .review import apply, plan_rename
 
-    plan = plan_rename(config, args.old, args.new)
-    apply(plan)
+    with changing_content(config):
+        plan = plan_rename(config, args.old, args.new)
+        apply(config, plan, f"rename {args.old} {args.new}")
     print(f"renamed {args.old} to {args.new}: {plan.rewritten} mention(s) rewritten, "
           f"content/entities/{args.old}.md is now content/entities/{args.new}.md")
     return EXIT_OK

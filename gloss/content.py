@@ -11,6 +11,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .errors import GlossError, Problems
+from .journal import write_changes
 from .symlinks import read_bytes
 from .yamlfile import YamlMapping, load_mapping
 
@@ -356,14 +357,6 @@ def _names_other(entity: Entity, other: Entity) -> bool:
 
 # ---------------------------------------------------------------- writing
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
-
-
 def entity_file_text(name: str, entity_type: str, aliases: list[str], description: str,
                      extra: dict[str, Any] | None = None) -> str:
     import yaml
@@ -398,5 +391,6 @@ def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id
             raise GlossError(f"the name '{candidate}' already belongs to {', '.join(taken)}",
                              display_path(registry.by_id[taken[0]].path, config.root), 1, 1,
                              hint="add it as an alias there instead, or choose another name")
-    atomic_write(path, entity_file_text(name, entity_type, aliases or [], description))
+    write_changes(config, {path: entity_file_text(name, entity_type, aliases or [], description)}, [],
+                  f"new-entity {entity_id}")
     return display_path(path, config.root)

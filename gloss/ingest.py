@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import yaml
 from .config import SiteConfig
 from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity
 from .errors import GlossError, Problems
+from .journal import changing_content, write_changes
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
@@ -102,8 +102,15 @@ def annotate_file(config: SiteConfig, path: Path, use_registry: bool = True) -> 
 
 
 def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: bool = False) -> IngestReport:
-    """Ingest `seeds` (default: every new or changed seed); refuse to overwrite hand edits."""
+    """Ingest `seeds` (default: every new or changed seed); refuse to overwrite hand edits.
+
+    Every file, the manifest included, is written all or none (gloss/journal.py)."""
     _check_recognizer(config)
+    with changing_content(config):
+        return _ingest(config, seeds, force)
+
+
+def _ingest(config: SiteConfig, seeds: list[Path] | None, force: bool) -> IngestReport:
     root = config.root
     manifest = _load_manifest(config)
     problems = Problems()
@@ -126,9 +133,11 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
         plan.review[:0] = seed_file.warnings
         _decide(config, plan, manifest, force, report, writes)
         registry_entities = _grow(registry_entities, plan, config, index)
-    _write_all(root, writes)
     if report.written:
-        _save_manifest(config, manifest)
+        writes[Path("content") / MANIFEST] = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if writes:
+        write_changes(config, {root / path: text for path, text in writes.items()}, [],
+                      "ingest" + (" --force" if force else ""))
     return report
 
 
@@ -401,25 +410,3 @@ def _load_manifest(config: SiteConfig) -> dict:
                          hint="restore it from version control, or delete it (ingest then treats "
                               "every article as hand-edited)") from None
     return data if isinstance(data, dict) else {}
-
-
-def _save_manifest(config: SiteConfig, manifest: dict) -> None:
-    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    _write_all(config.root, {Path("content") / MANIFEST: text})
-
-
-def _write_all(root: Path, writes: dict[Path, str]) -> None:
-    """Write each file through a temporary file and os.replace, so none is ever half written."""
-    for relative, text in writes.items():
-        target = (root / relative).resolve()
-        if not target.is_relative_to((root / "content").resolve()):
-            raise GlossError(f"refusing to write outside content/: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise

@@ -2,14 +2,12 @@
 
 `merge` and `rename` rewrite `[[…]]` mentions found by the real Markdown parser, so a `[[…]]`
 inside a code span or block is left alone. Every change is planned first and written only when
-the whole plan is known to be sound; the files are then replaced through temporary files, and
-a failure half way puts back what was already replaced.
+the whole plan is known to be sound; it is then written all or none (gloss/journal.py), and a
+command stopped half way is finished or undone by the next one.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from .content import (
 )
 from .errors import GlossError, Problems
 from .ingest import add_aliases
+from .journal import write_changes
 from .markup import create_markdown
 from .symlinks import read_bytes
 
@@ -51,6 +50,7 @@ class Plan:
 
     writes: dict[Path, str] = field(default_factory=dict)  # absolute path -> new text
     deletes: list[Path] = field(default_factory=list)
+    renamed: dict[Path, Path] = field(default_factory=dict)  # new path -> the old one, whose mode it keeps
     rewritten: int = 0  # mentions changed
 
     def changed_files(self) -> list[Path]:
@@ -250,6 +250,7 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
         plan.rewritten += len(mentions)
         if file.path == source:
             plan.writes[target] = text
+            plan.renamed[target] = source
         elif text != file.text:
             plan.writes[file.path] = text
     plan.deletes.append(source)
@@ -258,42 +259,9 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
 
 # ---------------------------------------------------------------- applying a plan
 
-def apply(plan: Plan) -> None:
-    """Write every file through a temporary file, then swap them in; on failure, restore the originals."""
-    originals = {p: p.read_bytes() for p in [*plan.writes, *plan.deletes] if p.is_file()}
-    temps: dict[Path, str] = {}
-    try:
-        for path, text in plan.writes.items():
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = temp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-    except BaseException:
-        for temp in temps.values():
-            Path(temp).unlink(missing_ok=True)
-        raise
-    done: list[Path] = []
-    try:
-        for path, temp in temps.items():
-            os.replace(temp, path)
-            done.append(path)
-        for path in plan.deletes:
-            if path not in plan.writes:
-                path.unlink()
-                done.append(path)
-    except BaseException:
-        _restore(done, originals, temps)
-        raise
-
-
-def _restore(done: list[Path], originals: dict[Path, bytes], temps: dict[Path, str]) -> None:
-    for path in done:
-        if path in originals:
-            path.write_bytes(originals[path])
-        else:
-            path.unlink(missing_ok=True)
-    for temp in temps.values():
-        Path(temp).unlink(missing_ok=True)
+def apply(config: SiteConfig, plan: Plan, command: str) -> None:
+    """Write the plan all or none (gloss/journal.py); plan and apply inside `changing_content`."""
+    write_changes(config, plan.writes, plan.deletes, command, plan.renamed)
 
 
 # ---------------------------------------------------------------- entities table
