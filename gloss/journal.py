@@ -7,14 +7,16 @@ full disk, a power cut) leaves content/ as it was, or as the command would have 
    Nothing in content/ itself has changed yet.
 2. commit: journal.json, listing every file written or deleted, is synced and renamed into place:
    that rename is the moment the change happens. Each existing file is then moved aside into the
-   journal folder and its new text moved into its place. SIGINT and SIGTERM are held meanwhile
-   (two renames a file: milliseconds).
-3. the journal folder is removed.
+   journal folder and its new text moved into its place, with SIGINT and SIGTERM held (two renames
+   a file); the folders are synced and journal.json removed.
+3. the folder, with the replaced files, is removed, signals still held: a Ctrl-C then stops the
+   command once it has left no file behind.
 
 The next Gloss command finds the folder (one lstat; see `recover`) and repairs: with journal.json
-the change is finished (roll forward), without it the temp files are removed (roll back). A system
-error while committing (a full disk) moves the originals back; the journal is first renamed to
-undo.json, so that a crash then is undone, not finished, by the next command.
+the change is finished (roll forward); without it the folder is only thrown away (the change was
+never committed, or was already whole). A system error while committing (a full disk) moves the
+originals back; the journal is first renamed to undo.json, so that a crash then is undone, not
+finished, by the next command.
 
 One command at a time changes content/: `changing_content` holds a lock from planning to writing.
 """
@@ -92,12 +94,16 @@ def _repair(content: Path) -> GlossError | None:
             journal = json.loads((folder / name).read_text(encoding="utf-8"))
             entries = [Entry(**e) for e in journal["files"]]
             (_roll_forward if name == FORWARD else _roll_back)(content, folder, entries)
-            _remove(content, folder, entries)
+            _close(content, folder, entries)
+            _discard(content, folder)
             return GlossError(f"`{journal['command']}` was stopped while it wrote content/; its change to "
                               f"{len(entries)} file(s) was {direction} now", Path("content") / FOLDER,
                               severity="warning")
-    shutil.rmtree(folder)
-    return GlossError("a command was stopped before it changed content/; its temporary files were removed",
+    # Replaced files: the change was whole, only not yet cleaned up; new texts alone: never committed.
+    when = ("after it changed content/" if any(folder.glob("*.old")) else
+            "before it changed content/" if any(folder.glob("*.tmp")) else "while it changed content/")
+    _discard(content, folder)
+    return GlossError(f"a command was stopped {when}; its temporary files were removed",
                       Path("content") / FOLDER, severity="warning")
 
 
@@ -112,13 +118,14 @@ def write_changes(config: SiteConfig, writes: dict[Path, str], deletes: list[Pat
     Refused before anything is written: a path outside content/, a symbolic link, a folder, or a
     read-only file (its owner did not mean it to change)."""
     content = config.content_dir
-    entries = [_entry(config, path, True) for path in writes]
+    checked: set[Path] = set()  # folders known not to be links
+    entries = [_entry(config, path, True, checked) for path in writes]
     for entry in entries:
         if not entry.existed and content / entry.path in (renamed or {}):
             entry.mode = stat.S_IMODE(os.lstat(renamed[content / entry.path]).st_mode)
     texts: list[bytes | None] = [text.encode("utf-8") for text in writes.values()]
     for path in deletes:
-        if path not in writes and (entry := _entry(config, path, False)).existed:
+        if path not in writes and (entry := _entry(config, path, False, checked)).existed:
             entries.append(entry)
             texts.append(None)
     if not entries:
@@ -134,6 +141,7 @@ def write_changes(config: SiteConfig, writes: dict[Path, str], deletes: list[Pat
             stage = "commit"  # from here on _commit finishes the change, or undoes it on an error
             _commit(content, folder, entries, command)
             stage = "done"
+            _discard(content, folder)
     except BaseException as stop:
         if stage == "prepare":
             shutil.rmtree(folder, ignore_errors=True)
@@ -143,7 +151,7 @@ def write_changes(config: SiteConfig, writes: dict[Path, str], deletes: list[Pat
         raise
 
 
-def _entry(config: SiteConfig, path: Path, write: bool) -> Entry:
+def _entry(config: SiteConfig, path: Path, write: bool, checked: set[Path]) -> Entry:
     """What `path` is now; a GlossError for anything the change must not touch."""
     content = config.content_dir
     shown = Path(os.path.relpath(path, config.root))
@@ -154,8 +162,9 @@ def _entry(config: SiteConfig, path: Path, write: bool) -> Entry:
     if not path.is_absolute() or not rel.parts or rel.parts[0] in ("..", FOLDER):
         raise GlossError(f"refusing to write outside content/: {shown}")
     for folder in reversed(rel.parents[:-1]):
-        if (content / folder).is_symlink():
+        if folder not in checked and (content / folder).is_symlink():
             raise link_refused(content / folder, Path("content") / folder)
+        checked.add(folder)
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -218,14 +227,15 @@ def _commit(content: Path, folder: Path, entries: list[Entry], command: str) -> 
     except BaseException as error:
         os.rename(folder / FORWARD, folder / BACK)  # a rename needs no free space
         _roll_back(content, folder, entries)
-        _remove(content, folder, entries)
+        _close(content, folder, entries)
+        _discard(content, folder)
         if isinstance(error, OSError):
             shown = Path("content") / target.relative_to(content)
             raise GlossError(f"the system refused to write {shown} ({error.strerror}); every file was put back "
                              "as it was", shown, hint="free some disk space, or move what is in the way, then "
                                                       "run the command again") from None
         raise
-    _remove(content, folder, entries)
+    _close(content, folder, entries)
 
 
 def _save_journal(folder: Path, entries: list[Entry], command: str) -> None:
@@ -262,13 +272,18 @@ def _roll_back(content: Path, folder: Path, entries: list[Entry]) -> None:
             target.unlink(missing_ok=True)
 
 
-def _remove(content: Path, folder: Path, entries: list[Entry]) -> None:
-    """The change is durable in its folders, then the journal goes (first, so a crash now repairs nothing)."""
+def _close(content: Path, folder: Path, entries: list[Entry]) -> None:
+    """The change is durable in its folders, then the journal goes: what is left in `folder`
+    (replaced files, unused temp files) is only to be thrown away."""
     for parent in sorted({(content / e.path).parent for e in entries}):
         if parent.is_dir():
             _sync(parent)
     for name in (FORWARD, BACK):
         (folder / name).unlink(missing_ok=True)
+    _sync(folder)
+
+
+def _discard(content: Path, folder: Path) -> None:
     shutil.rmtree(folder)
     _sync(content)
 
