@@ -30,10 +30,11 @@ import os
 import shutil
 import signal
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from .config import SiteConfig
 from .errors import GlossError
@@ -118,7 +119,7 @@ def write_changes(config: SiteConfig, writes: dict[Path, str], deletes: list[Pat
     Refused before anything is written: a path outside content/, a symbolic link, a folder, or a
     read-only file (its owner did not mean it to change)."""
     content = config.content_dir
-    checked: set[Path] = set()  # folders known not to be links
+    checked: set[str] = set()  # folders known not to be links
     entries = [_entry(config, path, True, checked) for path in writes]
     for entry in entries:
         if not entry.existed and content / entry.path in (renamed or {}):
@@ -151,24 +152,24 @@ def write_changes(config: SiteConfig, writes: dict[Path, str], deletes: list[Pat
         raise
 
 
-def _entry(config: SiteConfig, path: Path, write: bool, checked: set[Path]) -> Entry:
-    """What `path` is now; a GlossError for anything the change must not touch."""
-    content = config.content_dir
-    shown = Path(os.path.relpath(path, config.root))
-    try:
-        rel = Path(os.path.normpath(path)).relative_to(content)
-    except ValueError:
-        rel = Path("..")
-    if not path.is_absolute() or not rel.parts or rel.parts[0] in ("..", FOLDER):
-        raise GlossError(f"refusing to write outside content/: {shown}")
-    for folder in reversed(rel.parents[:-1]):
-        if folder not in checked and (content / folder).is_symlink():
-            raise link_refused(content / folder, Path("content") / folder)
+def _entry(config: SiteConfig, path: Path, write: bool, checked: set[str]) -> Entry:
+    """What `path` is now; a GlossError for anything the change must not touch. Plain strings: this
+    runs for each of thousands of files, and pathlib's objects cost more than the lstat."""
+    content, full = str(config.content_dir), os.path.normpath(path)
+    rel = full[len(content) + 1:]
+    if not os.path.isabs(full) or not full.startswith(content + os.sep) or rel.split(os.sep)[0] == FOLDER:
+        raise GlossError(f"refusing to write outside content/: {os.path.relpath(full, config.root)}")
+    shown = Path("content", rel)
+    folder = os.path.dirname(rel)
+    while folder and folder not in checked:
+        if os.path.islink(os.path.join(content, folder)):
+            raise link_refused(os.path.join(content, folder), Path("content", folder))
         checked.add(folder)
+        folder = os.path.dirname(folder)
     try:
-        info = os.lstat(path)
+        info = os.lstat(full)
     except FileNotFoundError:
-        return Entry(rel.as_posix(), write, False, None)
+        return Entry(Path(rel).as_posix(), write, False, None)
     if stat.S_ISLNK(info.st_mode):
         raise link_refused(path, shown)
     if not stat.S_ISREG(info.st_mode):
@@ -178,7 +179,7 @@ def _entry(config: SiteConfig, path: Path, write: bool, checked: set[Path]) -> E
         raise GlossError(f"{shown} is read-only, so nothing was changed", shown,
                          hint=f"to let Gloss change it, make it writable (chmod u+w {shown}) and run the "
                               "command again")
-    return Entry(rel.as_posix(), write, True, stat.S_IMODE(info.st_mode))
+    return Entry(Path(rel).as_posix(), write, True, stat.S_IMODE(info.st_mode))
 
 
 def _write_temps(folder: Path, entries: list[Entry], texts: list[bytes | None]) -> None:
@@ -199,12 +200,17 @@ def _write_temps(folder: Path, entries: list[Entry], texts: list[bytes | None]) 
         finally:
             os.close(handle)
 
+    _in_threads(write, range(len(entries)))
+    _sync(folder)
+
+
+def _in_threads(func: Callable[[Any], None], items: Iterable) -> None:
+    """func on each item in 8 threads; on Ctrl-C, the calls under way finish and the others never start."""
     pool = ThreadPoolExecutor(8)
     try:
-        list(pool.map(write, range(len(entries))))
-    finally:  # on Ctrl-C: the files being written are finished, the others not started
+        list(pool.map(func, items))
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    _sync(folder)
 
 
 def _commit(content: Path, folder: Path, entries: list[Entry], command: str) -> None:
@@ -222,7 +228,8 @@ def _commit(content: Path, folder: Path, entries: list[Entry], command: str) -> 
             if entry.write:
                 if index == len(entries) // 2:
                     _test_stop("committing")
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if not entry.existed:
+                    target.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(folder / f"{index}.tmp", target)
     except BaseException as error:
         os.rename(folder / FORWARD, folder / BACK)  # a rename needs no free space
@@ -284,7 +291,11 @@ def _close(content: Path, folder: Path, entries: list[Entry]) -> None:
 
 
 def _discard(content: Path, folder: Path) -> None:
-    shutil.rmtree(folder)
+    """Remove the journal folder. Its files go in a few threads: on a disk mounted with `discard`, as
+    this machine's, each removal of a synced file waits for the disk (2,600 files: 11.2 s one after
+    another, 0.7 s in 8 threads)."""
+    _in_threads(lambda name: os.unlink(folder / name), [e.name for e in os.scandir(folder) if e.is_file()])
+    shutil.rmtree(folder)  # the folder itself, and anything else someone put in it
     _sync(content)
 
 
