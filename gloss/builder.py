@@ -53,6 +53,7 @@ from .output import (
 )
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
+from .symlinks import link_refused
 
 # On a site past FULL_DOCUMENTS_UP_TO articles a render worker is replaced by a fresh fork after this many
 # batches of 48 pages: its copies of the builder's memory would grow without bound (4.7 GB for three
@@ -452,15 +453,19 @@ class SiteBuilder:
 
     def _scan(self, kind: str) -> dict[Path, tuple[int, int]]:
         """Every source file with its stamp, by name; os.scandir, as pathlib's glob and sorting by
-        Path cost a tenth of a second at 12,000 files, on every rebuild."""
+        Path cost a tenth of a second at 12,000 files, on every rebuild. A symbolic link is refused
+        (gloss/symlinks.py): is_symlink() costs no system call."""
         folder = self.config.content_dir / ("articles" if kind == "article" else "entities")
         try:
             with os.scandir(folder) as listing:
-                found = [(entry.name, entry.stat()) for entry in listing
-                         if entry.name.endswith(".md") and not entry.name.endswith(".ingest.md")
-                         and entry.is_file()]
+                entries = [entry for entry in listing
+                           if entry.name.endswith(".md") and not entry.name.endswith(".ingest.md")]
         except FileNotFoundError:
             return {}
+        link = next((entry for entry in entries if entry.is_symlink()), None)
+        if link is not None:
+            raise link_refused(link.path, os.path.relpath(link.path, self.config.root))
+        found = [(entry.name, entry.stat()) for entry in entries if entry.is_file()]
         paths = self._paths.setdefault(kind, {})  # the same Path objects every time: cheaper to hash
         for name, _ in found:
             if name not in paths:

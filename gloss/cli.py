@@ -18,6 +18,7 @@ from typing import NoReturn
 from . import __version__
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, GlossError, Problems
+from .journal import changing_content, recover
 from .output import SiteMixed
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -162,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sigterm_interrupts():
             config = load_config(args.root, problems)
+            repaired = recover(config)  # a change to content/ an earlier command left half made
+            if repaired is not None:
+                print(repaired.format(), file=sys.stderr)
             code = COMMANDS[command](config, args, problems)
     except BuildFailed as failed:
         report(failed.problems)
@@ -178,8 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         report(problems)
         print(system_error(error, site_updated(error)).format(), file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt as stop:
-        if command in FIXES:
+    except KeyboardInterrupt as stop:  # a note, if any, says what became of content/ (gloss/journal.py)
+        notes = getattr(stop, "__notes__", None)
+        if notes:
+            kept = notes[-1]
+        elif command in FIXES:
             kept = "no file was changed"
         else:
             kept = UPDATED if site_updated(stop) else "the last good site was kept"
@@ -315,8 +322,9 @@ def run_serve(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
 def run_new_entity(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
     from .content import write_entity_stub
 
-    path = write_entity_stub(config, args.name, args.type, entity_id=args.entity_id,
-                             aliases=args.alias, description=args.description)
+    with changing_content(config):
+        path = write_entity_stub(config, args.name, args.type, entity_id=args.entity_id,
+                                 aliases=args.alias, description=args.description)
     print(f"wrote {path}")
     return EXIT_OK
 
@@ -340,8 +348,9 @@ def run_fix(config: SiteConfig, args: argparse.Namespace, problems: Problems) ->
     from .fixes import plan_fix
     from .review import apply
 
-    plan = plan_fix(config, args)
-    apply(plan)
+    with changing_content(config):
+        plan = plan_fix(config, args)
+        apply(config, plan, args.command)
     print(plan.summary)
     return EXIT_OK
 

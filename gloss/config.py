@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import GlossError, Problems
 from .output import foreign_reason
+from .symlinks import check_project
 from .yamlfile import load_mapping
 
 
@@ -97,6 +98,7 @@ def schema_keys() -> list[str]:
 def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
     """Read root/site.yml; a missing file means defaults (said as a warning)."""
     root = root.resolve()
+    check_project(root)  # no symbolic link at site.yml or a folder Gloss reads (gloss/symlinks.py)
     path = root / "site.yml"
     config = SiteConfig(root=root)
     if not path.exists():

@@ -11,6 +11,8 @@ from typing import Any
 
 from .config import SiteConfig
 from .errors import GlossError, Problems
+from .journal import write_changes
+from .symlinks import read_bytes
 from .yamlfile import YamlMapping, load_mapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -291,7 +293,7 @@ def display_path(path: Path, root: Path) -> Path:
 
 
 def read_text(path: Path, shown: Path) -> str:
-    data = path.read_bytes()
+    data = read_bytes(path, shown)  # refuses a symbolic link (see gloss/symlinks.py)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -413,14 +415,6 @@ def _names_other(entity: Entity, other: Entity) -> bool:
 
 # ---------------------------------------------------------------- writing
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
-
-
 def entity_file_text(name: str, entity_type: str, aliases: list[str], description: str,
                      extra: dict[str, Any] | None = None) -> str:
     import yaml
@@ -455,5 +449,6 @@ def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id
             raise GlossError(f"the name '{candidate}' already belongs to {', '.join(taken)}",
                              display_path(registry.by_id[taken[0]].path, config.root), 1, 1,
                              hint="add it as an alias there instead, or choose another name")
-    atomic_write(path, entity_file_text(name, entity_type, aliases or [], description))
+    write_changes(config, {path: entity_file_text(name, entity_type, aliases or [], description)}, [],
+                  f"new-entity {entity_id}")
     return display_path(path, config.root)

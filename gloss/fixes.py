@@ -19,6 +19,7 @@ import yaml
 from .config import SiteConfig
 from .content import Entity, EntityRegistry, display_path, is_slug, normalize_name, parse_entity, split_front_matter
 from .errors import GlossError, Problems
+from .journal import changing_content
 from .markup import escape_markdown
 from .rejected import load_rejected, rejected_path, text_with
 from .review import (
@@ -381,6 +382,8 @@ def parse_fix(argv: list[str] | str) -> argparse.Namespace:
 
 def run_fix(config: SiteConfig, argv: list[str] | str) -> str:
     """Parse one fix command line, apply it all or nothing, and say what it did in one line."""
-    plan = plan_fix(config, parse_fix(argv))
-    apply(plan)
+    args = parse_fix(argv)
+    with changing_content(config):
+        plan = plan_fix(config, args)
+        apply(config, plan, args.command)
     return plan.summary

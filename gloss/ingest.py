@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +19,14 @@ from .config import SiteConfig
 from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity
 from .dateline import dateline_front
 from .errors import GlossError, Problems
+from .journal import changing_content, write_changes
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
 from .rejected import Rejected, load_rejected
 from .seedtext import SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
 from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle
+from .symlinks import link_refused
 
 MANIFEST = ".gloss-ingest.json"
 RECOGNIZERS = ("rules",)
@@ -132,8 +133,15 @@ def annotate_file(config: SiteConfig, path: Path, use_registry: bool = True) -> 
 
 
 def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: bool = False) -> IngestReport:
-    """Ingest `seeds` (default: every new or changed seed); refuse to overwrite hand edits."""
+    """Ingest `seeds` (default: every new or changed seed); refuse to overwrite hand edits.
+
+    Every file, the manifest included, is written all or none (gloss/journal.py)."""
     _check_recognizer(config)
+    with changing_content(config):
+        return _ingest(config, seeds, force)
+
+
+def _ingest(config: SiteConfig, seeds: list[Path] | None, force: bool) -> IngestReport:
     root = config.root
     manifest = _load_manifest(config)
     problems = Problems()
@@ -164,9 +172,11 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
     if report.written:
         _settle_types(config, evidence, touched, writes, report)
         writes[Path("content") / EVIDENCE_FILE] = evidence_text(evidence)
-    _write_all(root, writes)
     if report.written:
-        _save_manifest(config, manifest)
+        writes[Path("content") / MANIFEST] = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if writes:
+        write_changes(config, {root / path: text for path, text in writes.items()}, [],
+                      "ingest" + (" --force" if force else ""))
     return report
 
 
@@ -187,10 +197,16 @@ def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
+    """The seeds to read; a symbolic link among them is refused (gloss/symlinks.py)."""
     if seeds is None:
         if not config.seeds_dir.is_dir():
             return []
-        return sorted(p for p in config.seeds_dir.iterdir() if p.suffix in SEED_SUFFIXES and p.is_file())
+        with os.scandir(config.seeds_dir) as listing:
+            entries = [entry for entry in listing if os.path.splitext(entry.name)[1] in SEED_SUFFIXES]
+        for entry in entries:
+            if entry.is_symlink():
+                raise link_refused(entry.path, os.path.relpath(entry.path, config.root))
+        return sorted(Path(entry.path) for entry in entries if entry.is_file())
     found = []
     for seed in seeds:
         path = seed if seed.is_absolute() else config.root / seed
@@ -201,10 +217,11 @@ def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
 
 
 def _relative(path: Path, root: Path) -> Path:
-    try:
-        return path.resolve().relative_to(root)
-    except ValueError:
-        return path
+    """`path` as shown in messages: the link's own name for a symbolic link, not where it points."""
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root)
+    return path
 
 
 def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
@@ -481,25 +498,3 @@ def _load_manifest(config: SiteConfig) -> dict:
                          hint="restore it from version control, or delete it (ingest then treats "
                               "every article as hand-edited)") from None
     return data if isinstance(data, dict) else {}
-
-
-def _save_manifest(config: SiteConfig, manifest: dict) -> None:
-    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    _write_all(config.root, {Path("content") / MANIFEST: text})
-
-
-def _write_all(root: Path, writes: dict[Path, str]) -> None:
-    """Write each file through a temporary file and os.replace, so none is ever half written."""
-    for relative, text in writes.items():
-        target = (root / relative).resolve()
-        if not target.is_relative_to((root / "content").resolve()):
-            raise GlossError(f"refusing to write outside content/: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise

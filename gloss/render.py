@@ -27,6 +27,7 @@ from .graph import MentionSite, SiteGraph, article_year
 from .markup import MENTION_PLACEHOLDER
 from .parse import ParsedDocument
 from .svggraph import Edge, Node, circle_graph, ego_graph
+from .symlinks import check_below, check_tree
 
 # ---------------------------------------------------------------- what render rules read
 
@@ -662,8 +663,10 @@ class Renderer:
             self._template(name, name)
 
     def copy_static(self, out_dir: Path) -> None:
+        """theme/static/ as it is, refusing a symbolic link anywhere in it (gloss/symlinks.py)."""
         static = self.config.theme_dir / "static"
         if static.is_dir():
+            check_tree(static, self.config.root)
             shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
 
     # -- writing
@@ -840,6 +843,20 @@ class TemplateCodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+class TemplateLoader(jinja2.FileSystemLoader):
+    """theme/templates/, refusing a template that is a symbolic link or is reached through one
+    (gloss/symlinks.py); `include` and `extends` load through here too."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        super().__init__(str(config.theme_dir / "templates"))
+        self.root = config.root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        check_below(Path(self.searchpath[0]), Path(filename), self.root)
+        return source, filename, uptodate
+
+
 def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Environment:
     """The theme's templates; one environment can serve many builds (it caches compiled templates),
     and `code_cache` keeps them compiled between processes (see TemplateCodeCache).
@@ -853,7 +870,7 @@ def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Envi
             code_cache.mkdir(parents=True, exist_ok=True)
             bytecode_cache = TemplateCodeCache(str(code_cache))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
+        loader=TemplateLoader(config),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         bytecode_cache=bytecode_cache,

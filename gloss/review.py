@@ -2,17 +2,12 @@
 
 `merge` and `rename` rewrite `[[…]]` mentions found by the real Markdown parser, so a `[[…]]`
 inside a code span or block is left alone. Every change is planned first and written only when
-the whole plan is known to be sound; the files are then replaced through temporary files, and
-a failure half way puts back what was already replaced.
+the whole plan is known to be sound; it is then written all or none (gloss/journal.py), and a
+command stopped half way is finished or undone by the next one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +26,9 @@ from .content import (
 )
 from .errors import GlossError, Problems
 from .ingest import add_aliases
+from .journal import write_changes
 from .markup import create_markdown
+from .symlinks import read_bytes
 
 
 @dataclass
@@ -53,6 +50,7 @@ class Plan:
 
     writes: dict[Path, str] = field(default_factory=dict)  # absolute path -> new text
     deletes: list[Path] = field(default_factory=list)
+    renamed: dict[Path, Path] = field(default_factory=dict)  # new path -> the old one, whose mode it keeps
     rewritten: int = 0  # mentions changed
     summary: str = ""  # what the command does, in one line a person reads
 
@@ -131,7 +129,7 @@ def content_files(config: SiteConfig) -> list[ContentFile]:
                 continue
             shown = display_path(path, config.root)
             try:
-                text = path.read_bytes().decode("utf-8")
+                text = read_bytes(path, shown).decode("utf-8")  # refuses a symbolic link
             except UnicodeDecodeError as exc:
                 raise GlossError(f"file is not UTF-8 (byte {exc.start})", shown, None, None,
                                  hint="save it as UTF-8, then try again; nothing was changed") from None
@@ -255,6 +253,7 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
         plan.rewritten += len(mentions)
         if file.path == source:
             plan.writes[target] = text
+            plan.renamed[target] = source
         elif text != file.text:
             plan.writes[file.path] = text
     plan.deletes.append(source)
@@ -265,72 +264,9 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
 
 # ---------------------------------------------------------------- applying a plan
 
-def apply(plan: Plan) -> None:
-    """Write every file through a temporary file, then swap them in; on failure, restore the originals."""
-    refuse_read_only(plan)
-    originals = {p: p.read_bytes() for p in [*plan.writes, *plan.deletes] if p.is_file()}
-    temps: dict[Path, str] = {}
-    try:
-        for path, text in plan.writes.items():
-            with signals_held():  # a temporary file is never made without being recorded for clean-up
-                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-                temps[path] = temp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-    except BaseException:
-        for temp in temps.values():
-            Path(temp).unlink(missing_ok=True)
-        raise
-    done: list[Path] = []
-    try:
-        for path, temp in temps.items():
-            with signals_held():  # a file is never swapped in without being recorded for restoring
-                os.replace(temp, path)
-                done.append(path)
-        for path in plan.deletes:
-            if path not in plan.writes:
-                with signals_held():
-                    path.unlink()
-                    done.append(path)
-    except BaseException:
-        _restore(done, originals, temps)
-        raise
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the step inside is done: a step and its bookkeeping happen both or
-    neither, so the clean-up after an interrupt knows every file it must put back or remove."""
-    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the window stays, tiny
-    if mask is None:
-        yield
-        return
-    previous = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        mask(signal.SIG_SETMASK, previous)
-
-
-def refuse_read_only(plan: Plan) -> None:
-    """A file or folder marked read-only is a person's "do not touch": the whole plan is refused before
-    anything is written, even for a user the system would let write it (root)."""
-    for path in plan.changed_files():
-        for target in ([path] if path.exists() else []) + [path.parent]:
-            if target.exists() and (not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK)):
-                what = "folder" if target.is_dir() else "file"
-                raise GlossError(f"this {what} is read-only, so the command changed nothing", target, None, None,
-                                 hint=f"make it writable (chmod u+w {target}), then run the command again")
-
-
-def _restore(done: list[Path], originals: dict[Path, bytes], temps: dict[Path, str]) -> None:
-    for path in done:
-        if path in originals:
-            path.write_bytes(originals[path])
-        else:
-            path.unlink(missing_ok=True)
-    for temp in temps.values():
-        Path(temp).unlink(missing_ok=True)
+def apply(config: SiteConfig, plan: Plan, command: str) -> None:
+    """Write the plan all or none (gloss/journal.py); plan and apply inside `changing_content`."""
+    write_changes(config, plan.writes, plan.deletes, command, plan.renamed)
 
 
 # ---------------------------------------------------------------- entities table

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .content import slugify
 from .errors import GlossError
+from .symlinks import read_bytes
 
 MAX_TITLE_WORDS = 14
 MAX_HEADING_WORDS = 10
@@ -120,7 +121,7 @@ def read_seed(path: Path, shown: Path | str) -> SeedFile:
     Latin-1 and Windows-1252 text is converted, with a warning: those are what word processors
     and older sites save, and refusing them would only make a person convert by hand.
     """
-    data = path.read_bytes()
+    data = read_bytes(path, shown)  # refuses a symbolic link
     if len(data) > MAX_SEED_BYTES:
         raise GlossError(f"seed is {len(data) / 1e6:.1f} MB, more than the {MAX_SEED_BYTES / 1e6:.0f} MB ingest "
                          "takes for one article", shown, None, None,

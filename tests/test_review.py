@@ -159,20 +159,19 @@ def test_rename_refuses_and_changes_nothing(site: Path, new: str, message: str):
 def test_failed_write_leaves_every_file_as_it_was(site: Path):
     config = SiteConfig(root=site)
     plan = plan_merge(config, "mujahid", "zabihullah-mujahid")
-    plan.writes[site / "content" / "missing-folder" / "x.md"] = "cannot be written"
+    plan.writes[site / SECOND / "x.md"] = "cannot be written"  # a file stands where a folder must be
     before = tree_hash(site)
-    with pytest.raises(FileNotFoundError):
-        apply(plan)
+    with pytest.raises(NotADirectoryError):
+        apply(config, plan, "merge")
     assert tree_hash(site) == before
-    assert not list(site.rglob("*.tmp"))
+    assert [p.name for p in site.rglob(".*")] == []
 
 
-def test_apply_restores_replaced_files_when_a_delete_fails(site: Path):
-    first = site / SECOND
-    plan = Plan(writes={first: "changed\n"}, deletes=[site / "content" / "entities"])  # a folder: unlink fails
+def test_apply_refuses_to_delete_a_folder_and_changes_nothing(site: Path):
+    plan = Plan(writes={site / SECOND: "changed\n"}, deletes=[site / "content" / "entities"])
     before = tree_hash(site)
-    with pytest.raises(OSError):
-        apply(plan)
+    with pytest.raises(GlossError, match="content/entities is not a file, so nothing was changed"):
+        apply(SiteConfig(root=site), plan, "merge")
     assert tree_hash(site) == before
 
 
