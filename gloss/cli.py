@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import gc
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         if notes:
             kept = notes[-1]
         elif command in FIXES:
-            kept = "no file was changed"
+            kept = "content/ was left as it was"  # stopped before its change began (gloss/journal.py)
         else:
             kept = UPDATED if site_updated(stop) else "the last good site was kept"
         print(f"interrupted; {kept}", file=sys.stderr)
@@ -348,9 +349,10 @@ def run_fix(config: SiteConfig, args: argparse.Namespace, problems: Problems) ->
     from .fixes import plan_fix
     from .review import apply
 
+    words = sys.argv[sys.argv.index(args.command):] if args.command in sys.argv else [args.command]
     with changing_content(config):
         plan = plan_fix(config, args)
-        apply(config, plan, args.command)
+        apply(config, plan, shlex.join(words))
     print(plan.summary)
     return EXIT_OK
 

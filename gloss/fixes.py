@@ -383,7 +383,8 @@ def parse_fix(argv: list[str] | str) -> argparse.Namespace:
 def run_fix(config: SiteConfig, argv: list[str] | str) -> str:
     """Parse one fix command line, apply it all or nothing, and say what it did in one line."""
     args = parse_fix(argv)
+    words = shlex.split(argv) if isinstance(argv, str) else list(argv)
     with changing_content(config):
         plan = plan_fix(config, args)
-        apply(config, plan, args.command)
+        apply(config, plan, shlex.join(words[words.index(args.command):] if args.command in words else words))
     return plan.summary

@@ -164,6 +164,12 @@ def _entry(config: SiteConfig, path: Path, write: bool, checked: set[str]) -> En
     while folder and folder not in checked:
         if os.path.islink(os.path.join(content, folder)):
             raise link_refused(os.path.join(content, folder), Path("content", folder))
+        mode = os.stat(os.path.join(content, folder)).st_mode if os.path.isdir(os.path.join(content, folder)) else None
+        if mode is not None and not mode & stat.S_IWUSR:  # a person's "do not touch", even for root
+            where = Path("content", folder)
+            raise GlossError(f"the folder {where} is read-only, so nothing was changed", where,
+                             hint=f"to let Gloss change it, make it writable (chmod u+w {where}) and run the "
+                                  "command again")
         checked.add(folder)
         folder = os.path.dirname(folder)
     try:
