@@ -31,6 +31,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations, product
+
+import ahocorasick
 
 from .config import SiteConfig
 from .content import Entity, normalize_name
@@ -130,7 +133,7 @@ class Use:
     path: str
     line: int
     text: str  # as shown
-    sentence: str
+    sentence: str  # as the article's text has it (line breaks kept): `said` gives it on one line
     offset: int  # in the article's plain text
     lean: str = ""  # the type its surrounding words clearly say, if any
     placed: bool = False  # whether its words say a place at all ("in Salzburg")
@@ -153,8 +156,13 @@ class SiteView:
 
     def evidence(self, uses: list[Use], limit: int = EVIDENCE) -> list[Evidence]:
         """The passages of the first `limit` distinct sentences among `uses`."""
-        found = {(u.path, u.line, u.sentence): None for u in uses}
+        found = {(u.path, u.line, _said(u)): None for u in uses}
         return [Evidence(*key) for key in list(found)[:limit]]
+
+
+def _said(use: Use) -> str:
+    """The sentence of a mention on one line."""
+    return " ".join(use.sentence.split())
 
 
 def load_view(config: SiteConfig, model=None) -> SiteView:
@@ -168,37 +176,68 @@ def load_view(config: SiteConfig, model=None) -> SiteView:
     view = SiteView(dict(graph.registry.by_id), {}, defaultdict(dict), set(graph.datelines), Counter(),
                     {a.slug: list(a.tags) for a in graph.articles})
     view.datelines = {place: {a.slug for a in articles} for place, articles in graph.datelines.items()}
+    paths = {a.slug: a.path.as_posix() for a in graph.articles}
     leaning: dict[str, set[str]] = defaultdict(set)  # slug -> places whose mentions there read as organisations
     for entity_id, sites in graph.sites.items():
-        found = []
+        entity = view.entities[entity_id]
+        found = view.uses[entity_id] = []
         for site in sorted(sites, key=lambda s: (s.article.slug, s.mention.offset)):
-            mention = site.mention
-            use = Use(entity_id, site.article.slug, site.article.path.as_posix(), mention.line, mention.text,
-                      " ".join(site.sentence.split()), mention.offset)
-            use.lean, use.placed = _lean(use, texts.get(use.slug, ""))
+            mention, slug = site.mention, site.article.slug
+            use = Use(entity_id, slug, paths.get(slug) or site.article.path.as_posix(), mention.line, mention.text,
+                      site.sentence, mention.offset)
+            if entity.type == "place" or entity.review:  # the only readers of a mention's words
+                use.lean, use.placed = _lean(use, texts.get(slug, ""))
             found.append(use)
-            view.articles[use.slug].setdefault(entity_id, []).append(use)
-            if use.lean == "organization" and view.entities[entity_id].type == "place":
-                leaning[use.slug].add(entity_id)
-        view.uses[entity_id] = found
+            view.articles[slug].setdefault(entity_id, []).append(use)
+            if use.lean == "organization" and entity.type == "place":
+                leaning[slug].add(entity_id)
     view.team_articles = _team_articles(view, leaning)
     view.referenced |= set(view.uses)
     for ids in graph.resolved.values():
         view.referenced.update(i for i in ids if i is not None)
-    for slug, text in texts.items():
-        view.lower_words.update(_lower_words(text, view.articles.get(slug, {})))
+    view.lower_words = _lower_case(view, texts)
     view.junk = {e.id: found for e in view.entities.values() if (found := _junk_reason(view, e))}
     return view
 
 
-def _lower_words(text: str, by_entity: dict[str, list[Use]]) -> set[str]:
-    """The words an article writes in lower case, outside its mentions ("[[taliban]]" is a name)."""
-    chars = list(text)
-    for uses in by_entity.values():
-        for use in uses:
-            chars[use.offset:use.offset + len(use.text)] = " " * len(use.text)
-    plain = re.sub(r"\[\[[^\]]*\]\]", " ", "".join(chars))  # mentions written out in code
-    return set(re.findall(r"(?<![\w'-])[a-z][a-z]+(?![\w'-])", plain))
+def _lower_case(view: SiteView, texts: dict[str, str]) -> Counter:
+    """For each one-word name (of an entity, or as a mention shows it), the articles that write it in
+    lower case outside their mentions ("[[taliban]]" is a name): found with one automaton over the
+    names, not by splitting every article into words."""
+    words = {n.lower() for e in view.entities.values() for n in e.names() if n.isalpha()}
+    words |= {u.text.lower() for uses in view.uses.values() for u in uses if u.text.isalpha()}
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if not len(automaton):
+        return Counter()
+    automaton.make_automaton()
+    found: Counter = Counter()
+    for slug, text in texts.items():
+        spans = sorted((u.offset, u.offset + len(u.text)) for uses in view.articles.get(slug, {}).values()
+                       for u in uses)
+        starts = [start for start, _ in spans]
+        seen: set[str] = set()
+        for end, word in automaton.iter(text):
+            start = end - len(word) + 1
+            at = bisect.bisect_right(starts, start) - 1
+            if word not in seen and _whole_word(text, start, end + 1) and not (at >= 0 and start < spans[at][1]) \
+                    and not _in_written_mention(text, start):
+                seen.add(word)
+        found.update(seen)
+    return found
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "'-_" or after.isalnum() or after in "'-_")
+
+
+def _in_written_mention(text: str, start: int) -> bool:
+    """Inside "[[…]]" written out as text (in code): a name, not a word."""
+    opened = text.rfind("[[", 0, start)
+    return opened >= 0 and text.find("]]", opened) > start and "\n" not in text[opened:start]
 
 
 def _team_articles(view: SiteView, leaning: dict[str, set[str]]) -> set[str]:
@@ -433,20 +472,24 @@ def _surname_of(view: SiteView, index: Index, entity: Entity, name: str, add: Ad
 
 
 def _one_letter_apart(view: SiteView, add: Add) -> None:
-    by_start: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    """Names of six letters or more, one letter apart ("Hizbollah", "Hezbollah"). Found through each
+    name with one letter taken out (two such names share one), so it stays fast on a big registry."""
+    keys: dict[str, list[str]] = defaultdict(list)
     for entity in view.entities.values():
         key = normalize_name(entity.name)
         if len(key) >= 6 and not is_acronym(entity.name):
-            by_start[key[:1]].append((key, entity.id))
-    for group in by_start.values():
-        group.sort(key=lambda pair: len(pair[0]))
-        for i, (key, entity_id) in enumerate(group):
-            for other_key, other in group[i + 1:]:
-                if len(other_key) > len(key) + 1:
-                    break
-                if _one_edit(key, other_key):
-                    add(entity_id, other, 0.4, f"'{view.entities[entity_id].name}' and "
-                                               f"'{view.entities[other].name}' are one letter apart")
+            keys[key].append(entity.id)
+    by_deletion: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        by_deletion[key].add(key)
+        for i in range(len(key)):
+            by_deletion[key[:i] + key[i + 1:]].add(key)
+    pairs = {(a, b) for group in by_deletion.values() if len(group) > 1 for a, b in combinations(sorted(group), 2)
+             if a[:1] == b[:1] and _one_edit(a, b)}
+    for a, b in sorted(pairs):
+        for first, second in product(keys[a], keys[b]):
+            add(first, second, 0.4, f"'{view.entities[first].name}' and '{view.entities[second].name}' are one "
+                                    "letter apart")
 
 
 def _side_by_side(view: SiteView, add: Add) -> None:
@@ -459,7 +502,7 @@ def _side_by_side(view: SiteView, add: Add) -> None:
         for first, second in zip(ordered, ordered[1:], strict=False):
             gap = second.offset - first.offset - len(first.text)
             written = f"{first.text} {second.text}" if gap == 1 else f"{first.text} ({second.text}"
-            if first.entity != second.entity and gap in (1, 2) and written in first.sentence \
+            if first.entity != second.entity and gap in (1, 2) and written in _said(first) \
                     and not any(_qualifier(u.text, view) for u in (first, second)):
                 pairs[first.entity, second.entity, written + (")" if gap == 2 else "")] += 1
     for (a, b, written), n in pairs.items():
@@ -661,11 +704,12 @@ def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use
 
 def _near(use: Use) -> str:
     """A few words around a mention, for a `why`."""
-    at = use.sentence.find(use.text)
+    sentence = _said(use)
+    at = sentence.find(use.text)
     if at < 0:
         return use.text
-    words_before = use.sentence[:at].split()[-2:]
-    words_after = use.sentence[at + len(use.text):].split()[:2]
+    words_before = sentence[:at].split()[-2:]
+    words_after = sentence[at + len(use.text):].split()[:2]
     return " ".join([*words_before, use.text, *words_after])
 
 
