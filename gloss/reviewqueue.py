@@ -5,15 +5,18 @@ flag: two files for one person, one file for a city and its baseball team, a com
 entity. Each finder below reads the linked site (gloss/builder.py `load_model`) for one kind of
 doubt; each item says which entities, why, where (file, line, sentence) and the commands that fix
 it (gloss/fixes.py). Items are ranked by the mentions a fix would change times how likely the
-doubt is right ("doubt", 0 to 1), most consequential first.
+doubt is right ("doubt", 0 to 1, set from how often each signal was right on the development
+set) times what an error of its kind costs (COST), most consequential first.
 
 Kinds:
-- `type`: a type ingest guessed (`review: true`);
+- `type`: a type ingest guessed (`review: true`), or a place none of whose mentions reads as one;
 - `duplicate`: two entities that may be one: initials and their expansion, a standard equivalent
   (gloss/names.py), one name inside the other, a shortened word, the same surname, one letter apart;
 - `conflation`: one entity that may be two or more: an article whose longer name holds the
-  mention ("Jordan" beside "Neil Jordan"), different longer names in different articles, a
-  mention spelt unlike any of its names, mentions whose words say another type ("beat Germany");
+  mention ("Jordan" beside "Neil Jordan"; different longer names in different articles make one
+  item), an article that reaches it only by part of its name, a mention spelt unlike any of its
+  names or written as a place's name, a place's mentions whose words say an organisation ("beat
+  Germany") or that stand where places' names stand for teams (a section such as soccer);
 - `junk`: a name that is likely no entity: a word the site writes in lower case, a month, a
   nationality;
 - `unmentioned`: an entity file nothing links to.
@@ -149,6 +152,7 @@ class SiteView:
     tags: dict[str, list[str]] = field(default_factory=dict)  # slug -> the article's tags (its section)
     junk: dict[str, tuple[str, float]] = field(default_factory=dict)  # entity id -> why it is likely no entity
     datelines: dict[str, set[str]] = field(default_factory=dict)  # place id -> articles datelined there
+    index: dict[str, dict] = field(default_factory=dict)  # entity ids by name, part, initials… (_name_indexes)
     team_articles: set[str] = field(default_factory=set)  # articles where places' names stand for organisations
 
     def slugs(self, entity_id: str) -> set[str]:
@@ -197,6 +201,7 @@ def load_view(config: SiteConfig, model=None) -> SiteView:
         view.referenced.update(i for i in ids if i is not None)
     view.lower_words = _lower_case(view, texts)
     view.junk = {e.id: found for e in view.entities.values() if (found := _junk_reason(view, e))}
+    view.index = _name_indexes(view)
     return view
 
 
@@ -362,7 +367,7 @@ def _duplicates(view: SiteView) -> list[ReviewItem]:
         if a != b and not view.junk.get(a) and not view.junk.get(b) and (key not in pairs or pairs[key][0] < doubt):
             pairs[key] = (doubt, why, mentions)
 
-    index = _name_indexes(view)
+    index = view.index
     for entity in view.entities.values():
         for name in entity.names():
             for finder in (_same_name, _initials_of, _inside_of, _shortened, _surname_of):
@@ -554,7 +559,7 @@ def _conflations(view: SiteView) -> list[ReviewItem]:
     """Entities whose mentions may be of two or more things."""
     items = []
     claims = _claims(view)
-    index = _name_indexes(view)
+    index = view.index
     for entity_id, uses in view.uses.items():
         entity = view.entities[entity_id]
         if entity.confirmed:
