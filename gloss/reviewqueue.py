@@ -39,7 +39,7 @@ from itertools import combinations, product
 import ahocorasick
 
 from .config import SiteConfig
-from .content import Entity, normalize_name
+from .content import Entity, normalize_name, slugify
 from .data import gazetteer
 from .errors import Problems
 from .linking import _one_edit
@@ -548,11 +548,19 @@ class _Suspect:
     reasons: list[tuple[float, str]] = field(default_factory=list)
     others: dict[str, None] = field(default_factory=dict)  # entities the mentions may be of
     fix: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)  # article -> the entity a `split` there moves it to
+    whole: set[int] = field(default_factory=set)  # mentions that an entity named in full may hold
 
     def add(self, uses: list[Use], doubt: float, why: str) -> None:
         for use in uses:
             self.uses[id(use)] = (use, max(doubt, self.uses.get(id(use), (use, 0.0))[1]))
         self.reasons.append((doubt, why))
+
+    def split(self, entity_id: str, slug: str, target: str, *extra: str) -> None:
+        """Suggest moving the article's mentions, once per article (the first, likeliest target)."""
+        if slug not in self.moved:
+            self.moved[slug] = target
+            self.fix.append(command("split", entity_id, "--in", slug, "--as", target, *extra))
 
 
 def _conflations(view: SiteView) -> list[ReviewItem]:
@@ -583,7 +591,8 @@ def _claimed(view: SiteView, entity: Entity, suspect: _Suspect, claims: Claims) 
         suspect.add(claimed, doubt, f"in {slug}, '{claimed[0].text}' may be short for "
                                    f"{view.entities[other_id].name}, named there")
         suspect.others[other_id] = None
-        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", other_id))
+        suspect.whole.update(id(u) for u in claimed)
+        suspect.split(entity.id, slug, other_id)
 
 
 Claims = dict[str, dict[str, tuple[str, list[Use]]]]  # entity id -> article -> (longer name's entity, mentions)
@@ -635,8 +644,10 @@ def _short_only(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspe
         suspect.add(here, 0.6 if owners else 0.4, f"{slug} names {entity.name} only as '{here[0].text}'"
                     + (f", the name of {', '.join(owners)}" if owners else ""))
         suspect.others.update(dict.fromkeys(owners))
-        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", owners[0]) if owners else
-                           command("unlink", entity.id, "--in", slug))
+        if owners:
+            suspect.split(entity.id, slug, owners[0])
+        else:
+            suspect.fix.append(command("unlink", entity.id, "--in", slug))
 
 
 def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect, index: Index) -> None:
@@ -656,8 +667,10 @@ def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Susp
                               f"'{odd[0].text}', a place's name")
         suspect.others.update(dict.fromkeys(places))
         for slug in sorted({u.slug for u in odd}):
-            suspect.fix.append(command("split", entity.id, "--in", slug, "--as", places[0]) if places else
-                               command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
+            if places:
+                suspect.split(entity.id, slug, places[0])
+            else:
+                suspect.fix.append(command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
 
 
 def _misspelt(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> None:
@@ -693,9 +706,8 @@ def _other_type(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspe
         where = f"the {', '.join(sections)} articles" if sections else "articles"
         suspect.add(team, 0.45, f"{len(team)} mention(s) in {where}, where places' names stand for teams")
     for slug in sorted({u.slug for u in leaning + team}):
-        section = next(iter(view.tags.get(slug, [])), "organization")
-        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", f"{entity.id}-{section}",
-                                   "--type", "organization"))
+        section = slugify(next(iter(view.tags.get(slug, [])), "organization"))
+        suspect.split(entity.id, slug, f"{entity.id}-{section}", "--type", "organization")
 
 
 def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use], list[Use], int]:
@@ -724,7 +736,7 @@ def _conflation_item(view: SiteView, entity: Entity, uses: list[Use], suspect: _
     why = "; ".join(w for _, w in sorted(suspect.reasons, key=lambda r: -r[0])[:3])
     fix = list(dict.fromkeys(suspect.fix))
     others = list(suspect.others)
-    if len(odd) == len(uses) and len(others) == 1:
+    if len(suspect.whole) == len(uses) and len(others) == 1:  # all of them held by one entity named in full
         fix.insert(0, command("merge", entity.id, others[0]))
         why = f"every mention of {entity.name} may be of {view.entities[others[0]].name}: " + why
     fix.append(command("confirm", entity.id))
