@@ -5,15 +5,18 @@ flag: two files for one person, one file for a city and its baseball team, a com
 entity. Each finder below reads the linked site (gloss/builder.py `load_model`) for one kind of
 doubt; each item says which entities, why, where (file, line, sentence) and the commands that fix
 it (gloss/fixes.py). Items are ranked by the mentions a fix would change times how likely the
-doubt is right ("doubt", 0 to 1), most consequential first.
+doubt is right ("doubt", 0 to 1, set from how often each signal was right on the development
+set) times what an error of its kind costs (COST), most consequential first.
 
 Kinds:
-- `type`: a type ingest guessed (`review: true`);
+- `type`: a type ingest guessed (`review: true`), or a place none of whose mentions reads as one;
 - `duplicate`: two entities that may be one: initials and their expansion, a standard equivalent
   (gloss/names.py), one name inside the other, a shortened word, the same surname, one letter apart;
 - `conflation`: one entity that may be two or more: an article whose longer name holds the
-  mention ("Jordan" beside "Neil Jordan"), different longer names in different articles, a
-  mention spelt unlike any of its names, mentions whose words say another type ("beat Germany");
+  mention ("Jordan" beside "Neil Jordan"; different longer names in different articles make one
+  item), an article that reaches it only by part of its name, a mention spelt unlike any of its
+  names or written as a place's name, a place's mentions whose words say an organisation ("beat
+  Germany") or that stand where places' names stand for teams (a section such as soccer);
 - `junk`: a name that is likely no entity: a word the site writes in lower case, a month, a
   nationality;
 - `unmentioned`: an entity file nothing links to.
@@ -31,9 +34,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations, product
+
+import ahocorasick
 
 from .config import SiteConfig
-from .content import Entity, normalize_name
+from .content import Entity, normalize_name, slugify
 from .data import gazetteer
 from .errors import Problems
 from .linking import _one_edit
@@ -130,7 +136,7 @@ class Use:
     path: str
     line: int
     text: str  # as shown
-    sentence: str
+    sentence: str  # as the article's text has it (line breaks kept): `said` gives it on one line
     offset: int  # in the article's plain text
     lean: str = ""  # the type its surrounding words clearly say, if any
     placed: bool = False  # whether its words say a place at all ("in Salzburg")
@@ -146,6 +152,7 @@ class SiteView:
     tags: dict[str, list[str]] = field(default_factory=dict)  # slug -> the article's tags (its section)
     junk: dict[str, tuple[str, float]] = field(default_factory=dict)  # entity id -> why it is likely no entity
     datelines: dict[str, set[str]] = field(default_factory=dict)  # place id -> articles datelined there
+    index: dict[str, dict] = field(default_factory=dict)  # entity ids by name, part, initials… (_name_indexes)
     team_articles: set[str] = field(default_factory=set)  # articles where places' names stand for organisations
 
     def slugs(self, entity_id: str) -> set[str]:
@@ -153,8 +160,13 @@ class SiteView:
 
     def evidence(self, uses: list[Use], limit: int = EVIDENCE) -> list[Evidence]:
         """The passages of the first `limit` distinct sentences among `uses`."""
-        found = {(u.path, u.line, u.sentence): None for u in uses}
+        found = {(u.path, u.line, _said(u)): None for u in uses}
         return [Evidence(*key) for key in list(found)[:limit]]
+
+
+def _said(use: Use) -> str:
+    """The sentence of a mention on one line."""
+    return " ".join(use.sentence.split())
 
 
 def load_view(config: SiteConfig, model=None) -> SiteView:
@@ -168,37 +180,69 @@ def load_view(config: SiteConfig, model=None) -> SiteView:
     view = SiteView(dict(graph.registry.by_id), {}, defaultdict(dict), set(graph.datelines), Counter(),
                     {a.slug: list(a.tags) for a in graph.articles})
     view.datelines = {place: {a.slug for a in articles} for place, articles in graph.datelines.items()}
+    paths = {a.slug: a.path.as_posix() for a in graph.articles}
     leaning: dict[str, set[str]] = defaultdict(set)  # slug -> places whose mentions there read as organisations
     for entity_id, sites in graph.sites.items():
-        found = []
+        entity = view.entities[entity_id]
+        found = view.uses[entity_id] = []
         for site in sorted(sites, key=lambda s: (s.article.slug, s.mention.offset)):
-            mention = site.mention
-            use = Use(entity_id, site.article.slug, site.article.path.as_posix(), mention.line, mention.text,
-                      " ".join(site.sentence.split()), mention.offset)
-            use.lean, use.placed = _lean(use, texts.get(use.slug, ""))
+            mention, slug = site.mention, site.article.slug
+            use = Use(entity_id, slug, paths.get(slug) or site.article.path.as_posix(), mention.line, mention.text,
+                      site.sentence, mention.offset)
+            if entity.type == "place" or entity.review:  # the only readers of a mention's words
+                use.lean, use.placed = _lean(use, texts.get(slug, ""))
             found.append(use)
-            view.articles[use.slug].setdefault(entity_id, []).append(use)
-            if use.lean == "organization" and view.entities[entity_id].type == "place":
-                leaning[use.slug].add(entity_id)
-        view.uses[entity_id] = found
+            view.articles[slug].setdefault(entity_id, []).append(use)
+            if use.lean == "organization" and entity.type == "place":
+                leaning[slug].add(entity_id)
     view.team_articles = _team_articles(view, leaning)
     view.referenced |= set(view.uses)
     for ids in graph.resolved.values():
         view.referenced.update(i for i in ids if i is not None)
-    for slug, text in texts.items():
-        view.lower_words.update(_lower_words(text, view.articles.get(slug, {})))
+    view.lower_words = _lower_case(view, texts)
     view.junk = {e.id: found for e in view.entities.values() if (found := _junk_reason(view, e))}
+    view.index = _name_indexes(view)
     return view
 
 
-def _lower_words(text: str, by_entity: dict[str, list[Use]]) -> set[str]:
-    """The words an article writes in lower case, outside its mentions ("[[taliban]]" is a name)."""
-    chars = list(text)
-    for uses in by_entity.values():
-        for use in uses:
-            chars[use.offset:use.offset + len(use.text)] = " " * len(use.text)
-    plain = re.sub(r"\[\[[^\]]*\]\]", " ", "".join(chars))  # mentions written out in code
-    return set(re.findall(r"(?<![\w'-])[a-z][a-z]+(?![\w'-])", plain))
+def _lower_case(view: SiteView, texts: dict[str, str]) -> Counter:
+    """For each one-word name (of an entity, or as a mention shows it), the articles that write it in
+    lower case outside their mentions ("[[taliban]]" is a name): found with one automaton over the
+    names, not by splitting every article into words."""
+    words = {n.lower() for e in view.entities.values() for n in e.names() if n.isalpha()}
+    words |= {u.text.lower() for uses in view.uses.values() for u in uses if u.text.isalpha()}
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if not len(automaton):
+        return Counter()
+    automaton.make_automaton()
+    found: Counter = Counter()
+    for slug, text in texts.items():
+        spans = sorted((u.offset, u.offset + len(u.text)) for uses in view.articles.get(slug, {}).values()
+                       for u in uses)
+        starts = [start for start, _ in spans]
+        seen: set[str] = set()
+        for end, word in automaton.iter(text):
+            start = end - len(word) + 1
+            at = bisect.bisect_right(starts, start) - 1
+            if word not in seen and _whole_word(text, start, end + 1) and not (at >= 0 and start < spans[at][1]) \
+                    and not _in_written_mention(text, start):
+                seen.add(word)
+        found.update(seen)
+    return found
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "'-_" or after.isalnum() or after in "'-_")
+
+
+def _in_written_mention(text: str, start: int) -> bool:
+    """Inside "[[…]]" written out as text (in code): a name, not a word."""
+    opened = text.rfind("[[", 0, start)
+    return opened >= 0 and text.find("]]", opened) > start and "\n" not in text[opened:start]
 
 
 def _team_articles(view: SiteView, leaning: dict[str, set[str]]) -> set[str]:
@@ -323,7 +367,7 @@ def _duplicates(view: SiteView) -> list[ReviewItem]:
         if a != b and not view.junk.get(a) and not view.junk.get(b) and (key not in pairs or pairs[key][0] < doubt):
             pairs[key] = (doubt, why, mentions)
 
-    index = _name_indexes(view)
+    index = view.index
     for entity in view.entities.values():
         for name in entity.names():
             for finder in (_same_name, _initials_of, _inside_of, _shortened, _surname_of):
@@ -433,20 +477,24 @@ def _surname_of(view: SiteView, index: Index, entity: Entity, name: str, add: Ad
 
 
 def _one_letter_apart(view: SiteView, add: Add) -> None:
-    by_start: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    """Names of six letters or more, one letter apart ("Hizbollah", "Hezbollah"). Found through each
+    name with one letter taken out (two such names share one), so it stays fast on a big registry."""
+    keys: dict[str, list[str]] = defaultdict(list)
     for entity in view.entities.values():
         key = normalize_name(entity.name)
         if len(key) >= 6 and not is_acronym(entity.name):
-            by_start[key[:1]].append((key, entity.id))
-    for group in by_start.values():
-        group.sort(key=lambda pair: len(pair[0]))
-        for i, (key, entity_id) in enumerate(group):
-            for other_key, other in group[i + 1:]:
-                if len(other_key) > len(key) + 1:
-                    break
-                if _one_edit(key, other_key):
-                    add(entity_id, other, 0.4, f"'{view.entities[entity_id].name}' and "
-                                               f"'{view.entities[other].name}' are one letter apart")
+            keys[key].append(entity.id)
+    by_deletion: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        by_deletion[key].add(key)
+        for i in range(len(key)):
+            by_deletion[key[:i] + key[i + 1:]].add(key)
+    pairs = {(a, b) for group in by_deletion.values() if len(group) > 1 for a, b in combinations(sorted(group), 2)
+             if a[:1] == b[:1] and _one_edit(a, b)}
+    for a, b in sorted(pairs):
+        for first, second in product(keys[a], keys[b]):
+            add(first, second, 0.4, f"'{view.entities[first].name}' and '{view.entities[second].name}' are one "
+                                    "letter apart")
 
 
 def _side_by_side(view: SiteView, add: Add) -> None:
@@ -459,7 +507,7 @@ def _side_by_side(view: SiteView, add: Add) -> None:
         for first, second in zip(ordered, ordered[1:], strict=False):
             gap = second.offset - first.offset - len(first.text)
             written = f"{first.text} {second.text}" if gap == 1 else f"{first.text} ({second.text}"
-            if first.entity != second.entity and gap in (1, 2) and written in first.sentence \
+            if first.entity != second.entity and gap in (1, 2) and written in _said(first) \
                     and not any(_qualifier(u.text, view) for u in (first, second)):
                 pairs[first.entity, second.entity, written + (")" if gap == 2 else "")] += 1
     for (a, b, written), n in pairs.items():
@@ -500,18 +548,26 @@ class _Suspect:
     reasons: list[tuple[float, str]] = field(default_factory=list)
     others: dict[str, None] = field(default_factory=dict)  # entities the mentions may be of
     fix: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)  # article -> the entity a `split` there moves it to
+    whole: set[int] = field(default_factory=set)  # mentions that an entity named in full may hold
 
     def add(self, uses: list[Use], doubt: float, why: str) -> None:
         for use in uses:
             self.uses[id(use)] = (use, max(doubt, self.uses.get(id(use), (use, 0.0))[1]))
         self.reasons.append((doubt, why))
 
+    def split(self, entity_id: str, slug: str, target: str, *extra: str) -> None:
+        """Suggest moving the article's mentions, once per article (the first, likeliest target)."""
+        if slug not in self.moved:
+            self.moved[slug] = target
+            self.fix.append(command("split", entity_id, "--in", slug, "--as", target, *extra))
+
 
 def _conflations(view: SiteView) -> list[ReviewItem]:
     """Entities whose mentions may be of two or more things."""
     items = []
     claims = _claims(view)
-    index = _name_indexes(view)
+    index = view.index
     for entity_id, uses in view.uses.items():
         entity = view.entities[entity_id]
         if entity.confirmed:
@@ -535,7 +591,8 @@ def _claimed(view: SiteView, entity: Entity, suspect: _Suspect, claims: Claims) 
         suspect.add(claimed, doubt, f"in {slug}, '{claimed[0].text}' may be short for "
                                    f"{view.entities[other_id].name}, named there")
         suspect.others[other_id] = None
-        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", other_id))
+        suspect.whole.update(id(u) for u in claimed)
+        suspect.split(entity.id, slug, other_id)
 
 
 Claims = dict[str, dict[str, tuple[str, list[Use]]]]  # entity id -> article -> (longer name's entity, mentions)
@@ -587,8 +644,10 @@ def _short_only(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspe
         suspect.add(here, 0.6 if owners else 0.4, f"{slug} names {entity.name} only as '{here[0].text}'"
                     + (f", the name of {', '.join(owners)}" if owners else ""))
         suspect.others.update(dict.fromkeys(owners))
-        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", owners[0]) if owners else
-                           command("unlink", entity.id, "--in", slug))
+        if owners:
+            suspect.split(entity.id, slug, owners[0])
+        else:
+            suspect.fix.append(command("unlink", entity.id, "--in", slug))
 
 
 def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect, index: Index) -> None:
@@ -608,8 +667,10 @@ def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Susp
                               f"'{odd[0].text}', a place's name")
         suspect.others.update(dict.fromkeys(places))
         for slug in sorted({u.slug for u in odd}):
-            suspect.fix.append(command("split", entity.id, "--in", slug, "--as", places[0]) if places else
-                               command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
+            if places:
+                suspect.split(entity.id, slug, places[0])
+            else:
+                suspect.fix.append(command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
 
 
 def _misspelt(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> None:
@@ -645,9 +706,8 @@ def _other_type(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspe
         where = f"the {', '.join(sections)} articles" if sections else "articles"
         suspect.add(team, 0.45, f"{len(team)} mention(s) in {where}, where places' names stand for teams")
     for slug in sorted({u.slug for u in leaning + team}):
-        section = next(iter(view.tags.get(slug, [])), "organization")
-        suspect.fix.append(command("split", entity.id, "--in", slug, "--as", f"{entity.id}-{section}",
-                                   "--type", "organization"))
+        section = slugify(next(iter(view.tags.get(slug, [])), "organization"))
+        suspect.split(entity.id, slug, f"{entity.id}-{section}", "--type", "organization")
 
 
 def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use], list[Use], int]:
@@ -661,11 +721,12 @@ def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use
 
 def _near(use: Use) -> str:
     """A few words around a mention, for a `why`."""
-    at = use.sentence.find(use.text)
+    sentence = _said(use)
+    at = sentence.find(use.text)
     if at < 0:
         return use.text
-    words_before = use.sentence[:at].split()[-2:]
-    words_after = use.sentence[at + len(use.text):].split()[:2]
+    words_before = sentence[:at].split()[-2:]
+    words_after = sentence[at + len(use.text):].split()[:2]
     return " ".join([*words_before, use.text, *words_after])
 
 
@@ -675,7 +736,7 @@ def _conflation_item(view: SiteView, entity: Entity, uses: list[Use], suspect: _
     why = "; ".join(w for _, w in sorted(suspect.reasons, key=lambda r: -r[0])[:3])
     fix = list(dict.fromkeys(suspect.fix))
     others = list(suspect.others)
-    if len(odd) == len(uses) and len(others) == 1:
+    if len(suspect.whole) == len(uses) and len(others) == 1:  # all of them held by one entity named in full
         fix.insert(0, command("merge", entity.id, others[0]))
         why = f"every mention of {entity.name} may be of {view.entities[others[0]].name}: " + why
     fix.append(command("confirm", entity.id))
