@@ -20,7 +20,7 @@ def test_every_page_loads_without_errors(page, served_mini: Served) -> None:
     page.goto(served_mini.url + "search/?q=Kabul")  # the search page with a query fetches the index
     page.locator("#search-results li").first.wait_for()
     page.goto(served_mini.url + "articles/talks/")
-    page.hover("#m-1")  # a card fetches entities.json
+    page.hover("#m-1")  # a card fetches its entity's card.json
     page.locator("#gloss-card .card-count:not(:empty)").wait_for()
 
 
