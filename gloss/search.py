@@ -12,6 +12,10 @@ from pathlib import Path
 
 from .errors import Problems
 
+# The pages readers search: articles and entities (not an entity's year pages, lists or indexes). Pagefind
+# reads only these files; within them, the templates' data-pagefind-body marks what it indexes.
+SEARCHED_PAGES = "{articles,entities}/*/index.html"
+
 MISSING_HINT = "install it with: .venv/bin/pip install 'pagefind[bin]' (or run `make setup`)"
 
 
@@ -33,8 +37,8 @@ def index_site(site_dir: Path, problems: Problems, config_path: Path | None = No
                       hint=MISSING_HINT)
         return "skipped (Pagefind missing)"
     try:
-        result = subprocess.run([*command, "--site", str(site_dir), "--quiet"], capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run([*command, "--site", str(site_dir), "--glob", SEARCHED_PAGES, "--quiet"],
+                                capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.warn(f"Pagefind could not run ({exc}): the site is built without its search index", where,
                       hint=MISSING_HINT)

@@ -404,3 +404,42 @@ def test_note_numbers_are_24_px_tap_targets(page, served_example: Served, width:
             ref.click()
         back = page.locator(f"#{ref.get_attribute('for')}-text a.note-number").bounding_box()
         assert back["width"] >= 24 and back["height"] >= 24, back
+
+
+# ---------------------------------------------------------------- search
+
+def test_slash_focuses_the_search_box(page, served_mini: Served) -> None:
+    page.goto(served_mini.url + ARTICLE)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    page.keyboard.type("Kabul/")  # in the box, a slash is a slash
+    assert page.input_value("#site-search-q") == "Kabul/"
+    page.goto(served_mini.url + "search/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-q"  # the page's own box
+
+
+def search_results(page, url: str) -> list[dict]:
+    page.goto(url)
+    page.wait_for_function("/result|Nothing/.test(document.getElementById('search-status').textContent)")
+    return page.evaluate("""() => [...document.querySelectorAll('#search-results li')].map(li => ({
+        href: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,
+        badge: li.querySelector('.type-badge') ? li.querySelector('.type-badge').textContent : null,
+        excerpt: li.querySelector('.search-excerpt').textContent}))""")
+
+
+def test_entities_come_first_with_their_type_and_an_exact_name_leads(page, served_example: Served) -> None:
+    found = search_results(page, served_example.url + "search/?q=Ahmad%20Massoud")
+    assert found[0]["href"].endswith("/entities/ahmad-massoud/") and found[0]["badge"] == "Person"
+    kinds = ["entity" if "/entities/" in r["href"] else "article" for r in found]
+    assert "article" in kinds and kinds == sorted(kinds, key=lambda k: k == "article")  # entities, then articles
+    assert all(r["badge"] for r in found if "/entities/" in r["href"])
+    found = search_results(page, served_example.url + "search/?q=massoud")  # an alias, in lower case
+    assert found[0]["href"].endswith("/entities/ahmad-massoud/")
+
+
+def test_search_excerpts_have_no_labels_glued_to_numbers(page, served_example: Served) -> None:
+    for query in ("Massoud", "Panjshir", "NFR"):
+        for result in search_results(page, served_example.url + f"search/?q={query}"):
+            assert not re.search(r"[^\W\d]\d", result["excerpt"]), result  # "Mentions3", "NFR1"
+            assert "Read in context" not in result["excerpt"]

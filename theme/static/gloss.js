@@ -335,6 +335,39 @@
   }
 
   // ------------------------------------------------------------ search page (Pagefind)
+  // Entities first (an entity named exactly as the query, or by one of its aliases, before the rest),
+  // each with its type; then articles. The index tells them apart by its "kind" filter.
+  var ENTITY_RESULTS = 10, ARTICLE_RESULTS = 20;
+
+  function normal(text) {
+    return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  function namedExactly(item, query) {
+    var meta = item.meta || {};
+    var names = [meta.title].concat(meta.aliases ? meta.aliases.split(", ") : []);
+    return names.some(function (name) { return normal(name) === query; });
+  }
+
+  function resultItem(item, isEntity) {
+    var meta = item.meta || {};
+    var li = el("li", "search-result" + (isEntity ? " search-entity" : ""));
+    var h = el("h2", "search-title");
+    var a = el("a", "", meta.title || item.url);
+    a.href = item.url;
+    h.appendChild(a);
+    if (isEntity && meta.type_label) {
+      h.appendChild(document.createTextNode(" "));
+      h.appendChild(el("span", "type-badge type-" + (meta.type || ""), meta.type_label));
+    }
+    li.appendChild(h);
+    var p = el("p", "search-excerpt");
+    p.innerHTML = item.excerpt; // Pagefind's excerpt: page text, escaped, with <mark> around matches
+    li.appendChild(p);
+    return li;
+  }
+
   function setupSearch() {
     var results = document.getElementById("search-results");
     var input = document.getElementById("search-q");
@@ -344,10 +377,27 @@
     function engine() {
       if (!pagefind) {
         pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-          return Promise.resolve(module.options({ baseUrl: root.pathname })).then(function () { return module; });
+          return Promise.resolve(module.options({ baseUrl: root.pathname })).then(function () {
+            return module.filters();
+          }).then(function (filters) { // an index made with another theme may have no kinds
+            return { module: module, byKind: !!(filters && filters.kind) };
+          });
         });
       }
       return pagefind;
+    }
+    function find(engine, query) {
+      var module = engine.module;
+      if (!engine.byKind) {
+        return module.search(query).then(function (all) { return [[], all.results.slice(0, ARTICLE_RESULTS)]; });
+      }
+      return Promise.all([module.search(query, { filters: { kind: "entity" } }),
+                          module.search(query, { filters: { kind: "article" } })]).then(function (found) {
+        return [found[0].results.slice(0, ENTITY_RESULTS), found[1].results.slice(0, ARTICLE_RESULTS)];
+      });
+    }
+    function load(list) {
+      return Promise.all(list.map(function (r) { return r.data(); }));
     }
     function run(query) {
       var mine = ++counter;
@@ -357,26 +407,20 @@
         return;
       }
       status.textContent = "Searching…";
-      engine().then(function (module) {
-        return module.search(query);
-      }).then(function (search) {
-        return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
-      }).then(function (items) {
+      engine().then(function (loaded) {
+        return find(loaded, query);
+      }).then(function (found) {
+        return Promise.all([load(found[0]), load(found[1])]);
+      }).then(function (loaded) {
         if (mine !== counter) return;
-        status.textContent = items.length ? items.length + " result" + (items.length === 1 ? "" : "s") +
-          " for “" + query + "”" : "Nothing found for “" + query + "”.";
-        items.forEach(function (item) {
-          var li = el("li", "search-result");
-          var h = el("h2", "search-title");
-          var a = el("a", "", (item.meta && item.meta.title) || item.url);
-          a.href = item.url;
-          h.appendChild(a);
-          li.appendChild(h);
-          var p = el("p", "search-excerpt");
-          p.innerHTML = item.excerpt; // Pagefind's excerpt: page text, escaped, with <mark> around matches
-          li.appendChild(p);
-          results.appendChild(li);
-        });
+        var wanted = normal(query);
+        var entities = loaded[0].filter(function (item) { return namedExactly(item, wanted); })
+          .concat(loaded[0].filter(function (item) { return !namedExactly(item, wanted); }));
+        var count = entities.length + loaded[1].length;
+        status.textContent = count ? count + " result" + (count === 1 ? "" : "s") + " for “" + query + "”" :
+          "Nothing found for “" + query + "”.";
+        entities.forEach(function (item) { results.appendChild(resultItem(item, true)); });
+        loaded[1].forEach(function (item) { results.appendChild(resultItem(item, false)); });
       }).catch(function () {
         if (mine !== counter) return;
         status.textContent = "Search is not available on this copy of the site (no search index was built).";
@@ -399,12 +443,33 @@
     run(query);
   }
 
+  function typingIn(node) {
+    if (!node) return false;
+    if (node.isContentEditable || node.tagName === "TEXTAREA" || node.tagName === "SELECT") return true;
+    return node.tagName === "INPUT" && !/^(checkbox|radio|button|submit|reset|range|color|file|image)$/.test(node.type);
+  }
+
+  // "/" anywhere but in a text field focuses the search box (the search page's own, else the header's).
+  function setupSearchShortcut() {
+    var box = document.getElementById("search-q") || document.getElementById("site-search-q");
+    if (!box) return;
+    box.setAttribute("aria-keyshortcuts", "/");
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      if (typingIn(document.activeElement)) return;
+      event.preventDefault(); // the slash is not typed into the box
+      box.focus();
+      box.select();
+    });
+  }
+
   function start() {
     setupTheme();
     setupCards();
     setupArrival();
     setupSorting();
     setupSearch();
+    setupSearchShortcut();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
