@@ -20,12 +20,16 @@ MISSING_HINT = "install it with: .venv/bin/pip install 'pagefind[bin]' (or run `
 
 
 def pagefind_command() -> list[str] | None:
-    """How to run Pagefind here, or None when neither the Python package nor its binary is installed."""
+    """How to run Pagefind here, or None when neither the Python package nor its binary is installed.
+    The binary itself where pagefind_bin finds it: `python -m pagefind` starts a Python only to exec it."""
     try:
-        import pagefind_bin  # noqa: F401  (ships the binary)
+        import pagefind_bin  # ships the binary
     except ImportError:
         return None
-    return [sys.executable, "-m", "pagefind"]
+    try:
+        return [str(pagefind_bin.get_executable())]
+    except FileNotFoundError:  # a package without its binary: the wrapper looks elsewhere, or says why not
+        return [sys.executable, "-m", "pagefind"]
 
 
 def index_site(site_dir: Path, problems: Problems, config_path: Path | None = None) -> str:
