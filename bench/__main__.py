@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gloss.search import SEARCHED_PAGES
+from gloss.search import SEARCHED_PAGES, pagefind_command
 
 from .corpus import make_entities, write_seeds, write_site
 from .measure import (
@@ -38,6 +38,7 @@ from .serve import in_process, swap_mention, swap_one_mention, through_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
+PAGEFIND = pagefind_command() or [sys.executable, "-m", "pagefind"]  # run as the build runs it, for every site
 
 
 def gloss(root: Path, *args: str) -> Run:
@@ -50,7 +51,7 @@ def gloss_build(root: Path, search: bool = False) -> MakeRun:
 
 def hugo_and_pagefind(hugo_cmd: list[str], public: Path) -> MakeRun:
     """Hugo, then Pagefind over Hugo's output: what a Hugo site with search costs, as one command."""
-    pagefind = [sys.executable, "-m", "pagefind", "--site", str(public), "--quiet"]
+    pagefind = [*PAGEFIND, "--site", str(public), "--quiet"]
     return command(["sh", "-c", f"{shlex.join(hugo_cmd)} && {shlex.join(pagefind)}"])
 
 
@@ -92,7 +93,8 @@ class HoverBytes:
                 f"| {self.card_largest_gz:5} B | {self.whole:>20,} B | {self.whole_gz:>7,} B |")
 
 
-HOVER_HEADER = ["", "| first hover, articles   | card.json mean | largest | gzipped | entities.json (before) | gzipped   |",
+HOVER_HEADER = ["",
+                "| first hover, articles   | card.json mean | largest | gzipped | entities.json (before) | gzipped   |",
                 "|-------------------------|---------------:|--------:|--------:|-----------------------:|----------:|"]
 
 
@@ -166,7 +168,7 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool,
         lines.append(row(f"Hugo {n} cold", done["hugo"], hugo_pages, None))
         lines.append(row(f"Hugo {n} no-op rebuild", noop, hugo_pages, None))
         if pagefind:
-            pf = median_run(1, command([sys.executable, "-m", "pagefind", "--site", str(hsite / "public")]))
+            pf = median_run(1, command([*PAGEFIND, "--site", str(hsite / "public")]))
             lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
     if pelican and n <= 1000:
         psite = work / f"pelican-{n}"
@@ -192,7 +194,7 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool,
     seconds, pages = in_process(site, max(9, runs), swap_one_mention)  # each run edits other entities
     lines.append(row(f"Gloss {n} one article edited, in serve", Run(seconds, 0, ""), pages, None))
     if pagefind:
-        search = median_run(1, command([sys.executable, "-m", "pagefind", "--site", str(site / "_site"),
+        search = median_run(1, command([*PAGEFIND, "--site", str(site / "_site"),
                                         "--glob", SEARCHED_PAGES]))  # as the build runs it
         lines.append(row(f"Pagefind on Gloss's {n}", search, pages_written(cold.output), None))
     return lines, hover
