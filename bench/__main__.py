@@ -6,12 +6,19 @@ python -m bench [--sizes 1000,10000] [--runs 3] [--no-pelican] [--no-hugo] [--wo
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
 import re
+import shlex
 import shutil
+import statistics
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from gloss.search import SEARCHED_PAGES, pagefind_command
 
 from .corpus import make_entities, write_seeds, write_site
 from .measure import (
@@ -31,14 +38,64 @@ from .serve import in_process, swap_mention, swap_one_mention, through_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
+PAGEFIND = pagefind_command() or [sys.executable, "-m", "pagefind"]  # run as the build runs it, for every site
 
 
 def gloss(root: Path, *args: str) -> Run:
     return run_measured([*GLOSS, "--root", str(root), *args])
 
 
-def gloss_build(root: Path) -> MakeRun:
-    return command([*GLOSS, "--root", str(root), "build", "--no-ingest", "--no-search"])
+def gloss_build(root: Path, search: bool = False) -> MakeRun:
+    return command([*GLOSS, "--root", str(root), "build", "--no-ingest", *([] if search else ["--no-search"])])
+
+
+def hugo_and_pagefind(hugo_cmd: list[str], public: Path) -> MakeRun:
+    """Hugo, then Pagefind over Hugo's output: what a Hugo site with search costs, as one command."""
+    pagefind = [*PAGEFIND, "--site", str(public), "--quiet"]
+    return command(["sh", "-c", f"{shlex.join(hugo_cmd)} && {shlex.join(pagefind)}"])
+
+
+@dataclass
+class HoverBytes:
+    """What a card's first opening fetches on a built site: one entity's card.json (mean and largest,
+    gzipped too), against the whole site's entities.json that cards fetched before (still written, as data)."""
+
+    articles: int
+    card_mean: float
+    card_largest: int
+    card_largest_gz: int
+    whole: int
+    whole_gz: int
+    by_arithmetic: bool = False
+
+    @classmethod
+    def measure(cls, articles: int, site: Path) -> HoverBytes | None:
+        cards = list(site.glob("entities/*/card.json"))
+        if not cards:
+            return None
+        sizes = [p.stat().st_size for p in cards]
+        largest = max(cards, key=lambda p: p.stat().st_size).read_bytes()
+        whole = (site / "entities.json").read_bytes()
+        return cls(articles, statistics.mean(sizes), len(largest), len(gzip.compress(largest)), len(whole),
+                   len(gzip.compress(whole)))
+
+    def times(self, factor: int) -> HoverBytes:
+        """The same for `factor` (a power of ten) times the articles, without building that site: the corpus
+        has `factor` times the entities, so entities.json grows `factor` times, while a card grows only by
+        the digits of its two counts (the busiest entity's counts gain a digit each at ten times the articles)."""
+        digits = 2 * (len(str(factor)) - 1)
+        return HoverBytes(self.articles * factor, self.card_mean + digits / 2, self.card_largest + digits,
+                          self.card_largest_gz + digits, self.whole * factor, self.whole_gz * factor, True)
+
+    def row(self) -> str:
+        note = " (by arithmetic)" if self.by_arithmetic else ""
+        return (f"| {self.articles:>7,}{note:16} | {self.card_mean:12.0f} B | {self.card_largest:5} B "
+                f"| {self.card_largest_gz:5} B | {self.whole:>20,} B | {self.whole_gz:>7,} B |")
+
+
+HOVER_HEADER = ["",
+                "| first hover, articles   | card.json mean | largest | gzipped | entities.json (before) | gzipped   |",
+                "|-------------------------|---------------:|--------:|--------:|-----------------------:|----------:|"]
 
 
 def pages_written(output: str) -> str:
@@ -74,7 +131,8 @@ def row(name: str, run: Run, pages: str, hugo: float | None, paired: float | Non
     return f"| {name:<34} | {run.seconds:8.3f} | {cpu} | {peak} | {pages:>13} | {per_second} | {ratio} |"
 
 
-def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefind: bool = True) -> list[str]:
+def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool,
+               pagefind: bool = True) -> tuple[list[str], HoverBytes | None]:
     site = work / f"gloss-{n}"
     # The corpus afresh each run: the edit cases change articles and entities, and on a kept copy
     # they would repeat an earlier run's edits (an entity's description already as edited, an article's
@@ -85,24 +143,32 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
     lines = []
     hugo_cold = hugo_noop = None
     floor_cmd = [sys.executable, "-m", "bench.floor", str(site), str(site / "_floor")]
-    cases = [(command(floor_cmd, cwd=str(ROOT)), lambda: set_aside(site, "_floor")),
-             (gloss_build(site), lambda: set_aside(site, "_site", ".gloss-cache"))]
+    cases: dict[str, tuple[MakeRun, Callable[[], None]]] = {}
     if hugo:
         hsite = work / f"hugo-{n}"
         if not hsite.exists():
             write_hugo_site(site, hsite)
         cmd = [hugo_binary(), "--quiet", "-s", str(hsite), "-d", str(hsite / "public")]
-        cases.insert(0, (command(cmd), lambda: set_aside(hsite, "public", "resources")))
-    # The cold builds take turns (Hugo, the floor, Gloss, and again), so that all see the same machine.
-    *hugo_colds, floor, cold = interleaved_runs(runs, cases)
+        cases["hugo"] = (command(cmd), lambda: set_aside(hsite, "public", "resources"))
+    cases["floor"] = (command(floor_cmd, cwd=str(ROOT)), lambda: set_aside(site, "_floor"))
+    cases["gloss"] = (gloss_build(site), lambda: set_aside(site, "_site", ".gloss-cache"))
+    if hugo and pagefind:  # a site with search, both ways: Hugo then Pagefind over its output, and Gloss's build
+        cases["hugo+pagefind"] = (hugo_and_pagefind(cmd, hsite / "public"),
+                                  lambda: set_aside(hsite, "public", "resources"))
+        cases["gloss+search"] = (gloss_build(site, search=True), lambda: set_aside(site, "_site", ".gloss-cache"))
+    # The cold builds take turns (Hugo, the floor, Gloss, Hugo + Pagefind, Gloss with search, and again),
+    # so that all see the same machine.
+    done = dict(zip(cases, interleaved_runs(runs, list(cases.values())), strict=True))
+    floor, cold = done["floor"], done["gloss"]
+    hover = HoverBytes.measure(n, site / "_site")
     if hugo:
         noop = median_run(runs, command(cmd))
-        hugo_cold, hugo_noop = hugo_colds[0].seconds, noop.seconds
+        hugo_cold, hugo_noop = done["hugo"].seconds, noop.seconds
         hugo_pages = str(sum(1 for _ in (hsite / "public").rglob("*.html")))
-        lines.append(row(f"Hugo {n} cold", hugo_colds[0], hugo_pages, None))
+        lines.append(row(f"Hugo {n} cold", done["hugo"], hugo_pages, None))
         lines.append(row(f"Hugo {n} no-op rebuild", noop, hugo_pages, None))
         if pagefind:
-            pf = median_run(1, command([sys.executable, "-m", "pagefind", "--site", str(hsite / "public")]))
+            pf = median_run(1, command([*PAGEFIND, "--site", str(hsite / "public")]))
             lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
     if pelican and n <= 1000:
         psite = work / f"pelican-{n}"
@@ -113,8 +179,13 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
         lines.append(row(f"Pelican {n} cold", pelican_run, str(sum(1 for _ in (psite / "output").rglob("*.html"))),
                          hugo_cold))
     lines.append(row(f"Python floor {n} (articles only)", floor, pages_written(floor.output), hugo_cold))
-    paired = turn_by_turn(cold, hugo_colds[0]) if hugo else None
+    paired = turn_by_turn(cold, done["hugo"]) if hugo else None
     lines.append(row(f"Gloss {n} cold (no cache)", cold, pages_written(cold.output), hugo_cold, paired))
+    if "gloss+search" in done:  # its ratio is to Hugo + Pagefind, not to Hugo alone
+        with_search, base = done["gloss+search"], done["hugo+pagefind"]
+        lines.append(row(f"Hugo {n} + Pagefind cold", base, hugo_pages, None))
+        lines.append(row(f"Gloss {n} cold with search", with_search, pages_written(with_search.output), base.seconds,
+                         turn_by_turn(with_search, base)))
     warm = median_run(runs, gloss_build(site))
     lines.append(row(f"Gloss {n} warm, nothing changed", warm, pages_written(warm.output), hugo_noop))
     counter = [0]
@@ -123,9 +194,10 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool, pagefin
     seconds, pages = in_process(site, max(9, runs), swap_one_mention)  # each run edits other entities
     lines.append(row(f"Gloss {n} one article edited, in serve", Run(seconds, 0, ""), pages, None))
     if pagefind:
-        search = median_run(1, command([sys.executable, "-m", "pagefind", "--site", str(site / "_site")]))
+        search = median_run(1, command([*PAGEFIND, "--site", str(site / "_site"),
+                                        "--glob", SEARCHED_PAGES]))  # as the build runs it
         lines.append(row(f"Pagefind on Gloss's {n}", search, pages_written(cold.output), None))
-    return lines
+    return lines, hover
 
 
 def bench_ingest(work: Path, seeds: int, registry_size: int) -> list[str]:
@@ -190,10 +262,16 @@ def run(args: argparse.Namespace) -> int:
     columns = ["case" + " " * 30, "median s", "CPU s   ", "peak MB ", "pages written", "pages/s ", "/ Hugo "]
     print("| " + " | ".join(columns) + " |")
     print("|" + "|".join("-" * (len(c) + 1) + ("-" if i == 0 else ":") for i, c in enumerate(columns)) + "|")
+    hovers = []
     for n in (int(s) for s in args.sizes.split(",") if s):
-        for line in bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican,
-                               not args.no_pagefind):
+        lines, hover = bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican,
+                                  not args.no_pagefind)
+        for line in lines:
             print(line, flush=True)
+        if hover:
+            hovers.append(hover)
+    if hovers:  # and for ten times the largest site, by arithmetic (a build of it would take too long)
+        print("\n".join(HOVER_HEADER + [h.row() for h in hovers] + [hovers[-1].times(10).row()]), flush=True)
     if not args.no_ingest:
         for line in bench_ingest(args.workdir, 1000, 5000):
             print(line, flush=True)

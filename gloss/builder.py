@@ -60,7 +60,7 @@ from .symlinks import link_refused
 # processes at 100,000 articles). On a smaller one they stay small (85 MB more at the peak at 10,000),
 # and a fresh worker's faults on memory its predecessor had already copied cost 0.5 CPU-s.
 RENDER_BATCHES_PER_WORKER = 60
-EVEN_PAGES = {"article", "article-annotations"}  # page kinds that each take about as long as any other
+EVEN_PAGES = {"article", "article-annotations", "entity-card"}  # page kinds that each take about as long as any other
 PIPE_SIZE = 1 << 20  # see _widen_pipes
 FLUSH_BYTES = 4 << 20  # see _RenderJob.batch
 STATE_FORMAT = 3  # .gloss-cache/state.pickle: 2, the page hashes in a second pickle (see save_state); 3: Dateline

@@ -16,7 +16,9 @@ from . import __version__
 from .errors import Problems
 from .parse import ParsedDocument
 
-CACHE_FORMAT = 5  # 2: raw HTML sanitised at parse time; 3: slotted mentions; 4: slotted documents; 5: Dateline
+# 2: raw HTML sanitised at parse time; 3: slotted mentions; 4: slotted documents; 5: Dateline;
+# 6: note numbers out of search
+CACHE_FORMAT = 6
 
 
 def _schema() -> str:

@@ -295,12 +295,15 @@ CRITIC_HTML = {
 
 
 def render_note_open(number: int) -> str:
-    """A numbered label that toggles the note on narrow screens; in the margin on wide ones."""
-    return (f'<label for="note-{number}" class="note-ref" id="note-ref-{number}" aria-describedby="note-{number}-text">'
+    """A numbered label that toggles the note on narrow screens; in the margin on wide ones. The search
+    index leaves out the numbers (they would be glued to the words around them in its excerpts)."""
+    return (f'<label for="note-{number}" class="note-ref" id="note-ref-{number}" aria-describedby="note-{number}-text"'
+            ' data-pagefind-ignore>'
             f'<span class="visually-hidden">Note </span>{number}</label>'
             f'<input type="checkbox" id="note-{number}" class="note-toggle">'
             f'<span class="sidenote" id="note-{number}-text" role="note">'
-            f'<a class="note-number" href="#note-ref-{number}" aria-label="Back to note {number} in the text">'
+            f'<a class="note-number" href="#note-ref-{number}" aria-label="Back to note {number} in the text"'
+            ' data-pagefind-ignore>'
             f'{number}</a> ')
 
 

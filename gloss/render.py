@@ -122,6 +122,11 @@ def entity_url(entity_id: str) -> str:
     return f"entities/{entity_id}/"
 
 
+def entity_card_url(entity_id: str) -> str:
+    """What a hover card fetches: a few dozen bytes, where the whole site's entities.json grows with it."""
+    return f"entities/{entity_id}/card.json"
+
+
 def entity_year_url(entity_id: str, year: str) -> str:
     return f"entities/{entity_id}/{year}/"
 
@@ -468,6 +473,16 @@ class Renderer:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return Page("entities.json", "entities.json", {"data": Markup(text)})
 
+    def entity_card(self, entity_id: str) -> bytes:
+        """An entity's card file: the counts and dates a card shows that depend on other articles
+        (name, type and description are on each mention). A card fetches it when it first opens."""
+        sites = self.graph.sites.get(entity_id, [])  # newest article first, undated last
+        last = next((s.article.date for s in sites if s.article.date), None)
+        first = next((s.article.date for s in reversed(sites) if s.article.date), None)
+        card = {"articles": self.graph.article_count(entity_id), "mentions": len(sites),
+                "first": first.isoformat() if first else None, "last": last.isoformat() if last else None}
+        return _COMPACT_JSON.encode(card).encode("utf-8")
+
     # -- structured data
 
     def absolute(self, path: str) -> str | None:
@@ -539,7 +554,9 @@ class Renderer:
         for article in self.graph.articles:
             specs.append(PageSpec(article_url(article.slug) + "index.html", "article", article.slug))
             specs.append(PageSpec(f"annotations/{article.slug}.jsonld", "article-annotations", article.slug))
-        specs += [PageSpec(entity_url(i) + "index.html", "entity", i) for i in sorted(self.graph.registry.by_id)]
+        ids = sorted(self.graph.registry.by_id)
+        specs += [PageSpec(entity_url(i) + "index.html", "entity", i) for i in ids]
+        specs += [PageSpec(entity_card_url(i), "entity-card", i) for i in ids]
         specs += [PageSpec(entity_year_url(i, year) + "index.html", "entity-year", f"{i}/{year}")
                   for i, year in self.entity_year_pages()]
         specs += [PageSpec(tag_url(tag) + "index.html", "tag", tag) for tag in sorted(self.graph.tags)]
@@ -578,6 +595,7 @@ class Renderer:
             shown_entities.update(owner for owner in self.graph.entity_documents
                                   if any(i in changes.entities for i in self.graph.resolved.get(f"entity:{owner}", ())))
         paths.update(entity_url(i) + "index.html" for i in shown_entities)
+        paths.update(entity_card_url(i) for i in changes.mentions | changes.entities)  # counts and dates
         paths |= self._year_pages_affected(changes)
         return paths
 
@@ -639,6 +657,8 @@ class Renderer:
         if spec.kind == "article-annotations":
             items = article_annotations(self.config, self.graph, spec.key, self.document(spec.key), self._bodies)
             return annotation_page(self.config, spec.key, items, *self.neighbours[spec.key])
+        if spec.kind == "entity-card":
+            return self.entity_card(spec.key)
         if spec.kind == "annotations":
             total = sum(len(sites) for sites in self.graph.sites.values())  # a site is a mention outside notes
             return annotation_json(site_collection(self.config, [a.slug for a in self.graph.articles], total))
@@ -789,6 +809,7 @@ def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> Gloss
 
 # json.dumps makes an encoder at each call with any argument besides the object: one, made once.
 _JSON = json.JSONEncoder(ensure_ascii=False)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def lead_with(body: Markup, lead: Markup) -> Markup:

@@ -12,16 +12,24 @@ from pathlib import Path
 
 from .errors import Problems
 
+# The pages readers search: articles and entities (not an entity's year pages, lists or indexes). Pagefind
+# reads only these files; within them, the templates' data-pagefind-body marks what it indexes.
+SEARCHED_PAGES = "{articles,entities}/*/index.html"
+
 MISSING_HINT = "install it with: .venv/bin/pip install 'pagefind[bin]' (or run `make setup`)"
 
 
 def pagefind_command() -> list[str] | None:
-    """How to run Pagefind here, or None when neither the Python package nor its binary is installed."""
+    """How to run Pagefind here, or None when neither the Python package nor its binary is installed.
+    The binary itself where pagefind_bin finds it: `python -m pagefind` starts a Python only to exec it."""
     try:
-        import pagefind_bin  # noqa: F401  (ships the binary)
+        import pagefind_bin  # ships the binary
     except ImportError:
         return None
-    return [sys.executable, "-P", "-m", "pagefind"]  # -P: never a pagefind/ folder of the project
+    try:
+        return [str(pagefind_bin.get_executable())]
+    except FileNotFoundError:  # a package without its binary: the wrapper looks elsewhere, or says why not
+        return [sys.executable, "-P", "-m", "pagefind"]  # -P: never a pagefind/ folder of the project
 
 
 def index_site(site_dir: Path, problems: Problems, config_path: Path | None = None) -> tuple[bool, str]:
@@ -34,8 +42,8 @@ def index_site(site_dir: Path, problems: Problems, config_path: Path | None = No
                       hint=MISSING_HINT)
         return False, "skipped (Pagefind missing)"
     try:
-        result = subprocess.run([*command, "--site", str(site_dir), "--quiet"], capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run([*command, "--site", str(site_dir), "--glob", SEARCHED_PAGES, "--quiet"],
+                                capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.warn(f"Pagefind could not run ({exc}): the site is built without its search index", where,
                       hint=MISSING_HINT)

@@ -3,6 +3,8 @@
 Fixtures (import them into a test module with `from browser import *`):
 - `browser`: one Chromium for the whole session (started lazily, closed at the end);
 - `served_mini`: the mini site built once with the project's theme and served over HTTP on 127.0.0.1;
+- `served_example`, `served_generated`: the same for the shipped example (content/, site.yml) and for a
+  generated site of 40 articles (bench.corpus);
 - `page`: a fresh browser context and page for one test, which fails the test if the page logs a
   console error, throws, or a request fails (or answers 4xx/5xx).
 
@@ -18,7 +20,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,6 +120,31 @@ def _mini() -> Iterator[Served]:
             served.server.shutdown()
 
 
+@contextlib.contextmanager
+def _built_and_served(make: Callable[[Path], Path]) -> Iterator[Served]:
+    """`make(folder)` writes a project in a temp folder; it is built with the project's theme and served."""
+    with tempfile.TemporaryDirectory(prefix="gloss-browser-") as tmp:
+        out = build_site(make(Path(tmp) / "source"), Path(tmp) / "built")
+        served = serve(out)
+        try:
+            yield served
+        finally:
+            served.server.shutdown()
+
+
+def _example_project(folder: Path) -> Path:
+    shutil.copytree(ROOT / "content", folder / "content")
+    shutil.copy(ROOT / "site.yml", folder / "site.yml")
+    return folder
+
+
+def _generated_project(folder: Path) -> Path:
+    from bench.corpus import write_site
+
+    write_site(folder, 40)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     # Fail, not skip: `make test` installs both, so a missing one is a broken set-up to see.
@@ -130,6 +157,18 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def served_mini() -> Iterator[Served]:
     with _shared("mini", _mini) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def served_example() -> Iterator[Served]:
+    with _shared("example", lambda: _built_and_served(_example_project)) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def served_generated() -> Iterator[Served]:
+    with _shared("generated", lambda: _built_and_served(_generated_project)) as served:
         yield served
 
 
@@ -180,4 +219,4 @@ def axe_violations(page: object, impacts: tuple[str, ...] = ("serious", "critica
 
 
 __all__ = ["AXE", "Served", "axe_violations", "browser", "build_site", "context_options", "page", "serve",
-           "served_mini"]
+           "served_example", "served_generated", "served_mini"]

@@ -20,7 +20,7 @@ def test_every_page_loads_without_errors(page, served_mini: Served) -> None:
     page.goto(served_mini.url + "search/?q=Kabul")  # the search page with a query fetches the index
     page.locator("#search-results li").first.wait_for()
     page.goto(served_mini.url + "articles/talks/")
-    page.hover("#m-1")  # a card fetches entities.json
+    page.hover("#m-1")  # a card fetches its entity's card.json
     page.locator("#gloss-card .card-count:not(:empty)").wait_for()
 
 
@@ -62,3 +62,17 @@ def test_print_stylesheet_shows_notes_and_hides_chrome(page, served_mini: Served
     page.emulate_media(media="print")
     assert not page.locator(".site-search").is_visible()
     assert page.locator("#note-1-text").is_visible()
+
+
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1440])
+def test_search_page_has_no_accessibility_violation_of_any_impact(page, served_example: Served, scheme: str,
+                                                                   width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(served_example.url + "search/?q=Massoud")  # entity results with type badges, then articles
+    page.locator("#search-results li .type-badge").first.wait_for()
+    assert axe_violations(page, ALL_IMPACTS) == []  # landmark-unique: the two search forms have their own names

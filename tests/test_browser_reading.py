@@ -23,7 +23,7 @@ def test_hovering_a_mention_shows_its_card(page, served_mini: Served) -> None:
     assert "Zabihullah Mujahid" in box.inner_text()
     assert "Taliban spokesman." in box.inner_text()
     page.wait_for_function("document.querySelector('#gloss-card .card-count').textContent !== ''")
-    assert "Mentioned in 2 articles" in box.inner_text()  # from entities.json, not baked into the page
+    assert "Mentioned in 2 articles" in box.inner_text()  # from its card.json, not baked into the page
     assert box.locator("a.card-link").get_attribute("href").endswith("entities/zabihullah-mujahid/")
     assert page.get_attribute("#m-3", "aria-describedby") == "gloss-card"
     # the card is next to the mention, inside the viewport
@@ -213,3 +213,233 @@ def test_measure_is_60_to_75_characters(page, served_mini: Served) -> None:
         return p.getBoundingClientRect().width / perChar;
     }""")
     assert 60 <= chars <= 75, chars
+
+
+# ---------------------------------------------------------------- cards: timing, place, size, arrow
+
+CARD_LOG = """() => {
+    // Each opening of the card, as it happens: gloss.js sets aria-describedby once the card is placed.
+    window.cardLog = [];
+    const box = node => node.getBoundingClientRect().toJSON();
+    new MutationObserver(records => {
+        for (const record of records) {
+            if (record.target.getAttribute('aria-describedby') !== 'gloss-card') continue;
+            const card = document.getElementById('gloss-card');
+            cardLog.push({at: performance.now(), id: record.target.id, card: box(card), mention: box(record.target),
+                          count: card.querySelector('.card-count').textContent});
+        }
+    }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['aria-describedby']});
+    window.started = {};
+    for (const kind of ['mouseover', 'focusin', 'pointerdown']) {
+        document.addEventListener(kind, event => {
+            const mention = event.target.closest && event.target.closest('.mention');
+            if (mention && !(kind in started)) started[kind] = performance.now();
+        }, true);
+    }
+}"""
+
+
+def opened(page) -> dict:
+    page.locator("#gloss-card").wait_for(state="visible")
+    return page.evaluate("cardLog[cardLog.length - 1]")
+
+
+def test_card_waits_for_a_resting_pointer_but_opens_at_once_on_focus(page, served_mini: Served) -> None:
+    page.goto(served_mini.url + ARTICLE)
+    page.evaluate(CARD_LOG)
+    page.hover("#m-3")
+    hovered = opened(page)
+    delay = hovered["at"] - page.evaluate("started.mouseover")
+    assert 300 <= delay < 2000, delay  # a pointer passing over the text opens nothing
+    page.mouse.move(0, 0)
+    card(page).wait_for(state="hidden")
+    page.focus("#m-1")
+    focused = opened(page)
+    assert focused["id"] == "m-1"
+    assert focused["at"] - page.evaluate("started.focusin") < 50  # in the same task as the focus
+
+
+@pytest.mark.parametrize("context_options", [{"has_touch": True, "is_mobile": True,
+                                              "viewport": {"width": 375, "height": 740}}])
+def test_a_tap_opens_the_card_at_once(page, served_mini: Served) -> None:
+    page.goto(served_mini.url + ARTICLE)
+    page.evaluate(CARD_LOG)
+    page.tap("#m-4")
+    tapped = opened(page)
+    assert tapped["at"] - page.evaluate("started.pointerdown") < 300  # no hover delay for a finger
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize("where", ["start", "end"])  # the mention at the top of the window, or at its bottom
+def test_card_never_covers_its_mention_and_points_at_it(page, served_generated: Served, where: str) -> None:
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.goto(served_generated.url + "articles/article-000003/")
+    page.evaluate(CARD_LOG)
+    page.evaluate(f"document.getElementById('m-6').scrollIntoView({{block: '{where}'}})")
+    page.focus("#m-6")
+    first = opened(page)  # placed before its card file came: the count line is empty but kept
+    assert first["count"] == "" and not overlap(first["card"], first["mention"])
+    page.locator("#gloss-card .card-count").filter(has_text="Mentioned in").wait_for()
+    final = page.evaluate("""() => ({card: document.getElementById('gloss-card').getBoundingClientRect().toJSON(),
+        mention: document.getElementById('m-6').getBoundingClientRect().toJSON(),
+        arrow: document.querySelector('.gloss-card-arrow').getBoundingClientRect().toJSON(),
+        side: document.getElementById('gloss-card').dataset.side})""")
+    assert final["card"] == first["card"]  # the late count line grew nothing: the card kept its place and size
+    assert not overlap(final["card"], final["mention"])
+    assert final["side"] == ("below" if where == "start" else "above")
+    arrow, mention, box = final["arrow"], final["mention"], final["card"]
+    assert arrow["width"] > 0 and arrow["height"] > 0
+    assert mention["left"] <= (arrow["left"] + arrow["right"]) / 2 <= mention["right"]  # it points at the mention
+    if where == "start":
+        assert mention["bottom"] <= arrow["top"] and arrow["bottom"] <= box["top"] + 1
+    else:
+        assert box["bottom"] - 1 <= arrow["top"] and arrow["bottom"] <= mention["top"]
+
+
+def test_first_card_fetches_only_its_entity_file(page, served_generated: Served) -> None:
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if request.resource_type == "fetch" else None)
+    page.goto(served_generated.url + "articles/article-000003/")
+    page.focus("#m-6")
+    page.locator("#gloss-card .card-count").filter(has_text="Mentioned in").wait_for()
+    entity = page.get_attribute("#m-6", "data-entity")
+    assert fetched == [served_generated.url + f"entities/{entity}/card.json"]  # not the site's entities.json
+    size = len((served_generated.root / f"entities/{entity}/card.json").read_bytes())
+    assert size < 200, size
+
+
+# ---------------------------------------------------------------- arriving at a mention from its entity's page
+
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": 800, "height": 500}}])
+def test_read_in_context_arrives_at_the_highlighted_sentence_without_a_card(page, served_mini: Served) -> None:
+    page.goto(served_mini.url + "entities/panjshir/")
+    passage = page.locator("blockquote.passage").nth(1).inner_text()
+    with page.expect_navigation():
+        page.locator("a.passage-link").nth(1).click()
+    assert page.url.endswith(ARTICLE + "#m-5")
+    page.wait_for_function("document.activeElement.id === 'm-5' && CSS.highlights.has('gloss-arrival')")
+    assert not page.locator("#gloss-card").is_visible()  # a card would have opened with the focus, at once
+    highlighted = page.evaluate("[...CSS.highlights.get('gloss-arrival')].map(r => r.toString()).join('')")
+    assert highlighted == passage  # the sentence the entity's page quoted, without its sidenote
+    top = page.evaluate("document.getElementById('m-5').getBoundingClientRect().top")
+    assert 0.2 * 500 <= top < 500  # with room above it, not on the top edge
+    assert page.evaluate("""() => {  // marked, though focused (focus used to paint over the mark)
+        const probe = document.body.appendChild(document.createElement('span'));
+        probe.style.background = 'var(--mark)';
+        return getComputedStyle(probe).backgroundColor === getComputedStyle(document.activeElement).backgroundColor;
+    }""")
+    page.keyboard.press("Shift+Tab")  # away and back by keyboard: the reader's own focus opens the card
+    page.keyboard.press("Tab")
+    card(page).wait_for(state="visible")
+    assert page.get_attribute("#m-5", "aria-describedby") == "gloss-card"
+
+
+def test_a_jump_on_the_same_page_highlights_without_a_card(page, served_example: Served) -> None:
+    page.goto(served_example.url + "articles/the-taliban-say-they-now-have-full-control-over-panjshir/")
+    page.get_by_role("link", name="go to the first mention of Ahmad Massoud in the text").click()
+    page.wait_for_function("CSS.highlights.has('gloss-arrival') && document.activeElement.matches('.mention')")
+    assert not page.locator("#gloss-card").is_visible()
+    highlighted = page.evaluate("[...CSS.highlights.get('gloss-arrival')].map(r => r.toString()).join('')")
+    assert "Ahmad Massoud" in highlighted and highlighted.endswith(".")
+
+
+# ---------------------------------------------------------------- sidenotes
+
+@pytest.mark.parametrize("width", [1024, 1100, 1260])
+def test_sidenote_uses_the_margin_whenever_it_fits(page, served_mini: Served, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(served_mini.url + ARTICLE)
+    note = page.locator("#note-1-text")
+    assert note.is_visible()  # without a tap
+    body, box = page.locator(".article-body").bounding_box(), note.bounding_box()
+    assert box["x"] >= body["x"] + body["width"] and box["x"] + box["width"] <= width  # beside the text, on screen
+
+
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": 375, "height": 740}, "has_touch": True}])
+def test_sidenote_opens_below_its_line_and_the_sentence_carries_on(page, served_example: Served) -> None:
+    page.goto(served_example.url + "articles/the-taliban-say-they-now-have-full-control-over-panjshir/")
+    page.tap("label[for=note-1]")
+    note = page.locator("#note-1-text")
+    assert note.is_visible()
+    lines = page.evaluate("""() => {
+        // The lines of the note's paragraph outside the note, and the line of the text just after it.
+        const note = document.getElementById('note-1-text'), para = note.closest('p');
+        const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+        const lines = [];
+        let after = null;
+        for (let node; (node = walker.nextNode());) {
+            if (note.contains(node) || !node.data.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            for (const r of range.getClientRects()) lines.push([r.top, r.bottom]);
+            if (!after && note.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) {
+                range.setEnd(node, node.data.search(/\\S/) + 1);
+                range.setStart(node, node.data.search(/\\S/));
+                after = range.getClientRects()[0].top;
+            }
+        }
+        return {lines, after};
+    }""")
+    box = note.bounding_box()
+    top, bottom = box["y"], box["y"] + box["height"]
+    assert all(b <= top + 1 or t >= bottom - 1 for t, b in lines["lines"])  # no words beside the note
+    para = page.evaluate("document.getElementById('note-1-text').closest('p').getBoundingClientRect().width")
+    assert box["width"] >= para - 1  # a block of the paragraph's width
+    ref = page.locator("label[for=note-1]").bounding_box()
+    assert ref["y"] + ref["height"] <= top + 1  # below the line it is called from
+    assert lines["after"] < top  # and the words after the number stay on its line: the sentence is not cut
+
+
+@pytest.mark.parametrize("width", [375, 1400])
+def test_note_numbers_are_24_px_tap_targets(page, served_example: Served, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(served_example.url + "articles/the-taliban-say-they-now-have-full-control-over-panjshir/")
+    for ref in page.locator("label.note-ref").all():
+        box = ref.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
+        if width < 1000:
+            ref.click()
+        back = page.locator(f"#{ref.get_attribute('for')}-text a.note-number").bounding_box()
+        assert back["width"] >= 24 and back["height"] >= 24, back
+
+
+# ---------------------------------------------------------------- search
+
+def test_slash_focuses_the_search_box(page, served_mini: Served) -> None:
+    page.goto(served_mini.url + ARTICLE)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    page.keyboard.type("Kabul/")  # in the box, a slash is a slash
+    assert page.input_value("#site-search-q") == "Kabul/"
+    page.goto(served_mini.url + "search/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-q"  # the page's own box
+
+
+def search_results(page, url: str) -> list[dict]:
+    page.goto(url)
+    page.wait_for_function("/result|Nothing/.test(document.getElementById('search-status').textContent)")
+    return page.evaluate("""() => [...document.querySelectorAll('#search-results li')].map(li => ({
+        href: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,
+        badge: li.querySelector('.type-badge') ? li.querySelector('.type-badge').textContent : null,
+        excerpt: li.querySelector('.search-excerpt').textContent}))""")
+
+
+def test_entities_come_first_with_their_type_and_an_exact_name_leads(page, served_example: Served) -> None:
+    found = search_results(page, served_example.url + "search/?q=Ahmad%20Massoud")
+    assert found[0]["href"].endswith("/entities/ahmad-massoud/") and found[0]["badge"] == "Person"
+    kinds = ["entity" if "/entities/" in r["href"] else "article" for r in found]
+    assert "article" in kinds and kinds == sorted(kinds, key=lambda k: k == "article")  # entities, then articles
+    assert all(r["badge"] for r in found if "/entities/" in r["href"])
+    found = search_results(page, served_example.url + "search/?q=massoud")  # an alias, in lower case
+    assert found[0]["href"].endswith("/entities/ahmad-massoud/")
+
+
+def test_search_excerpts_have_no_labels_glued_to_numbers(page, served_example: Served) -> None:
+    for query in ("Massoud", "Panjshir", "NFR"):
+        for result in search_results(page, served_example.url + f"search/?q={query}"):
+            assert not re.search(r"[^\W\d]\d", result["excerpt"]), result  # "Mentions3", "NFR1"
+            assert "Read in context" not in result["excerpt"]

@@ -78,6 +78,7 @@ def test_one_article_edit_rewrites_exactly_the_affected_pages(built: Path) -> No
     assert changed == sorted([
         "articles/talks/index.html", "annotations/talks.jsonld",  # the article (the collection's total is the same)
         "entities/kabul/index.html", "entities/taliban/index.html",  # mention removed / added
+        "entities/kabul/card.json", "entities/taliban/card.json",  # and their cards' counts with it
         "entities/zabihullah-mujahid/index.html",  # its co-mentions changed
         "index.html",  # the home page shows the article's top entities
         "entities/index.html", "entities.json", "feed.xml",  # lists with mention counts or full text

@@ -8,15 +8,17 @@
   var root = new URL("../", script ? script.src : location.href); // the site root, wherever it is hosted
   var TYPES = { person: "Person", organization: "Organization", place: "Place" };
 
-  // ------------------------------------------------------------ shared entity data (entities.json)
-  var entityData = null;
-  function loadEntities() {
-    if (!entityData) {
-      entityData = fetch(new URL("entities.json", root))
-        .then(function (r) { return r.ok ? r.json() : {}; })
-        .catch(function () { return {}; });
+  // ------------------------------------------------------------ an entity's card file (entities/<id>/card.json)
+  // A few dozen bytes per entity, fetched once when its card first opens (or the pointer first rests on it).
+  var cardFiles = {}, cardValues = {};
+  function loadCard(id) {
+    if (!cardFiles[id]) {
+      cardFiles[id] = fetch(new URL("entities/" + encodeURIComponent(id) + "/card.json", root))
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; })
+        .then(function (data) { cardValues[id] = data; return data; });
     }
-    return entityData;
+    return cardFiles[id];
   }
 
   // ------------------------------------------------------------ light / dark toggle
@@ -47,7 +49,12 @@
   }
 
   // ------------------------------------------------------------ cards on mentions and corrections
-  var card = null, cardFor = null, hideTimer = null, showTimer = null, touchPending = null, touchWasOpen = false;
+  // A card opens beside its mention, never over it, with an arrow pointing at it: after HOVER_DELAY
+  // under a resting pointer (a pointer passing over the text opens nothing), at once on focus or tap.
+  // It is placed at its full size: the count line is reserved before the card file arrives.
+  var HOVER_DELAY = 350, GAP = 10;
+  var card = null, arrow = null, cardFor = null, hideTimer = null, showTimer = null;
+  var touchPending = null, touchWasOpen = false, arrivedAt = null;
 
   function makeCard() {
     card = document.createElement("div");
@@ -69,10 +76,15 @@
     return node;
   }
 
+  function countText(data) {
+    if (!data) return "";
+    var n = data.articles;
+    return "Mentioned in " + n + " article" + (n === 1 ? "" : "s");
+  }
+
   function fillMentionCard(mention) {
     var id = mention.getAttribute("data-entity");
     var type = mention.getAttribute("data-type") || "";
-    card.textContent = "";
     card.setAttribute("data-type", type);
     var head = el("p", "card-head");
     head.appendChild(el("span", "type-badge type-" + type, TYPES[type] || type));
@@ -80,21 +92,24 @@
     card.appendChild(el("p", "card-name", mention.getAttribute("data-name")));
     var description = mention.getAttribute("data-description");
     if (description) card.appendChild(el("p", "card-description", description));
-    var count = el("p", "card-count", "");
+    var count = el("p", "card-count", countText(cardValues[id])); // its line is kept while the file loads
     card.appendChild(count);
     var link = el("a", "card-link", "Open the page on " + mention.getAttribute("data-name"));
     link.href = mention.getAttribute("href") || new URL("entities/" + id + "/", root).href;
     card.appendChild(link);
-    loadEntities().then(function (data) {
-      var entry = data[id];
-      if (!entry || cardFor !== mention) return;
-      var n = entry.articles;
-      count.textContent = "Mentioned in " + n + " article" + (n === 1 ? "" : "s");
-    });
+    if (!(id in cardValues)) {
+      loadCard(id).then(function (data) {
+        if (cardFor !== mention || card.hidden) return;
+        count.textContent = countText(data);
+        if (!data) count.hidden = true; // no card file (a copy without it): the line goes
+        place(mention);
+      });
+    } else if (!cardValues[id]) {
+      count.hidden = true;
+    }
   }
 
   function fillCorrectionCard(node) {
-    card.textContent = "";
     card.setAttribute("data-type", "correction");
     card.appendChild(el("p", "card-head", "Correction"));
     var text = node.getAttribute("data-explain") || "Changed by the editor";
@@ -105,16 +120,24 @@
     card.appendChild(el("p", "card-description", text));
   }
 
+  // Below the mention if the card fits there, else above it, else on the roomier side: its box never
+  // meets the mention's. The arrow points at the line of the mention next to the card.
   function place(target) {
+    var view = document.documentElement.clientWidth;
     var rect = target.getBoundingClientRect();
-    var width = Math.min(20 * 16, document.documentElement.clientWidth - 16);
+    var lines = target.getClientRects();
+    var width = Math.min(20 * 16, view - 16);
     card.style.width = width + "px";
-    var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
-    card.style.left = (left + window.scrollX) + "px";
     var height = card.offsetHeight;
-    var below = rect.bottom + 6;
-    var top = below + height > window.innerHeight && rect.top - height - 6 > 0 ? rect.top - height - 6 : below;
-    card.style.top = (top + window.scrollY) + "px";
+    var roomBelow = window.innerHeight - rect.bottom, roomAbove = rect.top;
+    var below = height + GAP <= roomBelow || (height + GAP > roomAbove && roomBelow >= roomAbove);
+    var line = lines.length ? lines[below ? lines.length - 1 : 0] : rect;
+    var middle = line.left + line.width / 2;
+    var left = Math.max(8, Math.min(middle - 32, view - width - 8));
+    card.style.left = (left + window.scrollX) + "px";
+    card.style.top = ((below ? rect.bottom + GAP : rect.top - GAP - height) + window.scrollY) + "px";
+    card.setAttribute("data-side", below ? "below" : "above");
+    arrow.style.left = Math.max(10, Math.min(middle - left, width - 10)) + "px";
   }
 
   function showCard(target) {
@@ -123,6 +146,10 @@
     if (!card) makeCard();
     if (cardFor && cardFor !== target) cardFor.removeAttribute("aria-describedby");
     cardFor = target;
+    card.textContent = "";
+    arrow = el("span", "gloss-card-arrow");
+    arrow.setAttribute("aria-hidden", "true");
+    card.appendChild(arrow);
     if (target.classList.contains("mention")) fillMentionCard(target); else fillCorrectionCard(target);
     card.hidden = false;
     target.setAttribute("aria-describedby", "gloss-card");
@@ -143,12 +170,13 @@
     hideTimer = setTimeout(hideCard, 300);
   }
 
+  var CARD_TARGETS = ".mention[data-entity], del.critic-delete, ins.critic-insert";
   function cardTarget(node) {
-    return node && node.closest ? node.closest(".mention[data-entity], del.critic-delete, ins.critic-insert") : null;
+    return node && node.closest ? node.closest(CARD_TARGETS) : null;
   }
 
   function setupCards() {
-    var targets = document.querySelectorAll(".mention[data-entity], del.critic-delete, ins.critic-insert");
+    var targets = document.querySelectorAll(CARD_TARGETS);
     if (!targets.length) return;
     targets.forEach(function (node) {
       if (node.title) {
@@ -163,7 +191,8 @@
       clearTimeout(hideTimer);
       if (target === cardFor && !card.hidden) return;
       clearTimeout(showTimer);
-      showTimer = setTimeout(function () { showCard(target); }, 120);
+      if (target.hasAttribute("data-entity")) loadCard(target.getAttribute("data-entity")); // while the pointer rests
+      showTimer = setTimeout(function () { showCard(target); }, HOVER_DELAY);
     });
     document.addEventListener("mouseout", function (event) {
       var target = cardTarget(event.target);
@@ -173,7 +202,9 @@
     });
     document.addEventListener("focusin", function (event) {
       var target = cardTarget(event.target);
-      if (target) showCard(target);
+      if (!target) return;
+      if (target === arrivedAt) { arrivedAt = null; return; } // focused by a link to it: no card
+      showCard(target);
     });
     document.addEventListener("focusout", function (event) {
       var target = cardTarget(event.target);
@@ -181,6 +212,7 @@
     });
     // Touch: the first tap on a mention opens its card (which links to the page); a second tap follows it.
     document.addEventListener("pointerdown", function (event) {
+      arrivedAt = null;
       touchPending = event.pointerType === "touch" || event.pointerType === "pen" ? cardTarget(event.target) : null;
       touchWasOpen = !!touchPending && touchPending === cardFor && !card.hidden; // before focus opens it
     }, true);
@@ -198,6 +230,7 @@
       if (card && !card.hidden && !card.contains(event.target) && target !== cardFor) hideCard();
     });
     document.addEventListener("keydown", function (event) {
+      arrivedAt = null;
       if (event.key === "Escape" && card && !card.hidden) {
         var from = cardFor;
         hideCard();
@@ -205,6 +238,60 @@
       }
     });
     window.addEventListener("resize", function () { if (cardFor && !card.hidden) place(cardFor); });
+  }
+
+  // ------------------------------------------------------------ arriving at a mention (#m-N)
+  // "Read in context" and the who's-who jumps link to a mention: the browser scrolls to it (the CSS
+  // leaves room above) and focuses it. No card opens then; the mention's sentence is highlighted.
+  function arrive() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (!target || !target.classList.contains("mention")) return;
+    if (document.activeElement !== target) arrivedAt = target; // the focus that follows opens no card
+    else if (cardFor === target) hideCard();
+    highlightSentence(target);
+  }
+
+  function setupArrival() {
+    arrive();
+    window.addEventListener("hashchange", arrive);
+    document.addEventListener("click", function (event) { // a link to a mention on this page (who's who)
+      var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+      var target = link ? document.getElementById(decodeURIComponent(link.hash.slice(1))) : null;
+      if (target && target.classList.contains("mention")) arrivedAt = target;
+    });
+  }
+
+  function highlightSentence(mention) {
+    if (!window.CSS || !CSS.highlights || !window.Highlight || !window.Intl || !Intl.Segmenter) return;
+    var block = mention.closest(".sidenote, p, li, blockquote, h2, h3, h4, td, dd") || mention.parentNode;
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) { // a note is not part of the sentence around it, nor its number
+        var note = node.parentNode.closest(".sidenote, .note-ref, .note-number");
+        return note && note !== block ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [], text = "", at = -1, node;
+    while ((node = walker.nextNode())) {
+      if (at < 0 && mention.contains(node)) at = text.length;
+      nodes.push([node, text.length]);
+      text += node.data;
+    }
+    if (at < 0) return;
+    var segments = new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "sentence" });
+    var sentence = segments.segment(text).containing(at);
+    if (!sentence) return;
+    var start = sentence.index, end = sentence.index + sentence.segment.replace(/\s+$/, "").length;
+    var highlight = new Highlight();
+    nodes.forEach(function (pair) { // one range per text node: a note inside the sentence stays unmarked
+      var from = Math.max(start - pair[1], 0), to = Math.min(end - pair[1], pair[0].data.length);
+      if (from >= to) return;
+      var range = document.createRange();
+      range.setStart(pair[0], from);
+      range.setEnd(pair[0], to);
+      highlight.add(range);
+    });
+    CSS.highlights.set("gloss-arrival", highlight);
   }
 
   // ------------------------------------------------------------ sortable entity tables
@@ -248,6 +335,39 @@
   }
 
   // ------------------------------------------------------------ search page (Pagefind)
+  // Entities first (an entity named exactly as the query, or by one of its aliases, before the rest),
+  // each with its type; then articles. The index tells them apart by its "kind" filter.
+  var ENTITY_RESULTS = 10, ARTICLE_RESULTS = 20;
+
+  function normal(text) {
+    return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  function namedExactly(item, query) {
+    var meta = item.meta || {};
+    var names = [meta.title].concat(meta.aliases ? meta.aliases.split(", ") : []);
+    return names.some(function (name) { return normal(name) === query; });
+  }
+
+  function resultItem(item, isEntity) {
+    var meta = item.meta || {};
+    var li = el("li", "search-result" + (isEntity ? " search-entity" : ""));
+    var h = el("h2", "search-title");
+    var a = el("a", "", meta.title || item.url);
+    a.href = item.url;
+    h.appendChild(a);
+    if (isEntity && meta.type_label) {
+      h.appendChild(document.createTextNode(" "));
+      h.appendChild(el("span", "type-badge type-" + (meta.type || ""), meta.type_label));
+    }
+    li.appendChild(h);
+    var p = el("p", "search-excerpt");
+    p.innerHTML = item.excerpt; // Pagefind's excerpt: page text, escaped, with <mark> around matches
+    li.appendChild(p);
+    return li;
+  }
+
   function setupSearch() {
     var results = document.getElementById("search-results");
     var input = document.getElementById("search-q");
@@ -257,10 +377,27 @@
     function engine() {
       if (!pagefind) {
         pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-          return Promise.resolve(module.options({ baseUrl: root.pathname })).then(function () { return module; });
+          return Promise.resolve(module.options({ baseUrl: root.pathname })).then(function () {
+            return module.filters();
+          }).then(function (filters) { // an index made with another theme may have no kinds
+            return { module: module, byKind: !!(filters && filters.kind) };
+          });
         });
       }
       return pagefind;
+    }
+    function find(engine, query) {
+      var module = engine.module;
+      if (!engine.byKind) {
+        return module.search(query).then(function (all) { return [[], all.results.slice(0, ARTICLE_RESULTS)]; });
+      }
+      return Promise.all([module.search(query, { filters: { kind: "entity" } }),
+                          module.search(query, { filters: { kind: "article" } })]).then(function (found) {
+        return [found[0].results.slice(0, ENTITY_RESULTS), found[1].results.slice(0, ARTICLE_RESULTS)];
+      });
+    }
+    function load(list) {
+      return Promise.all(list.map(function (r) { return r.data(); }));
     }
     function run(query) {
       var mine = ++counter;
@@ -270,26 +407,20 @@
         return;
       }
       status.textContent = "Searching…";
-      engine().then(function (module) {
-        return module.search(query);
-      }).then(function (search) {
-        return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
-      }).then(function (items) {
+      engine().then(function (loaded) {
+        return find(loaded, query);
+      }).then(function (found) {
+        return Promise.all([load(found[0]), load(found[1])]);
+      }).then(function (loaded) {
         if (mine !== counter) return;
-        status.textContent = items.length ? items.length + " result" + (items.length === 1 ? "" : "s") +
-          " for “" + query + "”" : "Nothing found for “" + query + "”.";
-        items.forEach(function (item) {
-          var li = el("li", "search-result");
-          var h = el("h2", "search-title");
-          var a = el("a", "", (item.meta && item.meta.title) || item.url);
-          a.href = item.url;
-          h.appendChild(a);
-          li.appendChild(h);
-          var p = el("p", "search-excerpt");
-          p.innerHTML = item.excerpt; // Pagefind's excerpt: page text, escaped, with <mark> around matches
-          li.appendChild(p);
-          results.appendChild(li);
-        });
+        var wanted = normal(query);
+        var entities = loaded[0].filter(function (item) { return namedExactly(item, wanted); })
+          .concat(loaded[0].filter(function (item) { return !namedExactly(item, wanted); }));
+        var count = entities.length + loaded[1].length;
+        status.textContent = count ? count + " result" + (count === 1 ? "" : "s") + " for “" + query + "”" :
+          "Nothing found for “" + query + "”.";
+        entities.forEach(function (item) { results.appendChild(resultItem(item, true)); });
+        loaded[1].forEach(function (item) { results.appendChild(resultItem(item, false)); });
       }).catch(function () {
         if (mine !== counter) return;
         status.textContent = "Search is not available on this copy of the site (no search index was built).";
@@ -312,11 +443,33 @@
     run(query);
   }
 
+  function typingIn(node) {
+    if (!node) return false;
+    if (node.isContentEditable || node.tagName === "TEXTAREA" || node.tagName === "SELECT") return true;
+    return node.tagName === "INPUT" && !/^(checkbox|radio|button|submit|reset|range|color|file|image)$/.test(node.type);
+  }
+
+  // "/" anywhere but in a text field focuses the search box (the search page's own, else the header's).
+  function setupSearchShortcut() {
+    var box = document.getElementById("search-q") || document.getElementById("site-search-q");
+    if (!box) return;
+    box.setAttribute("aria-keyshortcuts", "/");
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      if (typingIn(document.activeElement)) return;
+      event.preventDefault(); // the slash is not typed into the box
+      box.focus();
+      box.select();
+    });
+  }
+
   function start() {
     setupTheme();
     setupCards();
+    setupArrival();
     setupSorting();
     setupSearch();
+    setupSearchShortcut();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
