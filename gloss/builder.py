@@ -47,6 +47,7 @@ from .output import (
 )
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
+from .words import counted
 
 # On a site past FULL_DOCUMENTS_UP_TO articles a render worker is replaced by a fresh fork after this many
 # batches of 48 pages: its copies of the builder's memory would grow without bound (4.7 GB for three
@@ -112,10 +113,6 @@ class SiteModel:
 def stamp(path: Path) -> tuple[int, int]:
     info = path.stat()
     return (info.st_mtime_ns, info.st_size)
-
-
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 # ---------------------------------------------------------------- loading one file (also in workers)
@@ -485,15 +482,16 @@ class SiteBuilder:
             for entry in entries.values():
                 for problem in entry.problems:
                     problems.add(problem)
-        stages.append(StageReport("load", f"{_n(len(articles), 'article')}, {_n(len(entities), 'entity', 'entities')}"
-                                  f" ({parsed} parsed)", time.perf_counter() - start))
+        loaded = f"{counted(len(articles), 'article')}, {counted(len(entities), 'entity', 'entities')}"
+        stages.append(StageReport("load", f"{loaded} ({parsed} parsed)", time.perf_counter() - start))
         if not self.drafts:
             article_entries = [e for e in article_entries if not e.item.draft]
             articles = [e.item for e in article_entries]
         start = time.perf_counter()
         graph = self._link(article_entries, entity_entries, problems)
-        linked = f"{_n(graph.linked_count(), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
-        errors = _n(len(problems.errors), "error")
+        linked = (f"{counted(graph.linked_count(), 'mention')} linked to "
+                  f"{counted(len(graph.sites), 'entity', 'entities')}")
+        errors = counted(len(problems.errors), "error")
         stages.append(StageReport("link", f"{linked}, {errors}", time.perf_counter() - start))
         return SiteModel(articles, entities, graph, problems, stages)
 

@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .words import counted
+
 
 def escape(text: str) -> str:
     """&, < and > as entities, as xml.sax.saxutils.escape does (importing that module pulls in
@@ -100,7 +102,7 @@ def _node(node: Node, x: float, y: float, r: float, angle: float | None, center:
                  f'transform="rotate({_f(rotate)} {lx} {ly})" class="label">{shown}</text>')
     classes = "node node-center" if center else "node"
     return (f'<a href="{href}" class="{classes} node-{kind}">'
-            f'<title>{name} ({kind}, {node.weight} mention{"" if node.weight == 1 else "s"})'
+            f'<title>{name} ({kind}, {counted(node.weight, "mention")})'
             f'</title><circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}"/>{label}</a>')
 
 
