@@ -78,6 +78,7 @@ class Page:
     path: str  # output file, relative to the site root, with "/" separators
     template: str
     context: dict[str, Any]
+    root: str | None = None  # what its links start with; None: relative links (see `climb_to_root`)
 
     @property
     def url(self) -> str:
@@ -433,7 +434,10 @@ class Renderer:
         return Page(tag_url(tag) + "index.html", "tag.html", {"tag": tag, "articles": articles})
 
     def not_found_page(self) -> Page:
-        return Page("404.html", "404.html", {})
+        """A host serves 404.html at any missing address, at any depth: its links cannot be relative.
+        They are absolute with base_url, and from the host's root without it."""
+        base = self.config.base_url
+        return Page("404.html", "404.html", {}, root=base.rstrip("/") + "/" if base else "/")
 
     def search_page(self) -> Page:
         return Page("search/index.html", "search.html", {})
@@ -658,7 +662,8 @@ class Renderer:
 
     def render_page(self, page: Page) -> str:
         template = self._template(page.template, page.path)
-        context = {"site": self.config, "page": page, "root": climb_to_root(page.path),
+        root = climb_to_root(page.path) if page.root is None else page.root
+        context = {"site": self.config, "page": page, "root": root,
                    "build_time": self.build_time, "renderer": self, "types": self._types, **page.context}
         try:
             return template.render(context)
@@ -847,7 +852,8 @@ def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Envi
 
 @jinja2.pass_context
 def _url(context: Any, target: str) -> str:
-    return relative(context["page"].path, target)
+    page = context["page"]
+    return relative(page.path, target) if page.root is None else page.root + target
 
 
 @jinja2.pass_context

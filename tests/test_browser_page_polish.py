@@ -1,0 +1,104 @@
+"""Pages as a reader meets them in a real browser (issue 18): the 404 page on a real host, anchored
+annotations, the article and entity pages, the entities index."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from browser import *  # noqa: F403 - pytest fixtures
+from browser import ROOT, QuietHandler
+from conftest import FIXTURES
+from devserver import DevServer
+
+from gloss.cli import main
+
+
+class PagesHandler(QuietHandler):
+    """A static host as GitHub Pages is one: the site's 404.html for every missing address."""
+
+    def __init__(self, *args: object, not_found: Path, **kwargs: object) -> None:
+        self.not_found = not_found
+        super().__init__(*args, **kwargs)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404 or not self.not_found.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def pages_host(tmp_path: Path):
+    """A static host serving tmp_path/www, and a function that builds the mini site into it at a
+    sub-path, with site.yml's base_url set to where it is served (or unset, at the host's root)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    handler = functools.partial(PagesHandler, directory=str(www), not_found=www / "404.html")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    def publish(sub_path: str) -> str:
+        site = tmp_path / "mini"
+        shutil.copytree(FIXTURES / "mini", site)
+        shutil.copytree(ROOT / "theme", site / "theme")
+        config = site / "site.yml"
+        base = f"base_url: {host}{sub_path}\n" if sub_path else ""
+        config.write_text(config.read_text().replace("base_url: https://example.org/mini/\n", base))
+        assert main(["--root", str(site), "build", "--no-ingest", "--no-search"]) == 0
+        shutil.copytree(site / "_site", www / sub_path, dirs_exist_ok=True)
+        handler.keywords["not_found"] = www / sub_path / "404.html"
+        return host + sub_path
+
+    yield publish
+    server.shutdown()
+
+
+def expect_not_found(page, url: str) -> None:
+    response = page.goto(url)
+    assert response.status == 404
+    page.wait_for_load_state("networkidle")
+    # The page itself, and Chromium's console line about it: the only 404 there should be.
+    page.problems.items.remove(f"HTTP 404: {url}")
+    page.problems.items.remove("console error: Failed to load resource: the server responded with a status of 404 "
+                               "(Not Found)")
+
+
+def is_styled(page) -> bool:
+    return page.evaluate("getComputedStyle(document.querySelector('.site-header')).display === 'flex'")
+
+
+@pytest.mark.parametrize("sub_path", ["", "project/"])
+def test_not_found_page_is_styled_and_its_links_work_at_any_depth(page, pages_host, sub_path: str) -> None:
+    site = pages_host(sub_path)
+    expect_not_found(page, site + "entities/nobody/at/all/")
+    assert is_styled(page)
+    page.click("text=index of entities")
+    page.wait_for_url(site + "entities/")
+    assert page.locator("main h1").inner_text() == "People, organizations and places"
+
+
+@pytest.fixture
+def dev_mini(mini_site: Path):
+    dev = DevServer(mini_site)  # the mini site sets base_url: https://example.org/mini/
+    yield dev
+    dev.stop()
+
+
+# `dev_mini` before `page`: the page closes (and checks its console) while the server still answers.
+def test_preview_server_shows_a_styled_not_found_page_with_base_url_set(dev_mini: DevServer, page) -> None:
+    expect_not_found(page, dev_mini.url + "entities/nobody/")
+    assert is_styled(page)
+    assert page.get_attribute("link[rel=stylesheet]", "href") == "/static/gloss.css"
+    page.click("text=latest articles")
+    page.wait_for_url(dev_mini.url)
