@@ -27,7 +27,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from . import __version__
-from .cache import SCHEMA, DocumentStore, ParseCache, cache_key
+from .cache import CACHE_FORMAT, SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
 from .errors import BuildFailed, GlossError, Problems
@@ -300,7 +300,9 @@ class SiteBuilder:
         return self.cache_dir / "state.pickle" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
-        return (STATE_FORMAT, __version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
+        # With the parse cache's format: the state names the cached parse of each file, by its key.
+        return (STATE_FORMAT, __version__, CACHE_FORMAT, SCHEMA, str(self.config.output_path), self.drafts,
+                self.config.raw_html)
 
     def load_state(self, problems: Problems) -> None:
         self.state_loaded = True

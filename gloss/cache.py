@@ -16,7 +16,8 @@ from . import __version__
 from .errors import Problems
 from .parse import ParsedDocument
 
-CACHE_FORMAT = 4  # 2: raw HTML sanitised at parse time; 3: slotted mentions; 4: slotted documents
+# 2: raw HTML sanitised at parse time; 3: slotted mentions; 4: slotted documents; 5: typographer on
+CACHE_FORMAT = 5
 
 
 def _schema() -> str:

@@ -309,3 +309,16 @@ def test_a_mention_keeps_every_field_through_the_parse_cache() -> None:
     kinds = {"int": lambda i: i + 7, "str": lambda i: f"value {i}", "bool": lambda i: True}
     mention = Mention(**{f.name: kinds[f.type](i) for i, f in enumerate(fields(Mention))})
     assert pickle.loads(pickle.dumps(mention)) == mention
+
+
+def test_a_new_parse_cache_format_parses_and_renders_everything_again(built: Path, monkeypatch) -> None:
+    """A parser change (as the typographer was) bumps CACHE_FORMAT: the files are untouched, but their
+    cached parses, and the pages made from them, must not be trusted."""
+    import gloss.builder
+    import gloss.cache
+
+    assert "nothing changed" in run_gloss(built, "build", "--no-search").stdout
+    for module in (gloss.cache, gloss.builder):
+        monkeypatch.setattr(module, "CACHE_FORMAT", gloss.cache.CACHE_FORMAT + 1, raising=False)
+    model = SiteBuilder(load_config(built), search=False).build(Problems())
+    assert "(6 parsed)" in model.stages[0].summary and "(full)" in model.stages[-1].summary
