@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser import *  # noqa: F403 - pytest fixtures
-from browser import ROOT, QuietHandler
+from browser import ROOT, QuietHandler, Served, serve
 from conftest import FIXTURES
 from devserver import DevServer
 
@@ -102,3 +102,66 @@ def test_preview_server_shows_a_styled_not_found_page_with_base_url_set(dev_mini
     assert page.get_attribute("link[rel=stylesheet]", "href") == "/static/gloss.css"
     page.click("text=latest articles")
     page.wait_for_url(dev_mini.url)
+
+
+# ---------------------------------------------------------------- the example site
+
+EXAMPLE_ARTICLE = "articles/the-taliban-say-they-now-have-full-control-over-panjshir/"
+
+
+@pytest.fixture(scope="module")
+def served_example(tmp_path_factory):
+    """The shipped example (content/ and site.yml, one article), built and served from a sub-path."""
+    root = tmp_path_factory.mktemp("example")
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "site.yml", root / "site.yml")
+    assert main(["--root", str(root), "build", "--no-ingest"]) == 0
+    www = root / "www"
+    www.mkdir()
+    shutil.move(str(root / "_site"), www / "site")
+    served = serve(www, "site/")
+    served.root = www / "site"
+    yield served
+    served.server.shutdown()
+
+
+# Where a TextQuoteSelector lands in the article body, found as a client finds it: the quote in the
+# body's textContent (with the sidenotes and footnote marks, or, `without_notes`, with them taken out),
+# then the element at the exact text's first character.
+ANCHOR = """([selector, withoutNotes]) => {
+  let body = document.querySelector('.article-body');
+  if (withoutNotes) {
+    body = body.cloneNode(true);
+    body.querySelectorAll('.sidenote, .note-ref, .footnote-ref, .footnotes, .footnotes-sep').forEach(n => n.remove());
+  }
+  const text = body.textContent, quote = selector.prefix + selector.exact + selector.suffix;
+  const at = text.indexOf(quote);
+  if (at < 0) return 'not found';
+  if (text.indexOf(quote, at + 1) >= 0) return 'found twice';
+  let start = at + selector.prefix.length;
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (start < node.data.length) {
+      const mention = node.parentElement.closest('.mention');
+      return mention ? mention.id : 'no mention there';
+    }
+    start -= node.data.length;
+  }
+  return 'past the end';
+}"""
+
+
+@pytest.mark.parametrize("without_notes", [False, True])
+def test_every_annotation_of_the_example_anchors_on_its_mention(page, served_example: Served,
+                                                                without_notes: bool) -> None:
+    import json
+
+    slug = EXAMPLE_ARTICLE.split("/")[1]
+    items = json.loads((served_example.root / f"annotations/{slug}.jsonld").read_text(encoding="utf-8"))["items"]
+    assert len(items) == 52
+    page.goto(served_example.url + EXAMPLE_ARTICLE)
+    landed = {item["id"].split("#")[1]: page.evaluate(ANCHOR, [item["target"]["selector"], without_notes])
+              for item in items}
+    assert landed == {anchor: anchor for anchor in landed}
