@@ -27,7 +27,7 @@ from .graph import MentionSite, SiteGraph, article_year
 from .markup import MENTION_PLACEHOLDER
 from .parse import ParsedDocument
 from .svggraph import Edge, Node, circle_graph, ego_graph
-from .words import counted
+from .words import counted, in_words
 
 # ---------------------------------------------------------------- what render rules read
 
@@ -172,6 +172,8 @@ class Renderer:
         self._passage_heads: dict[tuple[str, int], tuple[str, str, str]] = {}  # see passage_group_html
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
+        self._postings: dict[str, list[str]] = {}  # entity id -> slugs of the articles quoting it (see more_on)
+        self._position: dict[str, int] | None = None  # slug -> place in the site's order
         # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
         self.passage_cache: dict[str, dict[tuple[str, int], str]] | None = {}
         # Reads an article's full document when the graph holds a lightened one (set by the builder).
@@ -233,8 +235,44 @@ class Renderer:
         return Page(path, "article.html", {
             "article": article, "body": self.body_html(article.slug, doc, path),
             "whos_who": whos_who, "whos_who_html": self.whos_who_html(whos_who, path), "notes": doc.notes,
-            "json_ld": self.article_json_ld(article),
+            "json_ld": self.article_json_ld(article), "more": self.more_on(article.slug, doc),
         })
+
+    # "More on these people": the articles that quote most of the same entities. An entity quoted in
+    # more articles than MORE_QUOTED_UP_TO (a country, the government) relates none of them: it would
+    # make every article a neighbour of thousands, and reading their lists costs as much.
+    MORE_ARTICLES = 5
+    MORE_QUOTED_UP_TO = 100
+
+    def more_on(self, slug: str, doc: ParsedDocument) -> list[tuple[Article, list[Entity]]]:
+        """The MORE_ARTICLES articles quoting most of the entities `doc` quotes (those mentioned in its text,
+        as on entity pages), each with the entities they share; ties go to the newer article."""
+        ids = self.graph.resolved.get(slug, ())
+        quoted = sorted({ids[m.index] for m in doc.mentions if ids[m.index] and not m.in_note})
+        shared: dict[str, list[str]] = {}
+        for entity_id in quoted:
+            if self.graph.article_count(entity_id) <= self.MORE_QUOTED_UP_TO:
+                for other in self.postings(entity_id):
+                    if other != slug:
+                        shared.setdefault(other, []).append(entity_id)
+        position = self.position
+        best = heapq.nsmallest(self.MORE_ARTICLES, shared.items(), key=lambda i: (-len(i[1]), position[i[0]]))
+        by_id = self.graph.registry.by_id
+        return [(self.article_by_slug[other], [by_id[i] for i in entity_ids]) for other, entity_ids in best]
+
+    def postings(self, entity_id: str) -> list[str]:
+        """Slugs of the articles quoting the entity, newest first."""
+        found = self._postings.get(entity_id)
+        if found is None:
+            found = [sites[0].article.slug for sites in self.graph.quoting_articles(entity_id)]
+            self._postings[entity_id] = found
+        return found
+
+    @property
+    def position(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {a.slug: i for i, a in enumerate(self.graph.articles)}
+        return self._position
 
     def whos_who(self, article: Article, doc: ParsedDocument) -> list[dict[str, Any]]:
         ids, by_id = self.graph.resolved.get(article.slug, ()), self.graph.registry.by_id
@@ -552,6 +590,7 @@ class Renderer:
         for slug in changes.articles:
             paths.update((article_url(slug) + "index.html", f"annotations/{slug}.jsonld"))
         paths.update(f"annotations/{slug}.jsonld" for slug in changes.neighbours)
+        paths |= self._more_affected(changes)
         shown_entities = set(changes.mentions) | set(changes.entities)
         for entity_id in changes.entities:
             paths.update(article_url(a.slug) + "index.html" for a in self.graph.articles_mentioning(entity_id))
@@ -561,6 +600,17 @@ class Renderer:
                                   if any(i in changes.entities for i in self.graph.resolved.get(f"entity:{owner}", ())))
         paths.update(entity_url(i) + "index.html" for i in shown_entities)
         paths |= self._year_pages_affected(changes)
+        return paths
+
+    def _more_affected(self, changes: Changes) -> set[str]:
+        """The article pages whose "more on these people" list may show a changed article, or may change
+        because one quotes other entities now: those quoting an entity the changed articles quote or
+        quoted, unless it is quoted too widely to count (see more_on), before or after the change."""
+        paths: set[str] = set()
+        up_to = self.MORE_QUOTED_UP_TO + len(changes.articles)  # each changed article moves a count by one
+        for entity_id in set().union(*changes.quoted.values()) if changes.quoted else ():
+            if self.graph.article_count(entity_id) <= up_to:
+                paths.update(article_url(slug) + "index.html" for slug in self.postings(entity_id))
         return paths
 
     def _year_pages_affected(self, changes: Changes) -> set[str]:
@@ -845,6 +895,7 @@ def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Envi
     for name in ("url", "article_url", "entity_url", "tag_url", "archive_url", "entity_year_url"):
         env.filters[name] = env.globals[name]
     env.filters["counted"] = counted
+    env.filters["in_words"] = in_words
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
     return env

@@ -165,3 +165,22 @@ def test_every_annotation_of_the_example_anchors_on_its_mention(page, served_exa
     landed = {item["id"].split("#")[1]: page.evaluate(ANCHOR, [item["target"]["selector"], without_notes])
               for item in items}
     assert landed == {anchor: anchor for anchor in landed}
+
+
+# ---------------------------------------------------------------- the article page
+
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": w, "height": 700}} for w in (360, 375, 414)])
+def test_phone_header_is_one_row(page, served_example: Served, context_options: dict) -> None:
+    page.goto(served_example.url + EXAMPLE_ARTICLE)
+    header = page.locator(".site-header")
+    items = header.locator(".site-title, .site-nav a, .site-search button, .theme-toggle")
+    assert items.count() == 6
+    boxes = [items.nth(i).bounding_box() for i in range(6)]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 6, boxes  # one row
+    assert all(box["width"] >= 24 and box["height"] >= 24 for box in boxes)  # tap targets
+    assert header.bounding_box()["height"] < 64
+    assert page.evaluate("document.documentElement.scrollWidth") == context_options["viewport"]["width"]
+    page.click(".site-search button")  # the box is on the search page
+    page.wait_for_url("**/search/**")
+    assert page.locator("#search-q").is_visible()
