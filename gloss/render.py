@@ -408,8 +408,8 @@ class Renderer:
 
     # -- co-occurrence pictures (static SVG)
 
-    GRAPH_LIMIT = 200
-    INDEX_EDGES = 600
+    GRAPH_LIMIT = 40  # the index's picture: the most mentioned, with labels readable on a phone
+    INDEX_EDGES = 120
     NEIGHBOURS = 60  # ego_graph draws the 24 strongest; ties beyond that are settled by name among these
 
     def graph_node(self, entity: Entity, page_path: str, weight: int | None = None) -> Node:
@@ -432,7 +432,7 @@ class Renderer:
         title = "Entities mentioned together" + (f" (the {len(shown)} most mentioned)" if len(mentioned) > len(shown)
                                                  else "")
         return Markup(circle_graph(nodes, self.graph_edges({n.id for n in nodes}, self.INDEX_EDGES),
-                                   self.config.type_ids(), title, max_edges=self.INDEX_EDGES))
+                                   self.config.type_ids(), title, max_edges=self.INDEX_EDGES, linked=False))
 
     def neighbourhood_graph(self, entity: Entity, page_path: str,
                             strongest: list[tuple[str, int]] | None = None) -> Markup:

@@ -184,3 +184,93 @@ def test_phone_header_is_one_row(page, served_example: Served, context_options: 
     page.click(".site-search button")  # the box is on the search page
     page.wait_for_url("**/search/**")
     assert page.locator("#search-q").is_visible()
+
+
+# ---------------------------------------------------------------- the entities index
+
+@pytest.fixture(scope="module")
+def served_generated(tmp_path_factory):
+    """A generated site of 300 articles and 60 entities (bench/corpus.py), built and served."""
+    from bench.corpus import write_site
+
+    root = tmp_path_factory.mktemp("generated")
+    write_site(root, 300)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    assert main(["--root", str(root), "build", "--no-ingest", "--no-search"]) == 0
+    served = serve(root / "_site")
+    yield served
+    served.server.shutdown()
+
+
+LABEL_SIZES = """() => [...document.querySelectorAll('.graph-wide .label')].map(label => {
+  const m = label.getScreenCTM();
+  return parseFloat(getComputedStyle(label).fontSize) * Math.hypot(m.a, m.b);
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_entities_picture_is_one_focusable_figure_with_readable_labels(browser, served_generated: Served,
+                                                                      width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(served_generated.url + "entities/")
+        figure = page.locator("figure.graph-wide")
+        assert 30 <= figure.locator(".node").count() <= 50
+        assert min(page.evaluate(LABEL_SIZES)) >= 12.5  # as shown, at this width
+        assert figure.get_attribute("tabindex") == "0"
+        assert figure.locator("a, [tabindex], button, input").count() == 0  # one tab stop, not one per entity
+        picture = figure.locator("svg")
+        assert picture.get_attribute("role") == "img"
+        description = picture.locator("desc").text_content()
+        assert "The strongest: " in description and " articles" in description
+        page.locator(".entity-table a").last.focus()
+        page.keyboard.press("Tab")  # from the last entity of the lists to the figure, and on past it
+        assert page.evaluate("document.activeElement.matches('figure.graph-wide')")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('.site-footer') !== null")
+        figure.focus()
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        if width < 600:  # wider than the screen: it scrolls in its figure, from the middle, by keyboard too
+            before = figure.evaluate("f => f.scrollLeft")
+            assert 0 < before < figure.evaluate("f => f.scrollWidth - f.clientWidth")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("b => document.querySelector('figure.graph-wide').scrollLeft > b", arg=before)
+    finally:
+        context.close()
+
+
+def test_entities_filter_keeps_the_rows_matching_a_name_or_alias(page, served_example: Served) -> None:
+    page.goto(served_example.url + "entities/")
+    rows = page.locator(".entity-table tbody tr")
+    assert rows.count() == 15
+    page.fill("#entity-filter-q", "valley")  # an alias of Panjshir
+    page.wait_for_function("document.getElementById('entity-filter-status').textContent !== ''")
+    visible = [row.locator("td").first.inner_text().lstrip("▲■● ") for row in rows.all() if row.is_visible()]
+    assert visible == ["Panjshir"]
+    assert page.locator("#entity-filter-status").inner_text() == "1 of 15 entities matches"
+    assert not page.locator("#group-person").is_visible()  # a list with no match is hidden whole
+    page.fill("#entity-filter-q", "")
+    page.wait_for_function("document.getElementById('entity-filter-status').textContent === ''")
+    assert all(row.is_visible() for row in rows.all())
+
+
+def test_entities_index_without_javascript_is_the_plain_lists(browser, served_example: Served) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(served_example.url + "entities/")
+        assert not page.locator(".entity-filter").is_visible()
+        assert page.locator(".entity-table tbody tr:visible").count() == 15
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": 320, "height": 640}}])
+def test_entities_tables_fit_the_narrowest_screen(page, served_example: Served, served_generated: Served) -> None:
+    for served in (served_example, served_generated):
+        page.goto(served.url + "entities/")
+        main_width = page.evaluate("document.querySelector('main').clientWidth")
+        widths = page.evaluate("[...document.querySelectorAll('.entity-table')].map(t => t.scrollWidth)")
+        assert widths and max(widths) <= main_width
+        assert page.evaluate("document.documentElement.scrollWidth") == 320
