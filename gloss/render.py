@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +27,7 @@ from .graph import MentionSite, SiteGraph, article_year
 from .markup import MENTION_PLACEHOLDER
 from .parse import ParsedDocument
 from .svggraph import Edge, Node, circle_graph, ego_graph
+from .timeline import timeline
 from .words import counted, in_words
 
 # ---------------------------------------------------------------- what render rules read
@@ -343,7 +344,7 @@ class Renderer:
         related = [(self.graph.registry.by_id[i], n) for i, n in strongest[:12]]
         # Articles come newest first, undated last: the first and last dated ones bound the dates.
         last_seen = next((g[0].article.date for g in groups if g[0].article.date), None)
-        first_seen = next((g[0].article.date for g in reversed(groups) if g[0].article.date), None)
+        first_seen = self.first_seen(entity.id)
         notes_doc = self.graph.entity_documents.get(entity.id)
         notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.html else ""
         return Page(path, "entity.html", {
@@ -353,7 +354,31 @@ class Renderer:
             "related_html": self.related_html(related, path),
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
             "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path, strongest),
+            "timeline": timeline(self._site_dates(entity.id), entity.name), "said": self.said_by(entity.id),
         })
+
+    def _site_dates(self, entity_id: str) -> Iterator[dt.date | None]:
+        return (site.article.date for site in self.graph.sites.get(entity_id, ()))
+
+    SAID_SHOWN = 10
+
+    def said_by(self, entity_id: str) -> list[tuple[Article, int, str]]:
+        """Who said what: the latest SAID_SHOWN quotations the articles attribute to the entity (see
+        parse.attributed_quotes), as (article, mention index, quotation)."""
+        found: list[tuple[Article, int, str]] = []
+        for sites in self.graph.quoting_articles(entity_id):
+            quotes = self.graph.documents[sites[0].article.slug].quotes
+            if quotes:
+                said = dict(quotes)
+                found += [(site.article, site.mention.index, said[site.mention.index])
+                          for site in sites if site.mention.index in said]
+                if len(found) >= self.SAID_SHOWN:
+                    return found[:self.SAID_SHOWN]
+        return found
+
+    def first_seen(self, entity_id: str) -> dt.date | None:
+        """The date of the first dated article quoting the entity (its passages run newest first, undated last)."""
+        return next((s.article.date for s in reversed(self.graph.sites.get(entity_id, ())) if s.article.date), None)
 
     def related_html(self, related: list[tuple[Entity, int]], page_path: str) -> Markup:
         """The "often mentioned with" list as HTML, made in Python like the who's-who list (as a template
@@ -481,10 +506,16 @@ class Renderer:
         return Page("search/index.html", "search.html", {})
 
     def entities_data(self) -> Page:
-        """entities.json: what hover cards show that depends on other articles (so article pages need not)."""
-        data = {e.id: {"name": e.name, "type": e.type, "description": e.description,
-                       "articles": self.graph.article_count(e.id), "mentions": len(self.graph.sites.get(e.id, [])),
-                       "url": entity_url(e.id)} for e in sorted(self.graph.registry, key=lambda e: e.id)}
+        """entities.json: what hover cards show that depends on other articles (so article pages need not);
+        `first_seen`, the date of the first dated article quoting the entity, where there is one."""
+        data = {}
+        for e in sorted(self.graph.registry, key=lambda e: e.id):
+            entry = data[e.id] = {"name": e.name, "type": e.type, "description": e.description,
+                                  "articles": self.graph.article_count(e.id),
+                                  "mentions": len(self.graph.sites.get(e.id, [])), "url": entity_url(e.id)}
+            first_seen = self.first_seen(e.id)
+            if first_seen:
+                entry["first_seen"] = first_seen.isoformat()
         # Compact, so json stays on its C encoder (indent= takes the pure-Python one: 4x slower).
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return Page("entities.json", "entities.json", {"data": Markup(text)})

@@ -175,5 +175,5 @@ def test_open_graph_and_machine_readable_files(built: Path) -> None:
     assert "Sitemap: https://example.org/mini/sitemap.xml" in (site / "robots.txt").read_text()
     entities = json.loads((site / "entities.json").read_text(encoding="utf-8"))
     assert entities["kabul"] == {"name": "Kabul", "type": "place", "description": "Capital of Afghanistan.",
-                                 "articles": 2, "mentions": 2, "url": "entities/kabul/"}
+                                 "articles": 2, "mentions": 2, "url": "entities/kabul/", "first_seen": "2021-09-06"}
     assert "data-articles" not in page  # counts that change with other articles live in entities.json only
