@@ -186,6 +186,47 @@ def test_phone_header_is_one_row(page, served_example: Served, context_options: 
     assert page.locator("#search-q").is_visible()
 
 
+def test_summary_sits_under_the_headline_and_more_on_these_people_ends_the_page(page, served_generated: Served) -> None:
+    page.goto(served_generated.url + "articles/article-000123/")
+    headline, summary = page.locator("h1").bounding_box(), page.locator(".article-summary").bounding_box()
+    assert headline["y"] + headline["height"] <= summary["y"] < headline["y"] + headline["height"] + 40
+    more = page.locator(".more-list a")
+    assert more.count() == 5
+    assert page.locator(".more-on").bounding_box()["y"] > page.locator(".whos-who").bounding_box()["y"]
+    title = more.first.inner_text()
+    more.first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == title
+
+
+# ---------------------------------------------------------------- entity pages
+
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": 375, "height": 800}}])
+def test_entity_page_charts_mentions_per_month_within_the_screen(page, served_generated: Served) -> None:
+    page.goto(served_generated.url + f"entities/{busiest_entity(served_generated)}/")
+    chart = page.locator(".timeline-chart")
+    box, main = chart.bounding_box(), page.locator("main").bounding_box()
+    assert box["height"] > 40 and box["x"] >= main["x"] and box["x"] + box["width"] <= main["x"] + main["width"]
+    bars = chart.locator(".bar")
+    assert bars.count() >= 8  # the generated site's articles run over ten months
+    assert min(bars.nth(i).bounding_box()["width"] for i in range(bars.count())) >= 10
+    axis = page.locator(".timeline-axis span")
+    assert axis.first.inner_text() == "January 2020" and "most in " in axis.nth(1).inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
+
+
+def test_what_they_said_links_to_the_quotation_in_its_article(page, served_example: Served) -> None:
+    page.goto(served_example.url + "entities/zabihullah-mujahid/")
+    quote = page.locator(".said-quote")
+    assert quote.count() == 1 and quote.inner_text().startswith("“Final decisions have been taken")
+    page.click(".said-source a")
+    page.wait_for_url("**/#m-*")
+    mention = page.locator(":target")
+    assert mention.inner_text() == "Mujahid" and mention.is_visible()
+    paragraph = mention.locator("xpath=..").inner_text()
+    assert "Final decisions have been taken" in paragraph
+
+
 # ---------------------------------------------------------------- the entities index
 
 @pytest.fixture(scope="module")
@@ -274,3 +315,43 @@ def test_entities_tables_fit_the_narrowest_screen(page, served_example: Served, 
         widths = page.evaluate("[...document.querySelectorAll('.entity-table')].map(t => t.scrollWidth)")
         assert widths and max(widths) <= main_width
         assert page.evaluate("document.documentElement.scrollWidth") == 320
+
+
+# ---------------------------------------------------------------- accessibility of the pages changed here
+
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+AXE_PAGES = [("example", ""), ("example", EXAMPLE_ARTICLE), ("example", "entities/"),
+             ("example", "entities/zabihullah-mujahid/"), ("generated", "entities/"), ("generated", "busy entity"),
+             ("generated", "articles/article-000123/"), ("pages host", "entities/nobody/")]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1440])
+@pytest.mark.parametrize(("site", "path"), AXE_PAGES)
+def test_no_accessibility_violation_of_any_impact(browser, request, site: str, path: str, width: int,
+                                                   scheme: str) -> None:
+    from browser import PageProblems, axe_violations
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    try:
+        if site == "pages host":
+            expect_not_found(page, request.getfixturevalue("pages_host")("") + path)
+        else:
+            served = request.getfixturevalue(f"served_{site}")
+            if path == "busy entity":  # one with a chart of its mentions over time
+                path = f"entities/{busiest_entity(served)}/"
+            page.goto(served.url + path)
+            page.wait_for_load_state("networkidle")
+        assert axe_violations(page, EVERY_IMPACT) == []
+        assert page.problems.items == []
+    finally:
+        context.close()
+
+
+def busiest_entity(served: Served) -> str:
+    import json
+
+    data = json.loads((served.root / "entities.json").read_text(encoding="utf-8"))
+    return max(data, key=lambda i: (data[i]["articles"], i))
