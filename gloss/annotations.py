@@ -41,56 +41,33 @@ def site_url(config: SiteConfig, path: str, depth: int = 0) -> str:
 # The parts of the body HTML a quote stops at: a note's number and text, a footnote's mark, the footnotes.
 _APART = re.compile(r'class="(?:note-ref|sidenote|footnote-ref|footnotes-sep|footnotes)\b')
 _VOID = frozenset(("br", "hr", "img", "input", "wbr"))
+_TAG = re.compile("<[^>]*>")  # no ">" is left unescaped in attribute values, nor "<" in text
 
 
 class QuotableText:
     """An article body's text for TextQuoteSelectors (see the module's docstring): the body HTML (with its
     mention placeholders) without tags, entities read, the notes and footnotes left out; where each mention
-    starts in it; and the places where something was left out, which a prefix or suffix does not cross.
-
-    Read by splitting at each "<" (no ">" is left unescaped between tags and in attribute values, nor
-    "<" in text): ten times as fast as a regular expression over the page."""
+    starts in it; and the places where something was left out, which a prefix or suffix does not cross."""
 
     def __init__(self, body_html: str) -> None:
-        self.parts: list[str] = []
-        self.length = 0
         self.starts: dict[int, int] = {}
         self.cuts: list[int] = [0]
-        pieces = body_html.split("<")
-        self._add(pieces[0])
-        skipping, depth = "", 0
-        for piece in pieces[1:]:
-            end = piece.find(">")
-            tag, text = piece[:end], piece[end + 1:]
-            name = tag.split(None, 1)[0].strip("/") if tag else ""
-            if skipping:
-                if name == skipping:
-                    depth += -1 if tag.startswith("/") else 1
-                    if not depth:
-                        skipping = ""
-                        self._add(text)
-                continue
-            if 'class="' in tag and not tag.startswith("/") and _APART.search(tag):
-                self.cuts.append(self.length)
-                if name not in _VOID:
-                    skipping, depth = name, 1
-                    continue
-            self._add(text)
-        self.text = "".join(self.parts)
-        self.cuts.append(len(self.text))
-
-    def _add(self, text: str) -> None:
-        if "\x00" in text:  # mention placeholders: text, "M<index>", text, "C<index>", text…
-            for i, piece in enumerate(text.split("\x00")):
-                if i % 2 == 0:
-                    self._add(piece)
-                elif piece[0] == "M":
-                    self.starts[int(piece[1:])] = self.length
-            return
-        if "&" in text:
-            text = html.unescape(text)
-        self.parts.append(text)
-        self.length += len(text)
+        if _APART.search(body_html):
+            body_html = _mark_apart(body_html)
+        parts, length = [], 0
+        # Text and placeholders in turn: "M<index>" opens a mention, "C<index>" closes one, "X" is a cut.
+        for i, part in enumerate(_TAG.sub("", body_html).split("\x00")):
+            if i % 2:
+                if part[0] == "M":
+                    self.starts[int(part[1:])] = length
+                elif part == "X":
+                    self.cuts.append(length)
+            else:
+                text = html.unescape(part) if "&" in part else part
+                parts.append(text)
+                length += len(text)
+        self.text = "".join(parts)
+        self.cuts.append(length)
 
     def quote(self, index: int, length: int) -> tuple[str, str, str]:
         """(prefix, exact, suffix) of the mention `index`, `length` characters long."""
@@ -166,3 +143,29 @@ def annotation_json(data: dict[str, Any]) -> bytes:
     # Compact separators keep json on its C encoder.
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
+
+def _mark_apart(body_html: str) -> str:
+    """The body HTML with each note, note number and footnote (see _APART) replaced by a cut placeholder
+    ("X" between NULs: markdown-it turns any NUL of the text into U+FFFD, so none is forged)."""
+    pieces = body_html.split("<")
+    out = [pieces[0]]
+    skipping, depth = "", 0
+    for piece in pieces[1:]:
+        tag = piece[:piece.find(">")]
+        name = tag.split(None, 1)[0].strip("/") if tag else ""
+        if skipping:
+            if name == skipping:
+                depth += -1 if tag.startswith("/") else 1
+                if not depth:
+                    skipping = ""
+                    out.append(piece[len(tag) + 1:])
+            continue
+        if 'class="' in tag and not tag.startswith("/") and _APART.search(tag):
+            out.append("\x00X\x00")
+            if name not in _VOID:
+                skipping, depth = name, 1
+            else:
+                out.append(piece[len(tag) + 1:])
+            continue
+        out.append("<" + piece)
+    return "".join(out)

@@ -218,7 +218,7 @@ def lone_quotes_rule(state: StateCore) -> None:
     ones (`“We will win," he said`) keeps its lone straight ones. Each is curled here by what is before
     it: nothing, a space, a dash or an opening bracket opens a quote; anything else closes one."""
     for block in state.tokens:
-        if block.type != "inline" or not block.children:
+        if block.type != "inline" or not block.children or '"' not in block.content:
             continue
         before = " "
         for token in block.children:

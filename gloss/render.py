@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
 import heapq
+import itertools
 import json
+import operator
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -173,8 +176,10 @@ class Renderer:
         self._passage_heads: dict[tuple[str, int], tuple[str, str, str]] = {}  # see passage_group_html
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
-        self._postings: dict[str, list[str]] = {}  # entity id -> slugs of the articles quoting it (see more_on)
+        self._postings: dict[str, list[int]] = {}  # entity id -> places of the articles quoting it (see more_on)
         self._position: dict[str, int] | None = None  # slug -> place in the site's order
+        self._said: dict[str, list[tuple[Article, int, str]]] | None = None  # see said_by
+        self._more_heads: dict[tuple[str, int], str] = {}  # see more_html
         # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
         self.passage_cache: dict[str, dict[tuple[str, int], str]] | None = {}
         # Reads an article's full document when the graph holds a lightened one (set by the builder).
@@ -233,11 +238,28 @@ class Renderer:
         path = article_url(article.slug) + "index.html"
         doc = self.document(article.slug)
         whos_who = self.whos_who(article, doc)
+        more = self.more_on(article.slug, doc)
         return Page(path, "article.html", {
             "article": article, "body": self.body_html(article.slug, doc, path),
             "whos_who": whos_who, "whos_who_html": self.whos_who_html(whos_who, path), "notes": doc.notes,
-            "json_ld": self.article_json_ld(article), "more": self.more_on(article.slug, doc),
+            "json_ld": self.article_json_ld(article), "more": more, "more_html": self.more_html(more, path),
         })
+
+    def more_html(self, more: list[tuple[Article, list[Entity]]], page_path: str) -> Markup:
+        """The "more on these people" list as HTML, made in Python like the who's-who list (as a template
+        loop it doubled an article page's template time); `more`, the same as data, stays in the context."""
+        out = []
+        for other, shared in more:
+            key = (other.slug, page_path.count("/"))  # an article is listed on many pages at one depth
+            head = self._more_heads.get(key)
+            if head is None:
+                date = (f'<time datetime="{other.date.isoformat()}">{_long_date(other.date)}</time> · '
+                        if other.date else "")
+                head = self._more_heads[key] = (
+                    f'    <li><a href="{html_text(relative(page_path, article_url(other.slug)))}">'
+                    f'{html_text(other.title)}</a>\n      <span class="more-meta">{date}with ')
+            out.append(f'{head}{html_text(in_words([e.name for e in shared]))}</span></li>\n')
+        return Markup("".join(out))
 
     # "More on these people": the articles that quote most of the same entities. An entity quoted in
     # more articles than MORE_QUOTED_UP_TO (a country, the government) relates none of them: it would
@@ -250,22 +272,21 @@ class Renderer:
         as on entity pages), each with the entities they share; ties go to the newer article."""
         ids = self.graph.resolved.get(slug, ())
         quoted = sorted({ids[m.index] for m in doc.mentions if ids[m.index] and not m.in_note})
-        shared: dict[str, list[str]] = {}
-        for entity_id in quoted:
-            if self.graph.article_count(entity_id) <= self.MORE_QUOTED_UP_TO:
-                for other in self.postings(entity_id):
-                    if other != slug:
-                        shared.setdefault(other, []).append(entity_id)
-        position = self.position
-        best = heapq.nsmallest(self.MORE_ARTICLES, shared.items(), key=lambda i: (-len(i[1]), position[i[0]]))
-        by_id = self.graph.registry.by_id
-        return [(self.article_by_slug[other], [by_id[i] for i in entity_ids]) for other, entity_ids in best]
+        counted = [i for i in quoted if self.graph.article_count(i) <= self.MORE_QUOTED_UP_TO]
+        # Articles by their place in the site's order, counted and sorted in C: a sort by place, then a
+        # stable one by count, gives the most shared first, the newer first among equals.
+        shares = Counter(itertools.chain.from_iterable(self.postings(i) for i in counted))
+        shares.pop(self.position[slug], None)
+        best = sorted(sorted(shares.items()), key=operator.itemgetter(1), reverse=True)[:self.MORE_ARTICLES]
+        by_id, articles = self.graph.registry.by_id, self.graph.articles
+        return [(articles[place], [by_id[i] for i in counted if _holds(self.postings(i), place)]) for place, _ in best]
 
-    def postings(self, entity_id: str) -> list[str]:
-        """Slugs of the articles quoting the entity, newest first."""
+    def postings(self, entity_id: str) -> list[int]:
+        """The places in the site's order of the articles quoting the entity, in that order."""
         found = self._postings.get(entity_id)
         if found is None:
-            found = [sites[0].article.slug for sites in self.graph.quoting_articles(entity_id)]
+            position = self.position
+            found = [position[sites[0].article.slug] for sites in self.graph.quoting_articles(entity_id)]
             self._postings[entity_id] = found
         return found
 
@@ -357,24 +378,22 @@ class Renderer:
             "timeline": timeline(self._site_dates(entity.id), entity.name), "said": self.said_by(entity.id),
         })
 
-    def _site_dates(self, entity_id: str) -> Iterator[dt.date | None]:
-        return (site.article.date for site in self.graph.sites.get(entity_id, ()))
+    def _site_dates(self, entity_id: str) -> list[dt.date | None]:
+        return [site.article.date for site in self.graph.sites.get(entity_id, ())]
 
     SAID_SHOWN = 10
 
     def said_by(self, entity_id: str) -> list[tuple[Article, int, str]]:
         """Who said what: the latest SAID_SHOWN quotations the articles attribute to the entity (see
         parse.attributed_quotes), as (article, mention index, quotation)."""
-        found: list[tuple[Article, int, str]] = []
-        for sites in self.graph.quoting_articles(entity_id):
-            quotes = self.graph.documents[sites[0].article.slug].quotes
-            if quotes:
-                said = dict(quotes)
-                found += [(site.article, site.mention.index, said[site.mention.index])
-                          for site in sites if site.mention.index in said]
-                if len(found) >= self.SAID_SHOWN:
-                    return found[:self.SAID_SHOWN]
-        return found
+        if self._said is None:  # every entity's, in one pass over the articles (few have quotations)
+            self._said = {}
+            for article in self.graph.articles:
+                quotes, ids = self.graph.documents[article.slug].quotes, self.graph.resolved.get(article.slug, ())
+                for index, quotation in quotes:
+                    if ids[index]:
+                        self._said.setdefault(ids[index], []).append((article, index, quotation))
+        return self._said.get(entity_id, [])[:self.SAID_SHOWN]
 
     def first_seen(self, entity_id: str) -> dt.date | None:
         """The date of the first dated article quoting the entity (its passages run newest first, undated last)."""
@@ -641,7 +660,8 @@ class Renderer:
         up_to = self.MORE_QUOTED_UP_TO + len(changes.articles)  # each changed article moves a count by one
         for entity_id in set().union(*changes.quoted.values()) if changes.quoted else ():
             if self.graph.article_count(entity_id) <= up_to:
-                paths.update(article_url(slug) + "index.html" for slug in self.postings(entity_id))
+                articles = self.graph.articles
+                paths.update(article_url(articles[place].slug) + "index.html" for place in self.postings(entity_id))
         return paths
 
     def _year_pages_affected(self, changes: Changes) -> set[str]:
@@ -751,6 +771,12 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise GlossError(f"template '{page.template}' failed while rendering {page.path}: {exc}",
                              self.config.theme_dir / "templates" / page.template) from None
+
+
+def _holds(places: list[int], place: int) -> bool:
+    """Whether the sorted list `places` holds `place`."""
+    at = bisect.bisect_left(places, place)
+    return at < len(places) and places[at] == place
 
 
 def fill_mentions(html: str, tags: dict[int, tuple[str, str]]) -> str:

@@ -17,40 +17,30 @@ from .words import counted
 
 BAR = 10  # width of a month, in SVG units
 HEIGHT = 60
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # as the site's dates are written (datetime's %B in the C locale)
 
 
 @dataclass(frozen=True)
 class Timeline:
     months: list[tuple[int, int, int]]  # (year, month, mentions), every month from the first to the last
+    first: str  # the first month's name, "September 2021"
+    last: str
+    busiest: tuple[str, int]  # the month with the most mentions (the earliest of those tied), and their count
     svg: str
-
-    @property
-    def first(self) -> str:
-        return month_name(*self.months[0][:2])
-
-    @property
-    def last(self) -> str:
-        return month_name(*self.months[-1][:2])
-
-    @property
-    def busiest(self) -> tuple[str, int]:
-        return busiest(self.months)
-
-
-def busiest(months: list[tuple[int, int, int]]) -> tuple[str, int]:
-    """The month with the most mentions (the earliest of those tied) and its count."""
-    year, month, count = max(months, key=lambda m: (m[2], -m[0], -m[1]))
-    return month_name(year, month), count
 
 
 def month_name(year: int, month: int) -> str:
-    return dt.date(year, month, 1).strftime("%B %Y")
+    return f"{MONTHS[month - 1]} {year}"
 
 
 def mentions_per_month(dates: Iterable[dt.date | None]) -> list[tuple[int, int, int]]:
     """(year, month, mentions) for every month from the first mention's to the last's, quiet ones with 0;
     one mention a date, undated ones left out."""
-    counts = Counter((date.year, date.month) for date in dates if date)
+    counts: Counter = Counter()
+    for date, mentions in Counter(dates).items():  # far fewer dates than mentions
+        if date:
+            counts[date.year, date.month] += mentions
     if not counts:
         return []
     (year, month), last = min(counts), max(counts)
@@ -67,16 +57,17 @@ def timeline(dates: Iterable[dt.date | None], name: str) -> Timeline | None:
     months = mentions_per_month(dates)
     if len(months) < 2:
         return None
-    return Timeline(months, _svg(months, name))
-
-
-def _svg(months: list[tuple[int, int, int]], name: str) -> str:
-    top_month, most = busiest(months)
-    width = BAR * len(months)
-    title = escape(f"Mentions of {name} per month")
+    year, month, most = max(months, key=lambda m: (m[2], -m[0], -m[1]))
+    first, last, busiest = month_name(*months[0][:2]), month_name(*months[-1][:2]), (month_name(year, month), most)
     total = sum(count for _, _, count in months)
-    description = (f"{counted(total, 'mention')} from {month_name(*months[0][:2])} to {month_name(*months[-1][:2])}, "
-                   f"one bar a month; the most in {top_month} ({most}).")
+    description = (f"{counted(total, 'mention')} from {first} to {last}, one bar a month; "
+                   f"the most in {busiest[0]} ({most}).")
+    return Timeline(months, first, last, busiest, _svg(months, escape(f"Mentions of {name} per month"), description))
+
+
+def _svg(months: list[tuple[int, int, int]], title: str, description: str) -> str:
+    most = max(count for _, _, count in months)
+    width = BAR * len(months)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline-chart" viewBox="0 0 {width} {HEIGHT}" '
            f'preserveAspectRatio="none" role="img" aria-labelledby="timeline-chart-title timeline-chart-desc">',
            f'<title id="timeline-chart-title">{title}</title>', f'<desc id="timeline-chart-desc">{description}</desc>']
@@ -86,7 +77,7 @@ def _svg(months: list[tuple[int, int, int]], name: str) -> str:
         if count:
             height = max(2.0, (HEIGHT - 2) * count / most)
             out.append(f'<rect class="bar" x="{i * BAR + 1}" y="{HEIGHT - height:.1f}" width="{BAR - 2}" '
-                       f'height="{height:.1f}"><title>{month_name(year, month)}: {counted(count, "mention")}'
+                       f'height="{height:.1f}"><title>{MONTHS[month - 1]} {year}: {counted(count, "mention")}'
                        '</title></rect>')
     out.append(f'<line class="baseline" x1="0" y1="{HEIGHT}" x2="{width}" y2="{HEIGHT}"/></svg>')
     return "\n".join(out)
