@@ -27,7 +27,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from . import __version__
-from .cache import SCHEMA, DocumentStore, ParseCache, cache_key
+from .cache import CACHE_FORMAT, SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig, check_output_folder
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
 from .errors import BuildFailed, GlossError, Problems
@@ -54,6 +54,7 @@ from .output import (
 from .parse import ParsedDocument, parse_document
 from .render import Changes, PageSpec, Renderer, article_neighbours, jinja_env
 from .symlinks import link_refused
+from .words import counted
 
 # On a site past FULL_DOCUMENTS_UP_TO articles a render worker is replaced by a fresh fork after this many
 # batches of 48 pages: its copies of the builder's memory would grow without bound (4.7 GB for three
@@ -125,10 +126,6 @@ def dateline_places(*articles: Article | None) -> set[str]:
 def stamp(path: Path) -> tuple[int, int]:
     info = path.stat()
     return (info.st_mtime_ns, info.st_size)
-
-
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 # ---------------------------------------------------------------- loading one file (also in workers)
@@ -325,7 +322,9 @@ class SiteBuilder:
         return self.cache_dir / "search-stale" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
-        return (STATE_FORMAT, __version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
+        # With the parse cache's format: the state names the cached parse of each file, by its key.
+        return (STATE_FORMAT, __version__, CACHE_FORMAT, SCHEMA, str(self.config.output_path), self.drafts,
+                self.config.raw_html)
 
     def load_state(self, problems: Problems) -> None:
         self.state_loaded = True
@@ -533,15 +532,16 @@ class SiteBuilder:
             for entry in entries.values():
                 for problem in entry.problems:
                     problems.add(problem)
-        stages.append(StageReport("load", f"{_n(len(articles), 'article')}, {_n(len(entities), 'entity', 'entities')}"
-                                  f" ({parsed} parsed)", time.perf_counter() - start))
+        loaded = f"{counted(len(articles), 'article')}, {counted(len(entities), 'entity', 'entities')}"
+        stages.append(StageReport("load", f"{loaded} ({parsed} parsed)", time.perf_counter() - start))
         if not self.drafts:
             article_entries = [e for e in article_entries if not e.item.draft]
             articles = [e.item for e in article_entries]
         start = time.perf_counter()
         graph = self._link(article_entries, entity_entries, problems)
-        linked = f"{_n(graph.linked_count(), 'mention')} linked to {_n(len(graph.sites), 'entity', 'entities')}"
-        errors = _n(len(problems.errors), "error")
+        linked = (f"{counted(graph.linked_count(), 'mention')} linked to "
+                  f"{counted(len(graph.sites), 'entity', 'entities')}")
+        errors = counted(len(problems.errors), "error")
         stages.append(StageReport("link", f"{linked}, {errors}", time.perf_counter() - start))
         return SiteModel(articles, entities, graph, problems, stages)
 

@@ -17,8 +17,8 @@ from .errors import Problems
 from .parse import ParsedDocument
 
 # 2: raw HTML sanitised at parse time; 3: slotted mentions; 4: slotted documents; 5: Dateline;
-# 6: note numbers out of search
-CACHE_FORMAT = 6
+# 6: note numbers out of search; 7: typographer on
+CACHE_FORMAT = 7
 
 
 def _schema() -> str:

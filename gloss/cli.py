@@ -21,6 +21,7 @@ from .config import SiteConfig, load_config
 from .errors import BuildFailed, GlossError, Problems
 from .journal import changing_content, recover
 from .output import SiteMixed
+from .words import counted
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             code = COMMANDS[command](config, args, problems)
     except BuildFailed as failed:
         report(failed.problems)
-        print(f"error: build failed with {len(failed.problems.errors)} error(s); "
+        print(f"error: build failed with {counted(len(failed.problems.errors), 'error')}; "
               "the previous site was left as it was", file=sys.stderr)
         return EXIT_CONTENT
     except GlossError as error:
@@ -268,7 +269,7 @@ def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
         print(stage.line())
     report(problems)
     print(f"built in {time.perf_counter() - start:.2f} s"
-          + (f" with {len(problems.warnings)} warning(s)" if problems.warnings else ""))
+          + (f" with {counted(len(problems.warnings), 'warning')}" if problems.warnings else ""))
     return EXIT_OK
 
 
@@ -309,7 +310,7 @@ def run_check(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
         problems.add(error)
     report(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
-    print(f"check: {errors} error(s), {warnings} warning(s)")
+    print(f"check: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
     print(summary_line(build_queue(config, model)))
     return EXIT_CONTENT if errors else EXIT_OK
 
@@ -338,9 +339,10 @@ def run_entities(config: SiteConfig, args: argparse.Namespace, problems: Problem
                          hint=f"use one of: {', '.join(config.type_ids())}")
     rows, found = entity_rows(config, args.entity_type, args.sort)
     print(format_rows(rows))
-    print(f"{len(rows)} entities, {sum(r.mentions for r in rows)} mentions")
+    print(f"{counted(len(rows), 'entity', 'entities')}, {counted(sum(r.mentions for r in rows), 'mention')}")
     if found.errors:
-        print(f"{len(found.errors)} error(s) in content/: run `python build.py check` to see them", file=sys.stderr)
+        print(f"{counted(len(found.errors), 'error')} in content/: run `python build.py check` to see them",
+              file=sys.stderr)
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -344,6 +345,12 @@ class EntityRegistry:
         if target in self.by_id:
             return [target]
         return sorted(self._by_name.get(normalize_name(target), []))
+
+    def closest(self, target: str, limit: int = 3) -> list[str]:
+        """Ids of the entities whose id, name or alias is spelled most like `target` (a typo's fixes)."""
+        spellings = {**{i: [i] for i in self.by_id}, **self._by_name}
+        close = difflib.get_close_matches(normalize_name(target), spellings, n=limit, cutoff=0.7)
+        return list(dict.fromkeys(i for spelling in close for i in sorted(spellings[spelling])))[:limit]
 
     def resolve(self, target: str) -> Entity | None:
         """The one entity `target` names, or None when it names none or several."""

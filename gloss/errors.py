@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .words import counted
+
 
 class GlossError(Exception):
     """A problem in the user's input: carries where it is and what would fix it.
@@ -75,5 +77,5 @@ class BuildFailed(GlossError):
     """Raised when a build collected errors; carries them all."""
 
     def __init__(self, problems: Problems) -> None:
-        super().__init__(f"{len(problems.errors)} error(s); the site was not changed")
+        super().__init__(f"{counted(len(problems.errors), 'error')}; the site was not changed")
         self.problems = problems

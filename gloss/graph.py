@@ -318,8 +318,7 @@ def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> list[t
         elif not found:
             found_problems.append(GlossError(
                 f"unknown entity '{mention.target}'", doc.path, mention.line, mention.col,
-                hint=f"create it with: python build.py new-entity \"{mention.target}\" --type person "
-                     "(or organization/place), or fix the name"))
+                hint=_unknown_hint(graph.registry, mention.target)))
         else:
             names = ", ".join(f"{i} ({graph.registry.by_id[i].name})" for i in found)
             found_problems.append(GlossError(
@@ -329,6 +328,17 @@ def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> list[t
     if found_problems:
         graph.link_problems[key] = found_problems
     return linked
+
+
+def _unknown_hint(registry: EntityRegistry, target: str) -> str:
+    """The entities the target may be a typo of, then how to create it."""
+    create = (f"create it with: python build.py new-entity \"{target}\" --type person "
+              "(or organization/place), or fix the name")
+    close = registry.closest(target)
+    if not close:
+        return create
+    options = " or ".join(f"`{i}` ({registry.by_id[i].name})" for i in close)
+    return f"did you mean {options}? Otherwise {create}"
 
 
 def _count_co_mentions(co_mentions: dict[str, Counter], counts: Counter, sign: int, copy: bool = False) -> None:

@@ -108,7 +108,7 @@ def critic_rule(state: StateInline, silent: bool) -> bool:
         if kind == "substitute":
             _push_substitution(state, start + 3, close)
         else:
-            _push_wrapped(state, kind, start + 3, close)
+            _push_wrapped(state, kind, start + 3, close, apart=kind == "note")
     state.pos = close + 3
     return True
 
@@ -121,9 +121,13 @@ def _tokenize_range(state: StateInline, start: int, end: int) -> None:
     state.pos, state.posMax = old_pos, old_max
 
 
-def _push_wrapped(state: StateInline, kind: str, start: int, end: int, **meta: Any) -> None:
+def _push_wrapped(state: StateInline, kind: str, start: int, end: int, apart: bool = False, **meta: Any) -> None:
+    """`apart`: the wrapped text stands apart from the text before it (a note, the new text of a
+    substitution), so the typographer, which reads the neighbouring tokens' content to pair quotes,
+    reads a space there: `"valley"{>>From…<<}` closes its quote. (The render rules ignore it.)"""
     token = state.push(f"critic_{kind}_open", "", 1)
     token.meta = {**_position(state, start - 3), **meta}
+    token.content = " " if apart else ""
     _tokenize_range(state, start, end)
     state.push(f"critic_{kind}_close", "", -1)
 
@@ -135,7 +139,7 @@ def _push_substitution(state: StateInline, start: int, end: int) -> None:
                     "write {~~old~>new~~}")
         return
     _push_wrapped(state, "delete", start, middle, substitute=True)
-    _push_wrapped(state, "insert", middle + 2, end)
+    _push_wrapped(state, "insert", middle + 2, end, apart=True)
 
 
 # ---------------------------------------------------------------- plugins
@@ -156,9 +160,11 @@ def critic_plugin(md: MarkdownIt) -> None:
 
 
 def create_markdown(raw_html: bool = False) -> MarkdownIt:
-    """The one Markdown parser Gloss uses: CommonMark + tables + footnotes + Gloss syntax."""
-    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
-    md.enable("table")
+    """The one Markdown parser Gloss uses: CommonMark + tables + footnotes + Gloss syntax, with
+    markdown-it's typographer: curly quotes and apostrophes, dashes for "--" and "---", "…" for "...".
+    (Mentions and CriticMarkup are read before it runs: it only sees their text.)"""
+    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": True})
+    md.enable(["table", "replacements", "smartquotes"])
     md.use(footnote_plugin, inline=False)
     md.use(mention_plugin)
     md.use(critic_plugin)
@@ -167,6 +173,7 @@ def create_markdown(raw_html: bool = False) -> MarkdownIt:
     else:  # with HTML off these rules only say no, but they are asked at every block and every '<'
         md.disable(["html_block", "html_inline"])
     md.core.ruler.at("normalize", normalize_rule)
+    md.core.ruler.after("smartquotes", "gloss_lone_quotes", lone_quotes_rule)
     for kind in ("paragraph", "heading"):
         md.add_render_rule(f"{kind}_open", render_block_open)
         md.add_render_rule(f"{kind}_close", render_block_close)
@@ -201,6 +208,34 @@ def normalize_rule(state: StateCore) -> None:
     if "\0" in src:
         src = src.replace("\0", "\ufffd")
     state.src = src
+
+
+_OPENS_AFTER = frozenset(" \t\n([{‘“—–-/")
+
+
+def lone_quotes_rule(state: StateCore) -> None:
+    """markdown-it's smartquotes curls straight quotes in pairs only: text that mixes straight and curly
+    ones (`“We will win," he said`) keeps its lone straight ones. Each is curled here by what is before
+    it: nothing, a space, a dash or an opening bracket opens a quote; anything else closes one."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or '"' not in block.content:
+            continue
+        before = " "
+        for token in block.children:
+            if token.type == "text" and '"' in token.content:
+                token.content = _curl_double_quotes(token.content, before)
+            if token.type in ("softbreak", "hardbreak"):
+                before = " "
+            elif token.content:
+                before = token.content[-1]
+
+
+def _curl_double_quotes(text: str, before: str) -> str:
+    out = list(text)
+    for i, char in enumerate(text):
+        if char == '"':
+            out[i] = "“" if (text[i - 1] if i else before) in _OPENS_AFTER else "”"
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- raw HTML, when site.yml allows it

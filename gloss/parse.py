@@ -61,6 +61,7 @@ class ParsedDocument:
     text: str = ""  # the plain text readers see, blocks separated by blank lines
     blocks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each block in text
     snippets: list[tuple[str, int, int]] = field(default_factory=list)  # per mention: sentence, span in it
+    quotes: list[tuple[int, str]] = field(default_factory=list)  # (mention index, what it is quoted saying)
     light: bool = False  # html, text, blocks and notes left out (see `lightened`)
 
     def lightened(self) -> ParsedDocument:
@@ -107,7 +108,64 @@ def parse_document(md: MarkdownIt, body: str, path: Path, first_line: int) -> Pa
     _Walker(doc, first_line).walk(tokens)
     doc.html = md.renderer.render(tokens, md.options, {})
     doc.snippets = _snippets(doc)
+    doc.quotes = attributed_quotes(doc)
     return doc
+
+
+# ---------------------------------------------------------------- who said what
+
+# English verbs of saying, in the forms news copy uses them: a quotation next to a mention and one of
+# these is what the mentioned one said. (A general list, as a grammar book gives it.)
+SPEECH_VERBS = ("said|says|told|tells|added|adds|insisted|insists|tweeted|tweets|wrote|writes|stated|states|"
+                "declared|declares|claimed|claims|warned|warns|explained|explains|noted|notes|asked|asks|"
+                "replied|replies|answered|answers|announced|announces|acknowledged|acknowledges|argued|argues|"
+                "continued|continues|posted|posts|commented|comments|responded|responds|urged|urges|"
+                "recalled|recalls|admitted|admits|confirmed|confirms|denied|denies|vowed|vows|promised|"
+                "promises|predicted|predicts|stressed|stresses|insisted|remarked|remarks|shouted|shouts")
+_QUOTATION = re.compile(r"“([^“”]{2,})”")
+_WORDS = r"(?:[^\W\d_][\w’'.-]*\s+){0,5}"  # a short title or description: "Taliban spokesman "
+_PAREN = r"(?:\s*\([^()]*\))?"  # an abbreviation after a name: "(NRF)"
+# Each pattern reads the text between the quotation and the mention ("between"), then past the mention
+# on the side away from the quotation ("beyond").
+_QUOTE_THEN_SPEAKER = (re.compile(rf",?\s+{_WORDS}"), re.compile(rf"{_PAREN}\s+(?:{SPEECH_VERBS})\b"))
+_QUOTE_VERB_SPEAKER = (re.compile(rf",?\s+(?:{SPEECH_VERBS})\s+{_WORDS}"), re.compile(rf"{_PAREN}\s*(?:[.,;]|$)"))
+_SPEAKER_VERB_QUOTE = re.compile(rf"{_PAREN}\s+(?:{SPEECH_VERBS})(?:\s+(?:that|[^\W\d_]+)){{0,2}}\s*[,:]?\s*")
+
+
+def attributed_quotes(doc: ParsedDocument) -> list[tuple[int, str]]:
+    """The quotations of the text a mention is said to have said: `“…,” Mujahid said`, `“…,” said
+    Taliban spokesman Zabihullah Mujahid`, `Mujahid said: “…”` (the nearest such mention, one per
+    quotation). Read from each block's text, so a quotation of several sentences counts whole."""
+    found = []
+    by_block: dict[int, list[Mention]] = {}
+    for mention in doc.mentions:
+        if not mention.in_note:
+            by_block.setdefault(mention.block, []).append(mention)
+    for block, mentions in by_block.items():
+        start, end = doc.blocks[block]
+        text = doc.text[start:end]
+        if "“" not in text:
+            continue
+        for quotation in _QUOTATION.finditer(text):
+            speaker = _speaker(text, quotation, [(m, m.offset - start) for m in mentions])
+            if speaker is not None:
+                found.append((speaker.index, quotation.group(1).strip().rstrip(",").strip()))
+    return sorted(found)
+
+
+def _speaker(text: str, quotation: re.Match, mentions: list[tuple[Mention, int]]) -> Mention | None:
+    """The mention said to speak the quotation, if one stands next to it with a verb of saying."""
+    after = [(at, m) for m, at in mentions if at >= quotation.end()]
+    for at, mention in sorted(after, key=lambda item: item[0]):
+        between, beyond = text[quotation.end():at], text[at + len(mention.text):]
+        if any(phrase.fullmatch(between) and rest.match(beyond)
+               for phrase, rest in (_QUOTE_THEN_SPEAKER, _QUOTE_VERB_SPEAKER)):
+            return mention
+    before = [(at, m) for m, at in mentions if at + len(m.text) <= quotation.start()]
+    for at, mention in sorted(before, key=lambda item: -item[0]):
+        if _SPEAKER_VERB_QUOTE.fullmatch(text[at + len(mention.text):quotation.start()]):
+            return mention
+    return None
 
 
 class _Walker:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
 import heapq
+import itertools
 import json
+import operator
 import re
 import shutil
 from collections import Counter
@@ -28,6 +31,8 @@ from .markup import MENTION_PLACEHOLDER
 from .parse import ParsedDocument
 from .svggraph import Edge, Node, circle_graph, ego_graph
 from .symlinks import check_below, check_tree
+from .timeline import timeline
+from .words import counted, in_words
 
 # ---------------------------------------------------------------- what render rules read
 
@@ -78,6 +83,7 @@ class Page:
     path: str  # output file, relative to the site root, with "/" separators
     template: str
     context: dict[str, Any]
+    root: str | None = None  # what its links start with; None: relative links (see `climb_to_root`)
 
     @property
     def url(self) -> str:
@@ -176,6 +182,10 @@ class Renderer:
         self._passage_heads: dict[tuple[str, int], tuple[str, str, str]] = {}  # see passage_group_html
         self._whos_who_entries: dict[tuple[str, int], str] = {}  # (entity id, page depth) -> opening of its item
         self._neighbours: dict[str, tuple[str | None, str | None]] | None = None
+        self._postings: dict[str, list[int]] = {}  # entity id -> places of the articles quoting it (see more_on)
+        self._position: dict[str, int] | None = None  # slug -> place in the site's order
+        self._said: dict[str, list[tuple[Article, int, str]]] | None = None  # see said_by
+        self._more_heads: dict[tuple[str, int], str] = {}  # see more_html
         # slug -> (entity id, depth) -> HTML, kept by the builder between rebuilds; None: no keeping
         self.passage_cache: dict[str, dict[tuple[str, int], str]] | None = {}
         # Reads an article's full document when the graph holds a lightened one (set by the builder).
@@ -235,11 +245,12 @@ class Renderer:
         doc = self.document(article.slug)
         whos_who = self.whos_who(article, doc)
         dateline = self.dateline_html(article, path)
+        more = self.more_on(article.slug, doc)
         return Page(path, "article.html", {
             "article": article, "body": lead_with(self.body_html(article.slug, doc, path), dateline),
             "dateline_html": dateline, "whos_who": whos_who, "whos_who_html": self.whos_who_html(whos_who, path),
             "notes": doc.notes,
-            "json_ld": self.article_json_ld(article),
+            "json_ld": self.article_json_ld(article), "more": more, "more_html": self.more_html(more, path),
         })
 
     def dateline_html(self, article: Article, page_path: str) -> Markup:
@@ -258,6 +269,57 @@ class Renderer:
             return html_text(text)
         return (f'<a href="{html_text(relative(page_path, entity_url(place)))}" '
                 f'class="dateline-place mention-{html_text(entity.type)}">{html_text(text)}</a>')
+
+    def more_html(self, more: list[tuple[Article, list[Entity]]], page_path: str) -> Markup:
+        """The "more on these people" list as HTML, made in Python like the who's-who list (as a template
+        loop it doubled an article page's template time); `more`, the same as data, stays in the context."""
+        out = []
+        for other, shared in more:
+            key = (other.slug, page_path.count("/"))  # an article is listed on many pages at one depth
+            head = self._more_heads.get(key)
+            if head is None:
+                date = (f'<time datetime="{other.date.isoformat()}">{_long_date(other.date)}</time> · '
+                        if other.date else "")
+                head = self._more_heads[key] = (
+                    f'    <li><a href="{html_text(relative(page_path, article_url(other.slug)))}">'
+                    f'{html_text(other.title)}</a>\n      <span class="more-meta">{date}with ')
+            out.append(f'{head}{html_text(in_words([e.name for e in shared]))}</span></li>\n')
+        return Markup("".join(out))
+
+    # "More on these people": the articles that quote most of the same entities. An entity quoted in
+    # more articles than MORE_QUOTED_UP_TO (a country, the government) relates none of them: it would
+    # make every article a neighbour of thousands, and reading their lists costs as much.
+    MORE_ARTICLES = 5
+    MORE_QUOTED_UP_TO = 100
+
+    def more_on(self, slug: str, doc: ParsedDocument) -> list[tuple[Article, list[Entity]]]:
+        """The MORE_ARTICLES articles quoting most of the entities `doc` quotes (those mentioned in its text,
+        as on entity pages), each with the entities they share; ties go to the newer article."""
+        ids = self.graph.resolved.get(slug, ())
+        quoted = sorted({ids[m.index] for m in doc.mentions if ids[m.index] and not m.in_note})
+        counted = [i for i in quoted if self.graph.article_count(i) <= self.MORE_QUOTED_UP_TO]
+        # Articles by their place in the site's order, counted and sorted in C: a sort by place, then a
+        # stable one by count, gives the most shared first, the newer first among equals.
+        shares = Counter(itertools.chain.from_iterable(self.postings(i) for i in counted))
+        shares.pop(self.position[slug], None)
+        best = sorted(sorted(shares.items()), key=operator.itemgetter(1), reverse=True)[:self.MORE_ARTICLES]
+        by_id, articles = self.graph.registry.by_id, self.graph.articles
+        return [(articles[place], [by_id[i] for i in counted if _holds(self.postings(i), place)]) for place, _ in best]
+
+    def postings(self, entity_id: str) -> list[int]:
+        """The places in the site's order of the articles quoting the entity, in that order."""
+        found = self._postings.get(entity_id)
+        if found is None:
+            position = self.position
+            found = [position[sites[0].article.slug] for sites in self.graph.quoting_articles(entity_id)]
+            self._postings[entity_id] = found
+        return found
+
+    @property
+    def position(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {a.slug: i for i, a in enumerate(self.graph.articles)}
+        return self._position
 
     def whos_who(self, article: Article, doc: ParsedDocument) -> list[dict[str, Any]]:
         ids, by_id = self.graph.resolved.get(article.slug, ()), self.graph.registry.by_id
@@ -291,7 +353,7 @@ class Renderer:
             for entity, count, anchor in group["entities"]:
                 out.append(self._whos_who_entry(entity, page_path))
                 if anchor:
-                    out.append(f'<a class="jump" href="#{html_text(anchor)}">{count} mention{"" if count == 1 else "s"}'
+                    out.append(f'<a class="jump" href="#{html_text(anchor)}">{counted(count, "mention")}'
                                f'<span class="visually-hidden">: go to the first mention of {html_text(entity.name)}'
                                ' in the text</span></a>')
                 out.append("      </li>\n")
@@ -329,7 +391,7 @@ class Renderer:
         related = [(self.graph.registry.by_id[i], n) for i, n in strongest[:12]]
         # Articles come newest first, undated last: the first and last dated ones bound the dates.
         last_seen = next((g[0].article.date for g in groups if g[0].article.date), None)
-        first_seen = next((g[0].article.date for g in reversed(groups) if g[0].article.date), None)
+        first_seen = self.first_seen(entity.id)
         notes_doc = self.graph.entity_documents.get(entity.id)
         notes = self.body_html(f"entity:{entity.id}", notes_doc, path) if notes_doc and notes_doc.html else ""
         return Page(path, "entity.html", {
@@ -340,7 +402,29 @@ class Renderer:
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
             "datelines": datelined[:self.ENTITY_LATEST], "datelines_count": len(datelined),
             "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path, strongest),
+            "timeline": timeline(self._site_dates(entity.id), entity.name), "said": self.said_by(entity.id),
         })
+
+    def _site_dates(self, entity_id: str) -> list[dt.date | None]:
+        return [site.article.date for site in self.graph.sites.get(entity_id, ())]
+
+    SAID_SHOWN = 10
+
+    def said_by(self, entity_id: str) -> list[tuple[Article, int, str]]:
+        """Who said what: the latest SAID_SHOWN quotations the articles attribute to the entity (see
+        parse.attributed_quotes), as (article, mention index, quotation)."""
+        if self._said is None:  # every entity's, in one pass over the articles (few have quotations)
+            self._said = {}
+            for article in self.graph.articles:
+                quotes, ids = self.graph.documents[article.slug].quotes, self.graph.resolved.get(article.slug, ())
+                for index, quotation in quotes:
+                    if ids[index]:
+                        self._said.setdefault(ids[index], []).append((article, index, quotation))
+        return self._said.get(entity_id, [])[:self.SAID_SHOWN]
+
+    def first_seen(self, entity_id: str) -> dt.date | None:
+        """The date of the first dated article quoting the entity (its passages run newest first, undated last)."""
+        return next((s.article.date for s in reversed(self.graph.sites.get(entity_id, ())) if s.article.date), None)
 
     def related_html(self, related: list[tuple[Entity, int]], page_path: str) -> Markup:
         """The "often mentioned with" list as HTML, made in Python like the who's-who list (as a template
@@ -350,7 +434,7 @@ class Renderer:
             kind, href = html_text(other.type), html_text(relative(page_path, entity_url(other.id)))
             out.append(f'      <li class="type-{kind}"><a href="{href}" '
                        f'class="entity-link mention-{kind}">{html_text(other.name)}</a>\n        <span class="count">'
-                       f'{count} article{"" if count == 1 else "s"}</span></li>\n')
+                       f'{counted(count, "article")}</span></li>\n')
         return Markup("".join(out))
 
     def companions(self, entity_id: str) -> list[tuple[str, int]]:
@@ -395,8 +479,8 @@ class Renderer:
 
     # -- co-occurrence pictures (static SVG)
 
-    GRAPH_LIMIT = 200
-    INDEX_EDGES = 600
+    GRAPH_LIMIT = 40  # the index's picture: the most mentioned, with labels readable on a phone
+    INDEX_EDGES = 120
     NEIGHBOURS = 60  # ego_graph draws the 24 strongest; ties beyond that are settled by name among these
 
     def graph_node(self, entity: Entity, page_path: str, weight: int | None = None) -> Node:
@@ -419,7 +503,7 @@ class Renderer:
         title = "Entities mentioned together" + (f" (the {len(shown)} most mentioned)" if len(mentioned) > len(shown)
                                                  else "")
         return Markup(circle_graph(nodes, self.graph_edges({n.id for n in nodes}, self.INDEX_EDGES),
-                                   self.config.type_ids(), title, max_edges=self.INDEX_EDGES))
+                                   self.config.type_ids(), title, max_edges=self.INDEX_EDGES, linked=False))
 
     def neighbourhood_graph(self, entity: Entity, page_path: str,
                             strongest: list[tuple[str, int]] | None = None) -> Markup:
@@ -459,16 +543,25 @@ class Renderer:
         return Page(tag_url(tag) + "index.html", "tag.html", {"tag": tag, "articles": articles})
 
     def not_found_page(self) -> Page:
-        return Page("404.html", "404.html", {})
+        """A host serves 404.html at any missing address, at any depth: its links cannot be relative.
+        They are absolute with base_url, and from the host's root without it."""
+        base = self.config.base_url
+        return Page("404.html", "404.html", {}, root=base.rstrip("/") + "/" if base else "/")
 
     def search_page(self) -> Page:
         return Page("search/index.html", "search.html", {})
 
     def entities_data(self) -> Page:
-        """entities.json: what hover cards show that depends on other articles (so article pages need not)."""
-        data = {e.id: {"name": e.name, "type": e.type, "description": e.description,
-                       "articles": self.graph.article_count(e.id), "mentions": len(self.graph.sites.get(e.id, [])),
-                       "url": entity_url(e.id)} for e in sorted(self.graph.registry, key=lambda e: e.id)}
+        """entities.json: what hover cards show that depends on other articles (so article pages need not);
+        `first_seen`, the date of the first dated article quoting the entity, where there is one."""
+        data = {}
+        for e in sorted(self.graph.registry, key=lambda e: e.id):
+            entry = data[e.id] = {"name": e.name, "type": e.type, "description": e.description,
+                                  "articles": self.graph.article_count(e.id),
+                                  "mentions": len(self.graph.sites.get(e.id, [])), "url": entity_url(e.id)}
+            first_seen = self.first_seen(e.id)
+            if first_seen:
+                entry["first_seen"] = first_seen.isoformat()
         # Compact, so json stays on its C encoder (indent= takes the pure-Python one: 4x slower).
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return Page("entities.json", "entities.json", {"data": Markup(text)})
@@ -587,6 +680,7 @@ class Renderer:
         for slug in changes.articles:
             paths.update((article_url(slug) + "index.html", f"annotations/{slug}.jsonld"))
         paths.update(f"annotations/{slug}.jsonld" for slug in changes.neighbours)
+        paths |= self._more_affected(changes)
         shown_entities = set(changes.mentions) | set(changes.entities)
         for entity_id in changes.entities:
             paths.update(article_url(a.slug) + "index.html" for a in self.graph.articles_mentioning(entity_id))
@@ -597,6 +691,18 @@ class Renderer:
         paths.update(entity_url(i) + "index.html" for i in shown_entities)
         paths.update(entity_card_url(i) for i in changes.mentions | changes.entities)  # counts and dates
         paths |= self._year_pages_affected(changes)
+        return paths
+
+    def _more_affected(self, changes: Changes) -> set[str]:
+        """The article pages whose "more on these people" list may show a changed article, or may change
+        because one quotes other entities now: those quoting an entity the changed articles quote or
+        quoted, unless it is quoted too widely to count (see more_on), before or after the change."""
+        paths: set[str] = set()
+        up_to = self.MORE_QUOTED_UP_TO + len(changes.articles)  # each changed article moves a count by one
+        for entity_id in set().union(*changes.quoted.values()) if changes.quoted else ():
+            if self.graph.article_count(entity_id) <= up_to:
+                articles = self.graph.articles
+                paths.update(article_url(articles[place].slug) + "index.html" for place in self.postings(entity_id))
         return paths
 
     def _year_pages_affected(self, changes: Changes) -> set[str]:
@@ -702,13 +808,20 @@ class Renderer:
 
     def render_page(self, page: Page) -> str:
         template = self._template(page.template, page.path)
-        context = {"site": self.config, "page": page, "root": climb_to_root(page.path),
+        root = climb_to_root(page.path) if page.root is None else page.root
+        context = {"site": self.config, "page": page, "root": root,
                    "build_time": self.build_time, "renderer": self, "types": self._types, **page.context}
         try:
             return template.render(context)
         except jinja2.TemplateError as exc:
             raise GlossError(f"template '{page.template}' failed while rendering {page.path}: {exc}",
                              self.config.theme_dir / "templates" / page.template) from None
+
+
+def _holds(places: list[int], place: int) -> bool:
+    """Whether the sorted list `places` holds `place`."""
+    at = bisect.bisect_left(places, place)
+    return at < len(places) and places[at] == place
 
 
 def fill_mentions(html: str, tags: dict[int, tuple[str, str]]) -> str:
@@ -907,6 +1020,8 @@ def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Envi
     # the context's call machinery (2.1 against 0.5 µs for `url(article_url(slug))` in a list of 2,000).
     for name in ("url", "article_url", "entity_url", "tag_url", "archive_url", "entity_year_url"):
         env.filters[name] = env.globals[name]
+    env.filters["counted"] = counted
+    env.filters["in_words"] = in_words
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
     return env
@@ -914,7 +1029,8 @@ def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Envi
 
 @jinja2.pass_context
 def _url(context: Any, target: str) -> str:
-    return relative(context["page"].path, target)
+    page = context["page"]
+    return relative(page.path, target) if page.root is None else page.root + target
 
 
 @jinja2.pass_context

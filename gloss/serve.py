@@ -241,6 +241,10 @@ def _stamp(path: Path) -> tuple[int, int]:
 class SiteFileHandler(StaticFileHandler):
     """Static files of the built site; anything outside it, or missing, is a plain 404."""
 
+    def initialize(self, path: str, default_filename: str | None = None, base_url: str | None = None) -> None:
+        super().initialize(path, default_filename)
+        self.base_url = base_url
+
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-cache")  # a reload must never show a stale stylesheet
 
@@ -255,9 +259,18 @@ class SiteFileHandler(StaticFileHandler):
         page = Path(self.root) / "404.html"
         if status_code == 404 and page.is_file():
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(page.read_bytes())
+            self.finish(local_not_found_page(page.read_bytes(), self.base_url))
         else:
             super().write_error(status_code, **kwargs)
+
+
+def local_not_found_page(page: bytes, base_url: str | None) -> bytes:
+    """The 404 page links to the site's host when base_url is set (see Renderer.not_found_page); the
+    preview serves the site from its own root, so those links are pointed there instead."""
+    if not base_url:
+        return page
+    base = (base_url.rstrip("/") + "/").encode("utf-8")
+    return page.replace(b'="' + base, b'="/')
 
 
 def _not_found_outside_root(check: Callable[[], str | None]) -> str | None:
@@ -332,7 +345,8 @@ class GlossServer(Server):
             (r"/livereload", SameOriginReloadHandler), (r"/livereload.js", LiveReloadJSHandler),
             (r"/__gloss/status", StatusHandler), (r"/__gloss/overlay.js", OverlayHandler),
             *(review_handlers(self.desk) if self.desk else []),
-            (r"/(.*)", SiteFileHandler, {"path": self.root, "default_filename": "index.html"}),
+            (r"/(.*)", SiteFileHandler, {"path": self.root, "default_filename": "index.html",
+                                         "base_url": self.rebuilder.config.base_url}),
         ]
         app = GuardedApplication(Guard.for_bind(host, port), handlers=handlers, debug=False, transforms=[Injector])
         app.listen(port, address=host)

@@ -4,7 +4,8 @@ Two deterministic layouts, written by hand:
 - `circle_graph`: every entity on a ring, grouped by type (a gap between types), the most mentioned
   first in each group; edges are curves through the inside of the ring, wider for entities that share
   more articles; labels stand radially outside the ring, so they never sit on the dense centre.
-  At 200 entities the ring grows to keep one label line per node.
+  The ring grows to keep one label line per node. Drawn `linked=False` (the entities index), it is one
+  picture (role img, its strongest pairs in words as its description) rather than a link per entity.
 - `ego_graph`: one entity in the centre and its most frequent companions around it.
 
 Colours come from the page's CSS (classes `node-<type>`, `edge`), so the picture follows light and dark mode.
@@ -17,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .words import counted
+
 
 def escape(text: str) -> str:
     """&, < and > as entities, as xml.sax.saxutils.escape does (importing that module pulls in
@@ -27,6 +30,10 @@ def escape(text: str) -> str:
 LABEL_SPACE = 175  # room outside the ring for labels, in SVG units
 LINE = 13.0  # arc length per node on the ring: one label line
 MAX_LABEL = 26
+# The unlinked picture (the entities index) is shown at its own size, its labels 13 px (the theme's CSS):
+# room for the longest label, and a line a little taller than a label.
+PICTURE_LABEL_SPACE = 215
+PICTURE_LINE = 15.0
 
 
 class Node(NamedTuple):  # a named tuple: an entity page makes sixty of them
@@ -68,11 +75,13 @@ def _strongest(edges: list[Edge], keep: set[str], limit: int) -> list[Edge]:
     return chosen[:limit]
 
 
-def _open_svg(size: float, title: str, description: str, css_class: str) -> list[str]:
+def _open_svg(size: float, title: str, description: str, css_class: str, picture: bool = False) -> list[str]:
+    """`picture`: one image to assistive technology, its parts not read one by one."""
     half = size / 2
     slug = css_class.replace(" ", "-")
+    role = ' role="img"' if picture else ""
     return [f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" viewBox="{_f(-half)} {_f(-half)} '
-            f'{_f(size)} {_f(size)}" width="{_f(size)}" height="{_f(size)}" '
+            f'{_f(size)} {_f(size)}" width="{_f(size)}" height="{_f(size)}"{role} '
             f'aria-labelledby="{slug}-title {slug}-desc">',
             f'<title id="{slug}-title">{escape(title)}</title>',
             f'<desc id="{slug}-desc">{escape(description)}</desc>']
@@ -84,8 +93,10 @@ def _node_texts(label: str, kind: str, href: str) -> tuple[str, str, str, str]:
     return escape(_label(label)), escape(label), escape(kind), escape(href)
 
 
-def _node(node: Node, x: float, y: float, r: float, angle: float | None, center: bool = False) -> str:
-    """A linked dot with its label: radial (outside the ring) at `angle`, or below the dot for the centre."""
+def _node(node: Node, x: float, y: float, r: float, angle: float | None, center: bool = False,
+          linked: bool = True) -> str:
+    """A dot with its label (a link to the entity, if `linked`): radial (outside the ring) at `angle`, or
+    below the dot for the centre."""
     shown, name, kind, href = _node_texts(node.label, node.type, node.href)
     if angle is None:
         label = (f'<text x="{_f(x)}" y="{_f(y + r + 14)}" text-anchor="middle" class="label label-center">'
@@ -99,13 +110,14 @@ def _node(node: Node, x: float, y: float, r: float, angle: float | None, center:
         label = (f'<text x="{lx}" y="{ly}" dy="0.35em" text-anchor="{anchor}" '
                  f'transform="rotate({_f(rotate)} {lx} {ly})" class="label">{shown}</text>')
     classes = "node node-center" if center else "node"
-    return (f'<a href="{href}" class="{classes} node-{kind}">'
-            f'<title>{name} ({kind}, {node.weight} mention{"" if node.weight == 1 else "s"})'
-            f'</title><circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}"/>{label}</a>')
+    opening, closing = (f'<a href="{href}" class="{classes} node-{kind}">', "</a>") if linked else \
+        (f'<g class="{classes} node-{kind}">', "</g>")
+    return (f'{opening}<title>{name} ({kind}, {counted(node.weight, "mention")})'
+            f'</title><circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}"/>{label}{closing}')
 
 
 def circle_graph(nodes: list[Node], edges: list[Edge], type_order: list[str], title: str,
-                 max_edges: int = 600) -> str:
+                 max_edges: int = 600, linked: bool = True) -> str:
     """All `nodes` on a ring grouped by type; the `max_edges` strongest edges between them."""
     if not nodes:
         return ""
@@ -114,7 +126,8 @@ def circle_graph(nodes: list[Node], edges: list[Edge], type_order: list[str], ti
     groups = len({n.type for n in ordered})
     gap = 2 if groups > 1 else 0
     slots = len(ordered) + gap * groups
-    radius = max(110.0, slots * LINE / (2 * math.pi))
+    line, label_space = (LINE, LABEL_SPACE) if linked else (PICTURE_LINE, PICTURE_LABEL_SPACE)
+    radius = max(110.0, slots * line / (2 * math.pi))
     heaviest = max(n.weight for n in ordered)
     places: dict[str, tuple[float, float, float]] = {}
     slot, previous = 0, None
@@ -129,7 +142,9 @@ def circle_graph(nodes: list[Node], edges: list[Edge], type_order: list[str], ti
     heaviest_edge = max((e.weight for e in kept), default=0)
     description = (f"{len(ordered)} entities on a ring, grouped by type; {len(kept)} lines join entities mentioned in "
                    "the same articles, wider for more shared articles.")
-    out = _open_svg(2 * (radius + LABEL_SPACE), title, description, "cograph")
+    if not linked:
+        description += _strongest_in_words(kept, {n.id: n.label for n in ordered})
+    out = _open_svg(2 * (radius + label_space), title, description, "cograph", picture=not linked)
     out.append('<g class="edges">')
     for edge in kept:
         (ax, ay, _), (bx, by, _) = places[edge.a][:3], places[edge.b][:3]
@@ -139,9 +154,17 @@ def circle_graph(nodes: list[Node], edges: list[Edge], type_order: list[str], ti
     out.append('</g><g class="nodes">')
     for node in ordered:
         x, y, angle = places[node.id]
-        out.append(_node(node, x, y, _node_radius(node.weight, heaviest), angle))
+        out.append(_node(node, x, y, _node_radius(node.weight, heaviest), angle, linked=linked))
     out.append("</g></svg>")
     return "\n".join(out)
+
+
+def _strongest_in_words(edges: list[Edge], labels: dict[str, str], count: int = 10) -> str:
+    """The picture's strongest lines as a sentence: what a reader who cannot see it would look for."""
+    if not edges:
+        return ""
+    pairs = "; ".join(f"{labels[e.a]} and {labels[e.b]}, {counted(e.weight, 'article')}" for e in edges[:count])
+    return f" The strongest: {pairs}."
 
 
 @functools.lru_cache(maxsize=64)

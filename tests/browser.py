@@ -204,6 +204,15 @@ def page(browser: object, context_options: dict) -> Iterator[object]:
     assert problems.items == [], "the page had problems:\n" + "\n".join(problems.items)
 
 
+def deployed_at(page: object, base_url: str, served: Served) -> None:
+    """Answer the page's requests for the site's own address (site.yml's base_url) from `served`, as
+    if the site were deployed there: the 404 page links to it (see Renderer.not_found_page)."""
+    def answer(route: object) -> None:
+        route.fulfill(response=page.context.request.get(served.url + route.request.url[len(base_url):]))
+
+    page.route(base_url + "**", answer)
+
+
 def axe_violations(page: object, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """Run axe-core on the page; returns 'rule: target' for each violation of the given impacts."""
     if not AXE.exists():
@@ -218,5 +227,5 @@ def axe_violations(page: object, impacts: tuple[str, ...] = ("serious", "critica
     return found
 
 
-__all__ = ["AXE", "Served", "axe_violations", "browser", "build_site", "context_options", "page", "serve",
-           "served_example", "served_generated", "served_mini"]
+__all__ = ["AXE", "Served", "axe_violations", "browser", "build_site", "context_options", "deployed_at", "page",
+           "serve", "served_example", "served_generated", "served_mini"]

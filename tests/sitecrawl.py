@@ -53,6 +53,8 @@ def _resolve(page: str, link: str) -> tuple[str | None, str]:
     path = unquote(parts.path)
     if not path:
         return page, parts.fragment
+    if path.startswith("/"):  # from the host's root, where the site is (the 404 page's links)
+        page, path = "", path.lstrip("/") or "."
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     if joined.startswith(".."):
         return None, ""

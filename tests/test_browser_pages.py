@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from browser import *  # noqa: F403 - pytest fixtures
-from browser import Served, axe_violations
+from browser import Served, axe_violations, deployed_at
 
 
 def test_every_page_loads_without_errors(page, served_mini: Served) -> None:
+    deployed_at(page, "https://example.org/mini/", served_mini)  # the 404 page links to the site's own address
     pages = sorted(str(p.relative_to(served_mini.root)).replace("index.html", "")
                    for p in served_mini.root.rglob("*.html") if "pagefind" not in p.parts)
     assert len(pages) == 14  # home, 2 indexes, search, 404, 2 articles, 4 entities, 2 tags, 1 year archive

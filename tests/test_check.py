@@ -33,13 +33,26 @@ def test_check_prints_one_located_message_per_problem_and_exits_1(make_site) -> 
     assert "content/articles/unknown.md:5:1: unknown entity 'Atlantis'" in errors
     assert any(e.startswith("content/articles/yaml.md:4:1: front matter is not valid YAML") for e in errors)
     assert len(errors) == 4
-    assert "check: 4 error(s)" in result.stdout
+    assert "check: 4 errors, 2 warnings" in result.stdout
+
+
+def test_unknown_mention_target_suggests_the_closest_ids_and_names(make_site) -> None:
+    root = make_site({**ENTITIES, "content/articles/typos.md": (
+        "---\ntitle: T\n---\nIn [[kabull]], [[Ahmad Masoud]] and [[Atlantis]].\n")})
+    result = run_gloss(root, "check")
+    assert result.returncode == 1
+    hints = [line.strip() for line in result.stderr.splitlines() if line.startswith("    hint:")]
+    assert "hint: did you mean `kabul` (Kabul)? Otherwise create it with" in hints[0]  # a typo of an id
+    assert hints[1].startswith("hint: did you mean `ahmad-massoud` (Ahmad Massoud) or `ahmad-shah-massoud` "
+                               "(Ahmad Shah Massoud)?")  # of a name: the closest first
+    assert hints[2].startswith("hint: create it with")  # nothing near it
+    assert "check: 3 errors, 2 warnings" in result.stdout
 
 
 def test_check_on_good_content_exits_0(mini_site: Path) -> None:
     result = run_gloss(mini_site, "check")
     assert result.returncode == 0, result.stderr
-    assert "check: 0 error(s), 0 warning(s)" in result.stdout
+    assert "check: 0 errors, 0 warnings" in result.stdout
 
 
 def test_failed_build_leaves_previous_site_byte_for_byte(mini_site: Path) -> None:

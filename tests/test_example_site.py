@@ -108,3 +108,17 @@ def test_seed_is_kept_byte_for_byte_and_recorded_in_front_matter() -> None:
     assert digest == "00149d3e54d2a404843c759b697a443476984fae42ab936860c056d16e04fe2f"
     article = (ROOT / "content/articles/the-taliban-say-they-now-have-full-control-over-panjshir.md").read_text()
     assert f"sha256: {digest}" in article
+
+
+def test_counts_of_one_read_in_the_singular(example: Path) -> None:
+    home = (example / "_site/index.html").read_text()
+    assert "1 article, by year" in home and "All 1 article" not in home
+    page = (example / "_site/entities/tajikistan/index.html").read_text()
+    assert "in 1 article<" in page and "1 articles" not in page
+
+
+def test_article_text_has_typographic_quotes_and_dashes(example: Path) -> None:
+    text = "".join(parse_html((example / "_site" / ARTICLE).read_text()).find(".//{*}article").itertext())
+    assert "Anti–Taliban resistance forces" in text and "Anti--" not in text
+    assert "warning, “Anyone who tries" in text and "the group’s control" in text
+    assert '"' not in text.replace("\\\"", "")  # every straight quote of the seed is a curly one

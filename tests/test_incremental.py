@@ -77,6 +77,7 @@ def test_one_article_edit_rewrites_exactly_the_affected_pages(built: Path) -> No
     changed = sorted(k for k in after if before.get(k) != after[k])
     assert changed == sorted([
         "articles/talks/index.html", "annotations/talks.jsonld",  # the article (the collection's total is the same)
+        "articles/panjshir-falls/index.html",  # its "more on these people" now shares the Taliban, not Kabul
         "entities/kabul/index.html", "entities/taliban/index.html",  # mention removed / added
         "entities/kabul/card.json", "entities/taliban/card.json",  # and their cards' counts with it
         "entities/zabihullah-mujahid/index.html",  # its co-mentions changed
@@ -322,3 +323,41 @@ def test_moving_a_dateline_rewrites_both_places_pages_as_a_cold_build_would(buil
     assert "Filed from Kabul" not in (built / "_site/entities/kabul/index.html").read_text()
     assert "Filed from Panjshir" in (built / "_site/entities/panjshir/index.html").read_text()
     assert output(built) == cold_build(built, tmp_path)
+
+
+def test_a_new_parse_cache_format_parses_and_renders_everything_again(built: Path, monkeypatch) -> None:
+    """A parser change (as the typographer was) bumps CACHE_FORMAT: the files are untouched, but their
+    cached parses, and the pages made from them, must not be trusted."""
+    import gloss.builder
+    import gloss.cache
+
+    assert "nothing changed" in run_gloss(built, "build", "--no-search").stdout
+    for module in (gloss.cache, gloss.builder):
+        monkeypatch.setattr(module, "CACHE_FORMAT", gloss.cache.CACHE_FORMAT + 1, raising=False)
+    model = SiteBuilder(load_config(built), search=False).build(Problems())
+    assert "(6 parsed)" in model.stages[0].summary and "(full)" in model.stages[-1].summary
+
+
+def test_more_on_these_people_follows_an_entity_becoming_too_widely_quoted_to_count(make_site, tmp_path: Path) -> None:
+    """An entity quoted in more than Renderer.MORE_QUOTED_UP_TO articles relates none of them: when one
+    edit takes it past that, or back, every page it related changes, and an incremental build follows."""
+    from gloss.render import Renderer
+
+    limit = Renderer.MORE_QUOTED_UP_TO
+    files = {"site.yml": "title: T\n",
+             "content/entities/country.md": "---\nname: Country\ntype: place\n---\n"}
+    for n in range(limit):
+        files[f"content/articles/a{n:03d}.md"] = f"---\ntitle: A{n}\ndate: 2021-01-01\n---\nIn [[country]].\n"
+    root = make_site(files)
+    builder = SiteBuilder(load_config(root), search=False, workers=1)
+    builder.build(Problems())
+    page = root / "_site/articles/a000/index.html"
+    assert "More on these people" in page.read_text()  # the country relates all of them
+    (root / "content/articles/one-more.md").write_text("---\ntitle: B\ndate: 2021-01-02\n---\nIn [[country]].\n")
+    builder.build(Problems())
+    assert "More on these people" not in page.read_text()  # now in limit + 1 articles: it relates none
+    assert output(root) == cold_build(root, tmp_path / "past")
+    (root / "content/articles/one-more.md").unlink()
+    builder.build(Problems())
+    assert "More on these people" in page.read_text()
+    assert output(root) == cold_build(root, tmp_path / "back")

@@ -36,9 +36,11 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def plain_words(markdown: str) -> list[str]:
-    """The words a reader sees: the body parsed with Gloss's parser, markup dropped."""
+    """The words a reader sees: the body parsed with Gloss's parser, markup dropped (and typography
+    left as the seed has it: curly quotes and dashes are the page's business, not ingest's)."""
     pieces = []
-    for token in create_markdown().parse(markdown):
+    md = create_markdown().disable(["replacements", "smartquotes", "gloss_lone_quotes"])
+    for token in md.parse(markdown):
         for child in token.children or []:
             if child.type in ("text", "code_inline", "gloss_mention"):
                 pieces.append(child.content)

@@ -41,7 +41,7 @@ def test_merge_rewrites_every_mention_and_nothing_else(site: Path):
     before = texts(site)
     result = run_gloss(site, "merge", "mujahid", "zabihullah-mujahid")
     assert result.returncode == 0, result.stderr
-    assert "merged mujahid into zabihullah-mujahid: 10 mention(s) rewritten in 3 file(s)" in result.stdout
+    assert "merged mujahid into zabihullah-mujahid: 10 mentions rewritten in 3 files" in result.stdout
     after = texts(site)
     expected = dict(before)
     del expected["content/entities/mujahid.md"]

@@ -7,7 +7,7 @@ import random
 import time
 import xml.etree.ElementTree as ET
 
-from gloss.svggraph import LINE, Edge, Node, circle_graph, ego_graph
+from gloss.svggraph import LINE, PICTURE_LINE, Edge, Node, circle_graph, ego_graph
 
 SVG = "{http://www.w3.org/2000/svg}"
 TYPES = ["person", "organization", "place"]
@@ -77,3 +77,19 @@ def test_ego_graph_puts_the_entity_in_the_centre() -> None:
     circle = links[-1].find(SVG + "circle")
     assert (circle.get("cx"), circle.get("cy")) == ("0", "0")
     assert ego_graph(center, [], [], "none") == ""
+
+
+def test_an_unlinked_picture_is_one_image_described_by_its_strongest_pairs() -> None:
+    """The entities index draws its picture as one image: no link (nor tab stop) per entity, its
+    strongest lines in words for a reader who cannot see it, labels a line apart at its own size."""
+    nodes, edges = many(40)
+    root = ET.fromstring(circle_graph(nodes, edges, TYPES, "Index", max_edges=120, linked=False))
+    assert root.get("role") == "img" and root.findall(f".//{SVG}a") == []
+    assert len(root.findall(f".//{SVG}circle")) == 40
+    description = root.find(SVG + "desc").text
+    strongest = max(edges, key=lambda e: (e.weight, -int(e.a[1:]), -int(e.b[1:])))
+    names = {n.id: n.label for n in nodes}
+    assert f"The strongest: {names[strongest.a]} and {names[strongest.b]}, {strongest.weight} articles" in description
+    anchors = sorted(((float(t.get("x")), float(t.get("y"))) for t in root.iter(SVG + "text")),
+                     key=lambda p: math.atan2(p[1], p[0]))
+    assert min(math.dist(a, b) for a, b in zip(anchors, anchors[1:], strict=False)) >= PICTURE_LINE * 0.95

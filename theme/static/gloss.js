@@ -473,3 +473,56 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
+
+// ------------------------------------------------------------ issue 18, point 8: the entities index
+// Without JavaScript the index is the plain lists; with it, a box above them keeps the rows whose name or
+// alias holds what is typed.
+(function () {
+  "use strict";
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function setupFilter() {
+    var box = document.querySelector(".entity-filter");
+    var input = document.getElementById("entity-filter-q");
+    var status = document.getElementById("entity-filter-status");
+    if (!box || !input || !status) return;
+    var rows = Array.prototype.slice.call(document.querySelectorAll(".entity-table tbody tr"));
+    var names = rows.map(function (row) { return fold(row.getAttribute("data-names") || row.textContent); });
+    var timer = null;
+    box.hidden = false;
+    function apply() {
+      var query = fold(input.value.trim());
+      var shown = 0;
+      rows.forEach(function (row, i) {
+        var match = !query || names[i].indexOf(query) >= 0;
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      document.querySelectorAll(".entity-group").forEach(function (group) {
+        var table = group.querySelector(".entity-table");
+        group.hidden = !!table && !table.querySelector("tbody tr:not([hidden])");
+      });
+      status.textContent = query ? shown + " of " + rows.length + (rows.length === 1 ? " entity" : " entities") +
+        " match" + (shown === 1 ? "es" : "") : "";
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(apply, 100);
+    });
+  }
+
+  // The picture of who appears with whom scrolls sideways on a phone: open it on the middle of the ring.
+  function centerPicture() {
+    var figure = document.querySelector(".graph-wide");
+    if (figure) figure.scrollLeft = (figure.scrollWidth - figure.clientWidth) / 2;
+  }
+
+  function start() {
+    setupFilter();
+    centerPicture();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
