@@ -167,7 +167,7 @@ def _entry(config: SiteConfig, path: Path, write: bool, checked: set[str]) -> En
         mode = os.stat(os.path.join(content, folder)).st_mode if os.path.isdir(os.path.join(content, folder)) else None
         if mode is not None and not mode & stat.S_IWUSR:  # a person's "do not touch", even for root
             where = Path("content", folder)
-            raise GlossError(f"the folder {where} is read-only, so nothing was changed", where,
+            raise GlossError(f"{where} is a read-only folder, so nothing was changed", where,
                              hint=f"to let Gloss change it, make it writable (chmod u+w {where}) and run the "
                                   "command again")
         checked.add(folder)
