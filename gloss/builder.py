@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import gc
+import hashlib
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -309,7 +310,10 @@ class SiteBuilder:
         return self.cache_dir / "state.pickle" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
-        return (STATE_FORMAT, __version__, SCHEMA, str(self.config.output_path), self.drafts, self.config.raw_html)
+        """What the saved state is only good for. The settings are part of it: pages rendered with
+        others (a site.yml edited while `serve` ran, or between builds) are not to be trusted."""
+        settings = hashlib.sha256(repr(self.config).encode()).hexdigest()
+        return (STATE_FORMAT, __version__, SCHEMA, str(self.config.output_path), self.drafts, settings)
 
     def load_state(self, problems: Problems) -> None:
         self.state_loaded = True
