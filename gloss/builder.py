@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import __version__
+from . import __version__, testpoints
 from .cache import SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
@@ -889,6 +889,7 @@ class _RenderJob:
                 done += [self.store(*page) for page in waiting]
                 waiting, size = [], 0
         done += [self.store(*page) for page in waiting]
+        testpoints.pause("render")
         return done
 
     def store(self, spec: PageSpec, data: bytes) -> tuple[str, str | None, bool | bytes | None]:
