@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import gc
+import hashlib
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -26,7 +27,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import __version__
+from . import __version__, testpoints
 from .cache import CACHE_FORMAT, SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig, check_output_folder
 from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
@@ -322,9 +323,11 @@ class SiteBuilder:
         return self.cache_dir / "search-stale" if self.cache_dir else None
 
     def _state_signature(self) -> tuple:
-        # With the parse cache's format: the state names the cached parse of each file, by its key.
-        return (STATE_FORMAT, __version__, CACHE_FORMAT, SCHEMA, str(self.config.output_path), self.drafts,
-                self.config.raw_html)
+        """What the saved state is only good for: the parse cache's format (the state names the
+        cached parse of each file, by its key) and the settings (pages rendered with others — a
+        site.yml edited while `serve` ran, or between builds — are not to be trusted)."""
+        settings = hashlib.sha256(repr(self.config).encode()).hexdigest()
+        return (STATE_FORMAT, __version__, CACHE_FORMAT, SCHEMA, str(self.config.output_path), self.drafts, settings)
 
     def load_state(self, problems: Problems) -> None:
         self.state_loaded = True
@@ -945,6 +948,7 @@ class _RenderJob:
                 done += [self.store(*page) for page in waiting]
                 waiting, size = [], 0
         done += [self.store(*page) for page in waiting]
+        testpoints.pause("render")
         return done
 
     def store(self, spec: PageSpec, data: bytes) -> tuple[str, str | None, bool | bytes | None]:

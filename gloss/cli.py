@@ -49,6 +49,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=port_number, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-drafts", action="store_true", help="hide draft articles")
+    serve.add_argument("--poll", action="store_true",
+                       help="look for changes by polling, where file events do not arrive (network or shared folders)")
 
     entity = commands.add_parser("new-entity", help="create an entity file in content/entities/")
     entity.add_argument("name", help='full name, e.g. "Zabihullah Mujahid"')
@@ -318,7 +320,8 @@ def run_check(config: SiteConfig, args: argparse.Namespace, problems: Problems) 
 def run_serve(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
     from .serve import serve
 
-    return serve(config, host=args.host, port=args.port, open_browser=args.open, drafts=not args.no_drafts)
+    return serve(config, host=args.host, port=args.port, open_browser=args.open, drafts=not args.no_drafts,
+                 poll=args.poll)
 
 
 def run_new_entity(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:

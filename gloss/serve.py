@@ -1,8 +1,9 @@
 """Preview server: serve the built site with livereload, rebuild on changes, show errors in the page.
 
-Built on livereload's pieces the way they are meant to be combined: its watcher (subclassed to
-see every change of a burst at once and to skip editor temp files), its websocket reload handler
-and script injector, and tornado's static file handler (subclassed to answer 404 for anything
+Built on livereload's pieces the way they are meant to be combined: its watcher (subclassed to wait
+for the operating system's file events through watchfiles, to see every change of a burst at once
+and to skip editor temp files), its websocket reload handler and script injector, and tornado's
+static file handler (subclassed to answer 404 for anything
 outside the site). The one addition is `/__gloss/status`, which the injected overlay script polls
 to show the last build error over the page. Every request first passes gloss/serve_guard.py (Host
 and Origin), and the websocket takes only connections from pages this server served. On a loopback
@@ -24,13 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import watchfiles
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
 from tornado import escape, ioloop, web
 
-from .config import SiteConfig, check_output_folder
+from .config import SiteConfig, check_output_folder, load_config
 from .errors import BuildFailed, GlossError, Problems
 from .output import clear_search_stale, search_stale_token
 from .reviewdesk import ReviewDesk
@@ -59,22 +61,35 @@ class BuildStatus:
 
 
 class Rebuilder:
-    """Runs one rebuild for a set of changed paths and records the outcome for the overlay."""
+    """Runs one rebuild for a set of changed paths and records the outcome for the overlay.
+
+    An edit of site.yml reads it again and starts a new builder with the new settings, so the next
+    build is a full one; a site.yml that cannot be read fails like a broken article (the overlay
+    shows it, the last good site stays served) until it is fixed."""
 
     def __init__(self, config: SiteConfig, drafts: bool) -> None:
+        self.drafts = drafts
+        self.settings = config.root / "site.yml"
+        self.settings_failed = False
+        self.status = BuildStatus()
+        self.search = SearchRefresher(config, None)
+        self._use(config)
+
+    def _use(self, config: SiteConfig) -> None:
         from .builder import SiteBuilder
 
-        self.config = config
+        self.config = self.search.config = config
         # The search index is refreshed in the background after a rebuild (it takes seconds on a big
         # site), so the page reloads as soon as its HTML is written.
-        self.builder = SiteBuilder(config, drafts=drafts, search=False, save_every_build=False)
-        self.status = BuildStatus()
-        self.search = SearchRefresher(config, self.builder.search_marker)
+        self.builder = SiteBuilder(config, drafts=self.drafts, search=False, save_every_build=False)
+        self.search.marker = self.builder.search_marker
 
     def __call__(self, changed: list[str]) -> bool:
         start = time.perf_counter()
         problems = Problems()
         try:
+            if self.settings_failed or str(self.settings) in changed:
+                self._reload_settings(problems)
             if any(Path(p).is_relative_to(self.config.seeds_dir) for p in changed):
                 self._ingest()
             model = self.builder.build(problems, changed_paths=changed)
@@ -92,6 +107,15 @@ class Rebuilder:
                 or self.search.stale():
             self.search.refresh()
         return True
+
+    def _reload_settings(self, problems: Problems) -> None:
+        """Read site.yml again; new settings get a new builder (a full build: every page may change).
+        Raises GlossError, keeping the builder and the site it serves, when site.yml is broken."""
+        self.settings_failed = True
+        config = load_config(self.config.root, problems)
+        self.settings_failed = False
+        if config != self.config:
+            self._use(config)
 
     def _ingest(self) -> None:
         from .ingest import ingest_seeds
@@ -136,12 +160,14 @@ class SearchRefresher:
 
         while True:
             problems = Problems()
+            start = time.perf_counter()
             token = search_stale_token(self.marker) if self.marker else None
-            indexed, _ = index_site(self.config.output_path, problems, self.config.path)
+            indexed, summary = index_site(self.config.output_path, problems, self.config.path)
             if indexed and self.marker:
                 clear_search_stale(self.marker, token)
             for warning in problems.warnings:
                 print(warning.format(), file=sys.stderr, flush=True)
+            print(f"search: {summary} in {time.perf_counter() - start:.2f} s", flush=True)
             with self.lock:
                 if not self.again:
                     self.running = False
@@ -166,57 +192,140 @@ def describe(changed: list[str], root: Path) -> str:
 
 
 class SourceWatcher(Watcher):
-    """Polls the sources; a burst of events (temp file + rename, several saves) is one rebuild."""
+    """Waits for the operating system's file events on the sources (inotify, FSEvents or
+    ReadDirectoryChangesW, through watchfiles), and polls only where they cannot be had (`poll`, or
+    when watching fails, e.g. at the system's limit of watches). Idle, it costs next to nothing.
 
-    POLL_SECONDS = 0.25
+    Two watches, each in a thread: the source folders with everything under them, and the project
+    folder alone (site.yml, and source folders made or removed while serving). Their changes go to
+    the server's loop, which rebuilds once no change has come for `settle` seconds: a burst of events
+    (temp file + rename, several saves, one file written in pieces) is one rebuild."""
 
-    def __init__(self, roots: list[Path], on_change: Callable[[list[str]], bool], site_root: Path,
-                 settle: float = 0.15) -> None:
+    STEP_MS = 50  # how often watchfiles looks at the events it gathered; a quiet step ends a batch
+
+    def __init__(self, root: Path, folders: list[Path], files: list[Path], on_change: Callable[[list[str]], bool],
+                 poll: bool = False, settle: float = 0.15) -> None:
         super().__init__()
-        self.roots = roots
+        self.site_root, self.folders, self.files = root, folders, files
         self.on_change = on_change
-        self.site_root = site_root
+        self.polling = poll
         self.settle = settle
-        self.stamps = self.scan()
+        self.lock = threading.Lock()
+        self.pending: dict[str, set[watchfiles.Change]] = {}  # path -> what happened to it
+        self.loop: ioloop.IOLoop | None = None
+        self.callback: Callable[[], None] | None = None
+        self.timer: object | None = None
+        self.stopping = threading.Event()
+        self.top = _WatchSignals(self.stopping)
+        self.sources = _WatchSignals(self.stopping)
+
+    # -- the watching threads
+
+    def begin(self) -> None:
+        """Start watching; returns once both watches are in place, so any change from now on is seen."""
+        threading.Thread(target=self._watch, args=(self.top, lambda: [self.site_root], False, self._keep_top),
+                         daemon=True).start()
+        threading.Thread(target=self._watch, args=(self.sources, self._source_folders, True, self._keep),
+                         daemon=True).start()
+        self.top.ready.wait()
+        self.sources.ready.wait()
+        how = "polling" if self.polling else "file events"
+        print(f"watching {', '.join(p.name for p in (*self.folders, *self.files))} ({how})", flush=True)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _source_folders(self) -> list[Path]:
+        return [p for p in self.folders if p.is_dir()]
+
+    def _keep_top(self, change: watchfiles.Change, path: str) -> bool:
+        """In the project folder: site.yml, and a source folder made or removed."""
+        if change == watchfiles.Change.modified:
+            return path in map(str, self.files)
+        return path in map(str, (*self.folders, *self.files))
+
+    def _keep(self, change: watchfiles.Change, path: str) -> bool:
+        """Editor litter, and anything in a hidden folder (.git), is not a change of the site."""
+        folder = path[len(str(self.site_root)):].rpartition(os.sep)[0]
+        return not is_editor_litter(path) and os.sep + "." not in folder
+
+    def _watch(self, signals: _WatchSignals, paths: Callable[[], list[Path]], recursive: bool,
+               keep: Callable[[watchfiles.Change, str], bool]) -> None:
+        """One watch, started again when `signals.restart` is set (the folders to watch changed),
+        and with polling when file events fail. Once a watch is in place again, what it newly covers
+        counts as changed: files may have landed there before it was."""
+        watched: list[Path] = []
+        while not self.stopping.is_set():
+            signals.restart.clear()
+            before, watched = watched, paths()
+            new = {str(p) for p in watched} - {str(p) for p in before}
+            if before and new:
+                signals.on_ready = lambda new=new: self._arrived({(watchfiles.Change.added, p) for p in new})
+            try:
+                if not watched:
+                    signals.ready.set()
+                    signals.restart.wait()
+                    continue
+                for changes in watchfiles.watch(*watched, watch_filter=keep, recursive=recursive,
+                                                step=self.STEP_MS, stop_event=signals, raise_interrupt=False,
+                                                force_polling=True if self.polling else None):
+                    self._arrived(changes)
+            except FileNotFoundError:  # a folder went while the watch was being set up
+                signals.restart.wait(1)
+            except (OSError, RuntimeError) as error:
+                if self.polling:
+                    print(f"cannot watch {', '.join(map(str, watched))}: {error}; edits are not seen",
+                          file=sys.stderr, flush=True)
+                    signals.ready.set()
+                    return
+                self.polling = True
+                print(f"file events are not available ({error}); polling for changes instead",
+                      file=sys.stderr, flush=True)
+
+    def _arrived(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
+        """In a watching thread: note the changes, and tell the server's loop."""
+        folders = {str(p) for p in self.folders}
+        if any(path in folders and change != watchfiles.Change.modified for change, path in changes):
+            self.sources.restart.set()  # a source folder was made or removed: watch what is there now
+        with self.lock:
+            for change, path in changes:
+                self.pending.setdefault(path, set()).add(change)
+            loop = self.loop
+        if loop is not None:
+            loop.add_callback(self._wait_for_quiet)
+
+    # -- in the server's loop
 
     def start(self, callback: Callable[[], None]) -> bool:
-        """Poll every POLL_SECONDS (livereload's own loop waits 0.8 s between looks)."""
-        ioloop.PeriodicCallback(callback, self.POLL_SECONDS * 1000).start()
+        """Called by livereload as the server starts: `callback` runs examine() and reloads pages."""
+        self.callback = callback
+        self.loop = ioloop.IOLoop.current()
+        with self.lock:
+            waiting = bool(self.pending)
+        if waiting:  # changed while the first build ran
+            self.loop.add_callback(self._wait_for_quiet)
         return True
 
-    def scan(self) -> dict[str, tuple[int, int]]:
-        stamps = {}
-        for root in self.roots:
-            if root.is_file():
-                stamps[str(root)] = _stamp(root)
-                continue
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                for name in files:
-                    path = os.path.join(folder, name)
-                    if not is_editor_litter(path):
-                        stamps[path] = _stamp(Path(path))
-        return stamps
+    def _wait_for_quiet(self) -> None:
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_later(self.settle, self._quiet)
 
-    def changes(self) -> set[str]:
-        new = self.scan()
-        changed = {p for p in new.keys() | self.stamps.keys() if new.get(p) != self.stamps.get(p)}
-        self.stamps = new
-        return changed
+    def _quiet(self) -> None:
+        self.timer = None
+        self.callback()
 
     def examine(self) -> tuple[str | None, float | None]:
         # livereload queues a reload of every open page when the server starts; a page opened just
         # then would reload for nothing, so only real changes reload pages.
         self._changes.clear()
-        changed = self.changes()
+        with self.lock:
+            pending, self.pending = self.pending, {}
+        # a file made and removed again within the burst (a temp file of sed -i or an editor) changed nothing
+        changed = {path for path, what in pending.items()
+                   if watchfiles.Change.added not in what or os.path.lexists(path)}
         if not changed:
             return None, None
-        while True:  # let a burst of writes settle before reading anything
-            time.sleep(self.settle)
-            more = self.changes()
-            if not more:
-                break
-            changed |= more
         ok = self.on_change(sorted(changed))
         # livereload's handler reads the path to send from `filepath`, not from our return value
         self.filepath = self.reload_path(changed) if ok else None
@@ -230,18 +339,32 @@ class SourceWatcher(Watcher):
         return "index.html"
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (stat.st_mtime_ns, stat.st_size)
+class _WatchSignals:
+    """What watchfiles asks between its looks: whether to stop. It first asks once its watches are in
+    place, which is how `ready` is known."""
+
+    def __init__(self, stopping: threading.Event) -> None:
+        self.stopping = stopping
+        self.restart = threading.Event()
+        self.ready = threading.Event()
+        self.on_ready: Callable[[], object] | None = None  # once, when a restarted watch is in place
+
+    def is_set(self) -> bool:
+        self.ready.set()
+        if self.on_ready is not None:
+            done, self.on_ready = self.on_ready, None
+            done()
+        return self.stopping.is_set() or self.restart.is_set()
 
 
 class SiteFileHandler(StaticFileHandler):
     """Static files of the built site; anything outside it, or missing, is a plain 404."""
 
+    rebuilder: Rebuilder | None = None  # set by serve(): site.yml may name another output folder while it runs
+
     def initialize(self, path: str, default_filename: str | None = None, base_url: str | None = None) -> None:
+        if self.rebuilder is not None:
+            path, base_url = str(self.rebuilder.config.output_path), self.rebuilder.config.base_url
         super().initialize(path, default_filename)
         self.base_url = base_url
 
@@ -370,13 +493,15 @@ def claim_port(host: str, port: int) -> int:
 
 
 def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-          drafts: bool = True) -> int:
+          drafts: bool = True, poll: bool = False) -> int:
     port = claim_port(host, port)
     check_output_folder(config)  # before anything is built, or served: it could be any folder
     rebuilder = Rebuilder(config, drafts)
+    SiteFileHandler.rebuilder = rebuilder
+    watcher = SourceWatcher(config.root, [config.content_dir, config.seeds_dir, config.theme_dir],
+                            [config.root / "site.yml"], rebuilder, poll=poll)
+    watcher.begin()  # before the first build: what is saved while it runs is rebuilt right after it
     rebuilder([str(config.content_dir)])
-    roots = [config.content_dir, config.seeds_dir, config.theme_dir, config.root / "site.yml"]
-    watcher = SourceWatcher([r for r in roots if r.exists()], rebuilder, config.root)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
     desk = ReviewDesk(config, lambda: rebuilder.status.version) if is_loopback(host) else None
@@ -392,5 +517,6 @@ def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_br
     try:
         server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
     finally:
+        watcher.stop()
         rebuilder.builder.save_state()  # so the next serve starts incremental
     return 0

@@ -194,7 +194,7 @@ def context_options() -> dict:
 def page(browser: object, context_options: dict) -> Iterator[object]:
     context = browser.new_context(**context_options)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # a bound for a failing step; a busy machine may be slow
     problems = PageProblems(page)
     page.problems = problems
     try:

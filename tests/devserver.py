@@ -26,7 +26,8 @@ class DevServer:
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self.url = ""
-        wait_until(lambda: self._find_url(), timeout=30, what=lambda: "server start:\n" + self.log())
+        wait_until(lambda: self._find_url(), what=lambda: "server start:\n" + self.log())
+        wait_until(self._listening, what=lambda: "server listening:\n" + self.log())
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -42,6 +43,19 @@ class DevServer:
             raise AssertionError("server exited:\n" + self.log())
         return False
 
+    def _listening(self) -> bool:
+        """Whether the server takes connections: its line may come just before it listens."""
+        address = self.url.split("//")[1].strip("/")
+        try:
+            socket.create_connection(tuple(address.rsplit(":", 1)), timeout=10).close()
+        except ConnectionRefusedError:
+            return False
+        return True
+
+    def browsers(self) -> int:
+        """Pages whose livereload websocket has said hello: only they are told to reload."""
+        return sum("Browser Connected" in line for line in self.lines)
+
     def log(self) -> str:
         return "\n".join(self.lines)
 
@@ -50,7 +64,7 @@ class DevServer:
 
     def get(self, path: str) -> tuple[int, str]:
         try:
-            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=60) as response:
                 return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
@@ -92,8 +106,10 @@ def _complete(response: bytes) -> bool:
     return bool(length) and len(body) >= int(length.group(1))
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 15, what: Callable[[], str] | str = "") -> None:
-    """Poll `check` until true; fail with `what` (a message, or a function making one) after `timeout`."""
+def wait_until(check: Callable[[], bool], timeout: float = 90, what: Callable[[], str] | str = "") -> None:
+    """Poll `check` until true; fail with `what` (a message, or a function making one) after `timeout`,
+    which only bounds a failing test: a busy machine may take long, and a passing test waits no longer
+    than the state takes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

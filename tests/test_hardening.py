@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_gloss, tree_hash
 
-ARTICLES = 500  # enough pages that a full render takes about a second: time to stop it half-way
+from gloss.testpoints import PAUSE_ENV
+
+ARTICLES = 500  # enough pages (PARALLEL_MIN) that they are rendered by worker processes
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +45,23 @@ def big_site(big_site_template: Path, tmp_path: Path) -> Path:
     return root
 
 
-def start_build(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
-                             "--no-search"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@contextlib.contextmanager
+def held_build(root: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A full `build` in a subprocess whose processes each wait after their first batch of pages until
+    the release file exists (gloss/testpoints.py): whatever the test does in between, the build is
+    still running. Released and reaped at the end whatever happened."""
+    release = root.parent / "release-the-build"
+    env = {**os.environ, PAUSE_ENV: f"render:{release}"}
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
+                              "--no-search"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env)
+    try:
+        yield build, release
+    finally:
+        release.touch()
+        if build.poll() is None:
+            build.kill()
+            build.communicate()
 
 
 def wait_until(found: Callable[[], bool], build: subprocess.Popen, what: str, timeout: float = 60) -> None:
@@ -78,10 +96,10 @@ def stray_outputs(root: Path) -> list[str]:
 def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_site: Path, signum: int,
                                                                           code: int) -> None:
     before = tree_hash(big_site / "_site")
-    build = start_build(big_site)
-    wait_until_rendering(big_site, build)
-    build.send_signal(signum)
-    out, err = build.communicate(timeout=60)
+    with held_build(big_site) as (build, _):
+        wait_until_rendering(big_site, build)
+        build.send_signal(signum)
+        out, err = build.communicate(timeout=60)
     assert build.returncode == code, err
     assert "interrupted; the last good site was kept" in err
     assert "Traceback" not in err
@@ -90,10 +108,10 @@ def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_si
 
 
 def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) -> None:
-    build = start_build(big_site)
-    wait_until_rendering(big_site, build)
-    build.kill()  # SIGKILL: no chance to clean up
-    build.communicate(timeout=60)
+    with held_build(big_site) as (build, _):
+        wait_until_rendering(big_site, build)
+        build.kill()  # SIGKILL: no chance to clean up
+        build.communicate(timeout=60)  # its workers too: they hold its output pipes until they stop
     assert stray_outputs(big_site) != []
     result = run_gloss(big_site, "build", "--no-ingest", "--no-search")
     assert result.returncode == 0, result.stderr
@@ -102,14 +120,16 @@ def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) 
 
 
 def test_second_build_started_at_once_is_refused_and_first_one_finishes(big_site: Path) -> None:
-    first = start_build(big_site)
-    wait_until_locked(big_site, first)  # from then on until it ends: the whole build, about a second
-    second = run_gloss(big_site, "build", "--no-ingest", "--no-search")
-    assert second.returncode == 1
-    assert f"another build is writing _site/ (pid {first.pid})" in second.stderr
-    assert "hint: wait for it to finish" in second.stderr
-    assert "Traceback" not in second.stderr
-    out, err = first.communicate(timeout=60)
+    with held_build(big_site) as (first, release):
+        wait_until_locked(big_site, first)
+        wait_until_rendering(big_site, first)  # and held there, the lock still taken
+        second = run_gloss(big_site, "build", "--no-ingest", "--no-search")
+        assert second.returncode == 1
+        assert f"another build is writing _site/ (pid {first.pid})" in second.stderr
+        assert "hint: wait for it to finish" in second.stderr
+        assert "Traceback" not in second.stderr
+        release.touch()
+        out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     assert stray_outputs(big_site) == []
     assert "<!-- changed -->" in (big_site / "_site/index.html").read_text(encoding="utf-8")

@@ -201,6 +201,17 @@ def test_in_process_rebuild_reparses_only_the_edited_file(built: Path) -> None:
     assert model.written < model.pages_total
 
 
+def test_state_saved_under_other_settings_is_not_trusted(built: Path) -> None:
+    """A builder that renders with the settings it started with saves its state after site.yml changed
+    (as `serve` did): the next build must not take those pages for ones made with the new settings."""
+    builder = SiteBuilder(load_config(built), search=False)
+    edit(built / "site.yml", "title: Mini", "title: Mini Renamed")
+    builder.build(Problems())  # site.yml's stamp changed: a full build, still with the old title
+    result = run_gloss(built, "build", "--no-search")
+    assert "nothing changed" not in result.stdout
+    assert "<title>Mini Renamed</title>" in (built / "_site/index.html").read_text()
+
+
 def test_in_process_rebuild_renders_with_an_edited_template(mini_site: Path) -> None:
     """`serve` keeps one builder, whose Jinja2 environment does not look at template times itself."""
     builder = SiteBuilder(load_config(mini_site), search=False)

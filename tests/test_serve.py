@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
-import time
 from pathlib import Path
 
 import pytest
@@ -78,9 +78,13 @@ def test_save_by_temp_file_and_rename_is_one_rebuild(server: DevServer, mini_sit
     os.replace(temp, article)
     wait_until(lambda: "journalists" in server.get("articles/talks/")[1], what=server.log)
     swap.unlink()
-    wait_until(lambda: len(server.rebuilds()) > before)
-    time.sleep(2)  # two more polling rounds: nothing else may rebuild
-    assert len(server.rebuilds()) == before + 1, server.log()
+    # Then another file, whose rebuild comes after any the swap file could have caused (or with it).
+    edit(mini_site / "content/articles/panjshir-falls.md", "say they control", "say they hold")
+    wait_until(lambda: any("panjshir-falls.md" in line for line in server.rebuilds()), what=server.log)
+    rebuilds = server.rebuilds()[before:]
+    assert [line.split(":")[0] for line in rebuilds] == [
+        "rebuilt after content/articles/talks.md changed", "rebuilt after content/articles/panjshir-falls.md changed"
+    ], server.log()
 
 
 @pytest.mark.parametrize("path", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
@@ -243,3 +247,87 @@ def test_host_that_is_not_an_address_of_this_machine_is_reported(mini_site: Path
     result = run_gloss(mini_site, "serve", "--host", "192.0.2.1", "--port", "0")
     assert result.returncode == 1
     assert "cannot listen on 192.0.2.1" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- site.yml and the watcher (issue #19, points 5, 12)
+
+def home_title(server: DevServer) -> str:
+    return re.search(r"<title>([^<]*)</title>", server.get("")[1]).group(1)
+
+
+def test_site_yml_edit_takes_effect_while_serving_and_after_it(mini_site: Path) -> None:
+    from conftest import run_gloss
+
+    dev = DevServer(mini_site)
+    try:
+        assert home_title(dev) == "Mini"
+        edit(mini_site / "site.yml", "title: Mini", "title: Mini Renamed")
+        wait_until(lambda: home_title(dev) == "Mini Renamed", what=dev.log)
+        assert "Mini Renamed" in dev.get("articles/talks/")[1]  # a full rebuild: every page has the title
+    finally:
+        dev.stop()
+    result = run_gloss(mini_site, "build", "--drafts", "--no-search")  # serve shows drafts too
+    assert "nothing changed since the last build" in result.stdout, result.stdout
+    assert "<title>Mini Renamed</title>" in (mini_site / "_site/index.html").read_text()
+
+
+def test_broken_site_yml_shows_overlay_and_keeps_the_last_good_site(server: DevServer, mini_site: Path) -> None:
+    settings = mini_site / "site.yml"
+    good = settings.read_text()
+    settings.write_text(good.replace("title: Mini", "title: [Mini"))
+    wait_until(lambda: json.loads(server.get("__gloss/status")[1])["errors"], what=server.log)
+    error = json.loads(server.get("__gloss/status")[1])["errors"][0]
+    assert error["path"] == "site.yml" and "not valid YAML" in error["message"], error
+    assert home_title(server) == "Mini"
+    edit(mini_site / "content/articles/talks.md", "spoke to reporters", "spoke to the press")  # still refused
+    wait_until(lambda: len(server.rebuilds()) >= 3, what=server.log)
+    assert json.loads(server.get("__gloss/status")[1])["errors"][0]["path"] == "site.yml"
+    assert "spoke to reporters" in server.get("articles/talks/")[1]
+    settings.write_text(good.replace("title: Mini", "title: Mini Mended"))
+    wait_until(lambda: json.loads(server.get("__gloss/status")[1])["errors"] == [], what=server.log)
+    assert home_title(server) == "Mini Mended"
+    assert "spoke to the press" in server.get("articles/talks/")[1]
+
+
+def test_output_dir_changed_in_site_yml_is_served_from_the_new_folder(server: DevServer, mini_site: Path) -> None:
+    settings = mini_site / "site.yml"
+    settings.write_text(settings.read_text().replace("title: Mini", "title: Public") + "output_dir: public\n")
+    wait_until(lambda: home_title(server) == "Public", what=server.log)
+    assert (mini_site / "public/index.html").is_file()
+    assert "<title>Mini</title>" in (mini_site / "_site/index.html").read_text()  # the old folder is left be
+
+
+def test_site_yml_saved_by_rename_is_seen_every_time(server: DevServer, mini_site: Path) -> None:
+    settings = mini_site / "site.yml"
+    for title in ("First", "Second"):  # the file is a new one each time: a watch on the old one would miss the second
+        temp = mini_site / ".site.yml.tmp"
+        temp.write_text(settings.read_text().replace("title: ", f"title: {title} ", 1))
+        os.replace(temp, settings)
+        wait_until(lambda title=title: home_title(server).startswith(title), what=server.log)
+
+
+def test_seeds_folder_made_while_serving_is_watched(server: DevServer, mini_site: Path) -> None:
+    seeds = mini_site / "seeds"
+    seeds.mkdir()
+    (seeds / "kabul-airport.txt").write_text(
+        "Flights resume at Kabul airport\n"
+        "The first international flight since August landed in Kabul on Thursday, officials said.\n")
+    wait_until(lambda: "Flights resume at Kabul airport" in server.get("")[1], what=server.log)
+    (seeds / "kabul-schools.txt").write_text(  # into the folder now watched
+        "Schools reopen in Kabul\nBoys returned to secondary schools in Kabul on Saturday, officials said.\n")
+    wait_until(lambda: "Schools reopen in Kabul" in server.get("")[1], what=server.log)
+
+
+def test_server_waits_for_file_events_and_polls_only_when_told(mini_site: Path) -> None:
+    dev = DevServer(mini_site)
+    try:
+        assert "(file events)" in dev.log()
+    finally:
+        dev.stop()
+    dev = DevServer(mini_site, "--poll")  # where file events do not arrive (network and shared folders)
+    try:
+        assert "(polling)" in dev.log()
+        edit(mini_site / "content/articles/talks.md", "spoke to reporters", "spoke to the press")
+        wait_until(lambda: "spoke to the press" in dev.get("articles/talks/")[1], what=dev.log)
+    finally:
+        dev.stop()
