@@ -6,6 +6,7 @@ as it was; a manifest of what ingest wrote lets it tell its own files from an ed
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -266,9 +267,16 @@ def _without_rejected(recognition: Recognition, rejected: Rejected | None) -> Re
 
 
 def _in_body(doc: SeedDoc, mentions: list[Mention]) -> list[Mention]:
-    """Mentions inside the body's blocks (a headline or dateline moved to front matter has none)."""
-    spans = [(b.start, b.start + len(b.text)) for b in doc.blocks]
-    return [m for m in mentions if any(s <= m.start and m.end <= e for s, e in spans)]
+    """Mentions inside the body's blocks (a headline or dateline moved to front matter has none).
+
+    The blocks are in text order and apart, so only the last one starting before a mention can hold it."""
+    starts = [b.start for b in doc.blocks]
+    kept = []
+    for mention in mentions:
+        at = bisect.bisect_right(starts, mention.start) - 1
+        if at >= 0 and mention.end <= starts[at] + len(doc.blocks[at].text):
+            kept.append(mention)
+    return kept
 
 
 def _free_article_path(config: SiteConfig, title: str, manifest: dict, writes: dict[Path, str]) -> Path:
@@ -313,11 +321,13 @@ def _render_body(doc: SeedDoc, mentions: list[Mention], recognition: Recognition
     """Markdown for the blocks, with `[[id|text]]` for each mention; warnings with body lines."""
     lines: list[str] = []
     review: list[GlossError] = []
+    starts = [m.start for m in mentions]  # in text order
     for block in doc.blocks:
         if lines:
             lines.append("")
         prefix = "## " if block.kind == "heading" else ""
-        inside = [m for m in mentions if block.start <= m.start < block.start + len(block.text)]
+        end = block.start + len(block.text)
+        inside = mentions[bisect.bisect_left(starts, block.start):bisect.bisect_left(starts, end)]
         text, columns = _mark_up(block.text, block.start, inside)
         for mention, col in zip(inside, columns, strict=True):
             if mention.review:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import ChainMap, Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .content import EntityRegistry, normalize_name
@@ -37,6 +37,7 @@ from .recognize import (
     score_types,
 )
 from .seedtext import headline_end, parse_seed
+from .spelling import NameTable, deletions
 
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
 # Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
@@ -47,6 +48,9 @@ UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 METONYM_EVIDENCE = 8
 # Type evidence a capitalised ordinary word needs before it is taken for a name ("Shell shares": 4).
 ORDINARY_WORD_EVIDENCE = 4
+# A short form is weighed against this many of the nearest mentions that share its word: all of them
+# in any real article, and a bound on the work in a text that repeats one name 40,000 times.
+SHORT_FORM_REACH = 200
 
 
 @dataclass
@@ -91,7 +95,10 @@ def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
+    """Whether start:end overlaps one of `spans`, which are in order and do not overlap each other
+    (so their ends are in order too, and one bisect finds the only span that can)."""
+    at = bisect.bisect_right(spans, start, key=lambda span: span[1])
+    return at < len(spans) and spans[at][0] < end
 
 
 def _not_inside_longer_names(text: str, known: list[Mention], candidates: list[Candidate],
@@ -149,14 +156,17 @@ class Linker:
         self.known = {(m.start, m.end) for m in known}  # spans of the registry names found as written
         self.new: dict[str, NewEntity] = {}
         self.scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        self.names: dict[str, str] = {}  # normalised name or alias -> id, for this text
+        self.names = NameTable()  # normalised name or alias -> id, for this text (also found by spelling)
         self.history: list[tuple[int, str]] = []  # (offset, id) of every mention so far
-        self.recent: dict[str, None] = {}  # ids in the order last mentioned (latest last)
-        self.by_part: dict[str, list[tuple[int, str]]] = defaultdict(list)  # first/last name word -> history
+        self.recent: dict[str, int] = {}  # id -> its last mention's place in history (latest last)
+        # first/last name word -> history (in text order); a part of a mentioned entity's name -> ids
+        self.by_part: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.by_name_part: dict[tuple[str, str], set[str]] = defaultdict(set)
         for mention in known:
             self._remember(mention.start, mention.entity)
         self.aliases: dict[str, list[str]] = defaultdict(list)  # existing id -> new aliases
         self.acronyms: dict[str, tuple[str, bool]] = {}  # acronym -> (defining candidate text, misspelt)
+        self.acronym_keys: dict[str, list[tuple[int, str]]] | None = None  # see _acronyms_filed
         self.words: set[str] | None = None  # every word of the text, once needed
         self.name_parts: set[str] = set()  # last words of the text's longer names: maybe surnames
         self.topic = ""  # the article's section, if the seed gives one ("cricket")
@@ -258,14 +268,9 @@ class Linker:
         words = candidate.words
         if len(words) > 1 and words[-1].lower() in AREA_WORDS and (base := self._known(" ".join(words[:-1]))):
             return base
-        key = match_key(candidate.text)
-        for entity_id, name in self._entity_names():
-            full = match_key(name)
-            if full.startswith(key + " of ") or full.startswith(key + " for "):
-                return entity_id
-            if full.endswith(" " + key) and self._looks_person(entity_id):
-                return entity_id  # "Suu Kyi" after "Aung San Suu Kyi"
-        return None
+        key = match_key(candidate.text)  # the latest entity whose name goes on with " of ..." / " for ..."
+        return self._latest([*self.by_name_part.get(("head", key), ()),  # or a person's ending with it:
+                             *(i for i in self.by_name_part.get(("tail", key), ()) if self._looks_person(i))])
 
     def _known(self, name: str) -> str | None:
         """The entity `name` means by its spelling alone: this text's names, then the registry's,
@@ -293,15 +298,35 @@ class Linker:
         """(id, name) of every entity mentioned so far in this text, latest first."""
         return [(entity_id, self._name_of(entity_id)) for entity_id in reversed(self.recent)]
 
+    def _latest(self, ids) -> str | None:
+        """The one of `ids` mentioned last (None when none of them has been mentioned)."""
+        return max((i for i in ids if i in self.recent), key=self.recent.__getitem__, default=None)
+
     def _remember(self, start: int, entity_id: str) -> None:
         """Record a mention; indexed by the first and last word of the name, so finding the nearest
         entity a short form may mean stays fast on a very long text."""
+        if entity_id not in self.recent:
+            self._index_name(entity_id)
         self.history.append((start, entity_id))
         self.recent.pop(entity_id, None)
-        self.recent[entity_id] = None
+        self.recent[entity_id] = len(self.history)
         parts = self._name_of(entity_id).split()
         for part in {parts[0], parts[-1]} if parts else ():
-            self.by_part[part].append((start, entity_id))
+            bisect.insort(self.by_part[part], (start, entity_id))
+
+    def _index_name(self, entity_id: str) -> None:
+        """File a newly mentioned entity under the parts of its name that other names are compared
+        with ("head" before " of "/" for ", "start" and "tail" at each space, a person's "last" word),
+        so no comparison reads every entity mentioned so far."""
+        name = self._name_of(entity_id)
+        full = match_key(name)
+        for match in re.finditer(r" (?=(?:of|for) )", full):
+            self.by_name_part[("head", full[:match.start()])].add(entity_id)
+        for at in (i for i, c in enumerate(full) if c == " "):
+            self.by_name_part[("start", full[:at])].add(entity_id)
+            self.by_name_part[("tail", full[at + 1:])].add(entity_id)
+        if len(name.split()) > 1:
+            self.by_name_part[("last", normalize_name(name.split()[-1]))].add(entity_id)
 
     def _name_of(self, entity_id: str) -> str:
         if entity_id in self.new:
@@ -326,7 +351,7 @@ class Linker:
         key = normalize_name(name)
         registry_names = [(n, i) for n, i in self.index.by_initial.get(key[:1], []) if i in self.registry.by_id] \
             if self.index is not None and self.registry is not None else []
-        for known, entity_id in [(normalize_name(n), i) for n, i in self.names.items()] + registry_names:
+        for known, entity_id in [(normalize_name(n), self.names[n]) for n in self.names.near(key)] + registry_names:
             if known[:1] == key[:1] and abs(len(known) - len(key)) <= 1 and known != key \
                     and not known.endswith("'s") and _one_edit(known, key):
                 return entity_id, self._name_of(entity_id)
@@ -358,7 +383,7 @@ class Linker:
         name = candidate.text
         if candidate.owner:
             name = f"{candidate.owner}'s {name}"
-        taken = set(self.new) | (set(self.registry.by_id) if self.registry else set())
+        taken = ChainMap(self.new, self.registry.by_id if self.registry else {})
         name = usual_name(name)  # "U.S." alone makes the entity "United States"
         if candidate.dateline and name.isupper() and len(name) > 3:
             name = name.title()  # "MILWAUKEE" is written Milwaukee
@@ -429,8 +454,8 @@ class Linker:
         definition = self.acronyms.get(letters)
         misspelt = definition is not None and definition[1]
         if definition is None:
-            near = [a for a, (_, bad) in self.acronyms.items()
-                    if not bad and (sorted(a) == sorted(letters) or _one_edit(a, letters))]
+            near = [a for a in self._acronyms_filed(["".join(sorted(letters)), *deletions(letters)])
+                    if not self.acronyms[a][1] and (sorted(a) == sorted(letters) or _one_edit(a, letters))]
             if not near:
                 return self._link_registry_acronym(candidate, letters)
             definition, misspelt = self.acronyms[near[0]], True
@@ -438,14 +463,25 @@ class Linker:
         if owner is None:
             return False
         if misspelt:
-            good = next((a for a, (n, bad) in self.acronyms.items() if n and not bad
-                         and self.names.get(match_key(n)) == owner), None)
+            good = next(iter(self._acronyms_filed(["=" + k for k in self.names.names_of(owner)])), None)
             hint = f"'{letters}' looks like a misspelling of '{good}'" if good else \
                 f"'{letters}' does not match the initials of '{self._name_of(owner)}'"
             self._attach(candidate, owner, review=hint)
         else:
             self._attach(candidate, owner)
         return True
+
+    def _acronyms_filed(self, keys: list[str]) -> list[str]:
+        """The defined acronyms filed under any of `keys`, in the order defined. Each (well-spelt) one
+        is filed under its letters sorted, its forms with a letter deleted, and "=" and the compared
+        form of the name defining it: so an acronym is not compared with every other one."""
+        if self.acronym_keys is None:
+            self.acronym_keys = defaultdict(list)
+            for position, (acronym, (name, bad)) in enumerate(self.acronyms.items()):
+                if not bad:
+                    for key in {"".join(sorted(acronym)), *deletions(acronym), "=" + match_key(name)}:
+                        self.acronym_keys[key].append((position, acronym))
+        return [a for _, a in sorted({entry for key in keys for entry in self.acronym_keys.get(key, ())})]
 
     def _link_registry_acronym(self, candidate: Candidate, letters: str) -> bool:
         """"NFR" when the registry knows "NRF": two neighbouring letters swapped."""
@@ -468,13 +504,16 @@ class Linker:
         """
         word = candidate.words[0]
         history = self.by_part.get(word, [])  # only mentions whose name starts or ends with the word can fit
-        before = sorted((p for p in history if p[0] < candidate.start), reverse=True)
-        after = sorted(p for p in history if p[0] > candidate.start) if not before_only else []
+        at = bisect.bisect_left(history, (candidate.start,))
+        before = history[max(0, at - SHORT_FORM_REACH):at][::-1]
+        after = [p for p in history[at:at + SHORT_FORM_REACH] if p[0] > candidate.start] if not before_only else []
         for side in (before, after):
-            fitting = [entity_id for _, entity_id in side if self._fits_short_form(word, entity_id, side is before)]
+            fits: dict[str, bool] = {}
+            fitting = [entity_id for _, entity_id in side if fits.setdefault(
+                entity_id, self._fits_short_form(word, entity_id, side is before))]
             if fitting:
-                counts = {entity_id: fitting.count(entity_id) for entity_id in fitting}
-                return max(fitting, key=lambda entity_id: counts[entity_id])  # max keeps the nearest of a tie
+                counts = Counter(fitting)
+                return max(fitting, key=counts.__getitem__)  # max keeps the nearest of a tie
         return None
 
     def _fits_short_form(self, word: str, entity_id: str, before: bool = True) -> bool:
@@ -555,9 +594,8 @@ class Linker:
         key = normalize_name(phrase)
         if known := self._known(phrase):
             return known
-        for entity_id, name in self._entity_names():
-            if len(name.split()) > 1 and key == normalize_name(name.split()[-1]) and self._looks_person(entity_id):
-                return entity_id
+        if person := self._latest(i for i in self.by_name_part.get(("last", key), ()) if self._looks_person(i)):
+            return person  # a surname of a person named in full
         titled = phrase.title()
         if self.gaz.place_tier(titled) == 1 and is_acronym(phrase) is False:
             candidate = Candidate(0, 0, titled, titled.split(), True)
@@ -626,16 +664,15 @@ class Linker:
 
     def _organisation_named_after(self, entity_id: str) -> str | None:
         """"Chicago White Sox" for "Chicago", when this text names it: the one such organisation."""
-        prefix = match_key(self._name_of(entity_id)) + " "
-        found = {i for i in self.recent if i != entity_id and match_key(self._name_of(i)).startswith(prefix)
-                 and self._looks_organization(i)}
+        named = self.by_name_part.get(("start", match_key(self._name_of(entity_id))), ())
+        found = {i for i in named if i in self.recent and i != entity_id and self._looks_organization(i)}
         return found.pop() if len(found) == 1 else None
 
     def _metonym_entity(self, entity_id: str) -> str:
         name = f"{self._name_of(entity_id)} ({self.topic or 'organization'})"
         if (known := self.names.get(match_key(name))) or (known := self._known(name)):
             return known
-        taken = set(self.new) | (set(self.registry.by_id) if self.registry else set())
+        taken = ChainMap(self.new, self.registry.by_id if self.registry else {})
         target = entity_id_for(name, taken)
         self.new[target] = NewEntity(target, name, "organization")
         self.names[match_key(name)] = target
@@ -643,12 +680,13 @@ class Linker:
 
     def _forget(self, entity_id: str) -> None:
         """A new entity none of whose mentions are left: no file is written for it."""
+        parts = self._name_of(entity_id).split()
         del self.new[entity_id]
         self.scores.pop(entity_id, None)
         self.recent.pop(entity_id, None)
-        for part, history in self.by_part.items():
-            self.by_part[part] = [entry for entry in history if entry[1] != entity_id]
-        for key in [k for k, v in self.names.items() if v == entity_id]:
+        for part in {parts[0], parts[-1]} if parts else ():
+            self.by_part[part] = [entry for entry in self.by_part[part] if entry[1] != entity_id]
+        for key in self.names.names_of(entity_id):
             del self.names[key]
 
     def _score_registry_mentions(self) -> None:

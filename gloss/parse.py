@@ -6,6 +6,7 @@ are resolved by the graph stage.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,21 +76,49 @@ class ParsedDocument:
         return self.snippets[mention.index]
 
 
+# A sentence longer than this is quoted as the words around its mention, about this long, between "…":
+# a paragraph of one sentence and 40,000 mentions would otherwise be quoted whole 40,000 times.
+SNIPPET_LIMIT = 600
+
+
 def _snippets(doc: ParsedDocument) -> list[tuple[str, int, int]]:
-    """Each mention's sentence, worked out once at parse time (and so cached with the parse)."""
-    bounds: dict[int, list[tuple[int, int]]] = {}
+    """Each mention's sentence, worked out once at parse time (and so cached with the parse). Mentions
+    in one sentence share its string; in a very long one, each gets the part around it."""
+    bounds: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
+    sentences: dict[int, str] = {}  # sentence start -> its text, without trailing space
     found = []
     for mention in doc.mentions:
         start, end = doc.blocks[mention.block]
         if mention.block not in bounds:
-            bounds[mention.block] = _sentences(doc.text, start, end)
-        for sentence_start, sentence_end in bounds[mention.block]:
-            if mention.offset < sentence_end or sentence_end == end:
-                sentence = doc.text[sentence_start:sentence_end].rstrip()
-                local = mention.offset - sentence_start
-                found.append((sentence, local, min(local + len(mention.text), len(sentence))))
-                break
+            spans = _sentences(doc.text, start, end)
+            bounds[mention.block] = (spans, [e for _, e in spans])
+        spans, ends = bounds[mention.block]
+        # the first sentence ending after the mention's start, else the block's last one
+        sentence_start, sentence_end = spans[min(bisect.bisect_right(ends, mention.offset), len(spans) - 1)]
+        sentence = sentences.get(sentence_start)
+        if sentence is None:
+            sentence = sentences[sentence_start] = doc.text[sentence_start:sentence_end].rstrip()
+        local = mention.offset - sentence_start
+        found.append(_clipped(sentence, local, min(local + len(mention.text), len(sentence))))
     return found
+
+
+def _clipped(sentence: str, start: int, end: int) -> tuple[str, int, int]:
+    """The sentence and the mention's span in it; a long sentence cut at spaces to about SNIPPET_LIMIT
+    characters around the mention, with "…" where it was cut."""
+    if len(sentence) <= SNIPPET_LIMIT:
+        return sentence, start, end
+    reach = max(0, SNIPPET_LIMIT - (end - start)) // 2
+    low, high = max(0, start - reach), min(len(sentence), end + reach)
+    if low > 0:
+        space = sentence.find(" ", low, start)
+        low = space + 1 if space >= 0 else low
+    if high < len(sentence):
+        space = sentence.rfind(" ", end, high)
+        high = space if space > end else high
+    head, tail = ("…" if low > 0 else ""), ("…" if high < len(sentence) else "")
+    shift = len(head) - low
+    return head + sentence[low:high] + tail, start + shift, end + shift
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

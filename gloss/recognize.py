@@ -13,6 +13,7 @@ import bisect
 import re
 import weakref
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 
 import ahocorasick
@@ -66,6 +67,9 @@ ADDRESS = {"mr", "mrs", "ms", "dr"}
 QUALIFIERS = {"former", "deputy", "acting", "vice", "senior", "chief", "then"}
 # Titles followed by a portfolio: "Secretary of State", "Minister for Foreign Affairs", "Chief of Staff".
 PORTFOLIO_ROLES = {"secretary", "minister", "head", "chief", "chancellor", "commissioner"}
+# The most words a name has ("Organization for Security and Cooperation in Europe" has 7): a longer
+# run of capitalised words is a passage in title case, and trimming it word by word would be quadratic.
+MAX_NAME_WORDS = 24
 STOP_BACK = {"the", "a", "an", "of", "and", "or", "to", "by", "with", "for", "in", "on", "at", "from", "as",
              "that", "said", "says", "told", "but", "while"}
 
@@ -214,6 +218,8 @@ def find_candidates(text: str) -> list[Candidate]:
         tokens = tokenize(text, start, end)
         for run in find_runs(text, tokens):
             for part, role in _split_run(text, run, gaz):
+                if len(part) > MAX_NAME_WORDS:
+                    continue  # a passage set in title case, not a name
                 candidate = _trim(text, part, gaz, lower_words)
                 if candidate:
                     candidate.caps_line = caps
@@ -270,9 +276,9 @@ def _split_run(text: str, run: list[Token], gaz: Gazetteer) -> list[tuple[list[T
     parts: list[tuple[list[Token], str]] = []
     part: list[Token] = []
     role = ""
+    cue_after = _cues_after(run, gaz)
     for index, token in enumerate(run):
-        rest_has_cue = any(t.text in gaz.org_cues for t in run[index + 1:])
-        is_role = token.text.lower() in gaz.roles and index + 1 < len(run) and not rest_has_cue
+        is_role = token.text.lower() in gaz.roles and index + 1 < len(run) and not cue_after[index]
         if _is_date_word(text, token, gaz) or is_role:
             if is_role:
                 part = _before_title(part, gaz)
@@ -284,6 +290,16 @@ def _split_run(text: str, run: list[Token], gaz: Gazetteer) -> list[tuple[list[T
     if part:
         parts.append((part, role))
     return parts
+
+
+def _cues_after(run: list[Token], gaz: Gazetteer) -> list[bool]:
+    """For each word of the run, whether an organisation cue comes later in it (one pass: a run
+    can be a whole capitalised text)."""
+    found, after = False, []
+    for token in reversed(run):
+        after.append(found)
+        found = found or token.text in gaz.org_cues
+    return after[::-1]
 
 
 def _before_title(part: list[Token], gaz: Gazetteer) -> list[Token]:
@@ -434,10 +450,10 @@ def _owner(text: str, tokens: list[Token], candidate: Candidate, gaz: Gazetteer)
     """"Iran" for "Foreign Ministry" in "Iran's Foreign Ministry": the organisation belongs to it."""
     if not any(w in gaz.org_cues for w in candidate.words):
         return ""
-    previous = [t for t in tokens if t.end <= candidate.start]
-    if previous and previous[-1].possessive and previous[-1].cap \
-            and candidate.start - previous[-1].end == 3:
-        return previous[-1].text
+    at = bisect.bisect_right(tokens, candidate.start, key=lambda t: t.end)  # the word before the name
+    previous = tokens[at - 1] if at else None
+    if previous and previous.possessive and previous.cap and candidate.start - previous.end == 3:
+        return previous.text
     return ""
 
 
@@ -657,7 +673,7 @@ def is_acronym(text: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()
 
 
-def entity_id_for(name: str, taken: set[str]) -> str:
+def entity_id_for(name: str, taken: Container[str]) -> str:
     """A new id from the name, unique among `taken` (ids already in use)."""
     base = safe_slug(name, "entity")
     entity_id, n = base, 2
@@ -685,11 +701,18 @@ NOT_IN_TITLE = {"had", "has", "have", "was", "were", "is", "are", "be", "been", 
                 *SPEECH_VERBS}
 
 
+APPOSITION_REACH = 1000  # characters after a name looked at: an apposition has 14 words at most
+
+
 def _apposition_after(text: str, end: int) -> str:
-    """"X, the Y of Z," -> "the Y of Z": a noun phrase headed by a role word, closed by punctuation."""
-    match = APPOSITION.match(text, end)
-    if not match:
-        return ""
+    """"X, the Y of Z," -> "the Y of Z": a noun phrase headed by a role word, closed by punctuation.
+
+    Only APPOSITION_REACH characters are read: a text without punctuation would be read to its end
+    for every name in it."""
+    limit = end + APPOSITION_REACH
+    match = APPOSITION.match(text, end, limit)
+    if not match or (limit < len(text) and not text[match.end(1):limit].strip()):
+        return ""  # none, or one cut by the reach: longer than any apposition
     words = match.group(1).split()
     if re.match(r"\.\S", text[match.end():match.end() + 2]) or len(words[-1]) == 1:
         return ""  # cut inside "U.S." or "Edward D. Jones"
@@ -712,15 +735,14 @@ def _title_before(text: str, start: int) -> str:
     """"Prime Minister X", "Iran's Foreign Ministry spokesman X", "former vice president, X": the
     title just before a name. Lower-case words count only next to a qualifier or an owner ("Kurdish
     rebel leader"); a lone lower-case role ("captain X") or words run into by chance give nothing."""
-    line = text[text.rfind("\n", 0, start) + 1:start].rstrip()
-    words = list(re.finditer(r"\S+", line[:-1] if line.endswith(",") else line))
+    words = _line_words_before(text, start)
     gaz = gazetteer()
-    if not words or words[-1].group().lower() not in gaz.roles or words[-1].group().lower() in ADDRESS:
+    if not words or words[-1].lower() not in gaz.roles or words[-1].lower() in ADDRESS:
         return ""
-    kept, pending = [words[-1].group()], []
+    kept, pending = [words[-1]], []
     for index in range(len(words) - 2, -1, -1):
-        word = words[index].group()
-        initial = index == 0 or bool(re.search(r"[.!?:;\"“”]$", words[index - 1].group()))
+        word = words[index]
+        initial = index == 0 or bool(re.search(r"[.!?:;\"“”]$", words[index - 1]))
         if len(kept) + len(pending) >= 6 or not re.fullmatch(r"[^\W\d_][\w'’.&-]*", word):
             break
         if word[0].isupper():
@@ -743,3 +765,21 @@ def _title_before(text: str, start: int) -> str:
     if len(kept) == 1 and kept[0].islower():
         return ""
     return " ".join(kept)
+
+
+def _line_words_before(text: str, start: int, enough: int = 10) -> list[str]:
+    """The words of the line before `start` (less a comma just before it): all of them, or at least
+    the last `enough` (more than _title_before reads) when the line is long. The window grows until
+    it holds them, so a text of one long line costs no more per name than a short one."""
+    reach = 256
+    while True:
+        low = max(0, start - reach)
+        newline = text.rfind("\n", low, start)
+        whole = newline >= 0 or low == 0
+        line = text[newline + 1 if whole else low:start].rstrip()
+        words = re.findall(r"\S+", line[:-1] if line.endswith(",") else line)
+        if whole:
+            return words
+        if len(words) > enough:
+            return words[1:]  # the window may cut the first
+        reach *= 4
