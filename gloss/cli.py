@@ -378,7 +378,8 @@ def run_review(config: SiteConfig, args: argparse.Namespace, problems: Problems)
     else:
         print(format_queue(shown, len(items)))
     if found.errors:
-        print(f"{len(found.errors)} error(s) in content/: run `python build.py check` to see them", file=sys.stderr)
+        print(f"{counted(len(found.errors), 'error')} in content/: run `python build.py check` to see them",
+              file=sys.stderr)
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ from .review import (
     plan_merge,
     plan_rename,
 )
+from .words import counted
 
 KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 
@@ -225,7 +226,8 @@ def plan_unlink(config: SiteConfig, entity_id: str, in_article: str | None = Non
                          display_path(_entity_path(config, entity_id), config.root), None, None,
                          hint=f"`python build.py review` lists where {entity_id} is mentioned")
     gone = _delete_unmentioned(config, site, [entity_id], plan)
-    plan.summary = (f"unlinked {plan.rewritten} mention(s) of {entity_id} in {len(plan.writes)} file(s)"
+    plan.summary = (f"unlinked {counted(plan.rewritten, 'mention')} of {entity_id} in "
+                    f"{counted(len(plan.writes), 'file')}"
                     + (f"; deleted {', '.join(gone)}" if gone else ""))
     return plan
 
@@ -262,10 +264,10 @@ def plan_split(config: SiteConfig, entity_id: str, in_article: str, new_id: str,
     plan.writes[file.path] = _rewrite(file.text, mentions, new_id)
     target = site.registry.get(new_id)
     if target is not None:
-        plan.summary = f"moved {len(mentions)} mention(s) of {entity_id} in {file.shown} to {new_id}"
+        plan.summary = f"moved {counted(len(mentions), 'mention')} of {entity_id} in {file.shown} to {new_id}"
         return plan
     path = _new_entity(config, site, old, new_id, name, new_type, file, plan)
-    plan.summary = (f"moved {len(mentions)} mention(s) of {entity_id} in {file.shown} to {new_id} "
+    plan.summary = (f"moved {counted(len(mentions), 'mention')} of {entity_id} in {file.shown} to {new_id} "
                     f"(new entity {display_path(path, config.root).as_posix()})")
     return plan
 
@@ -325,7 +327,7 @@ def plan_not_entity(config: SiteConfig, name: str) -> Plan:
             plan.rewritten += len(mentions)
     touched.update(dict.fromkeys(site.registry.candidates(name)))
     gone = _delete_unmentioned(config, site, list(touched), plan)
-    done = [f"unlinked {plan.rewritten} mention(s) in {len(plan.writes)} file(s)"]
+    done = [f"unlinked {counted(plan.rewritten, 'mention')} in {counted(len(plan.writes), 'file')}"]
     if name not in rejected:
         plan.writes[rejected_path(config)] = text_with(config, [name])
     done += [f"deleted {', '.join(gone)}"] if gone else []

@@ -40,6 +40,7 @@ from .config import SiteConfig
 from .errors import GlossError
 from .output import deferred_signals
 from .symlinks import link_refused
+from .words import counted
 
 FOLDER = ".gloss-journal"  # in content/
 FORWARD, BACK = "journal.json", "undo.json"
@@ -98,7 +99,7 @@ def _repair(content: Path) -> GlossError | None:
             _close(content, folder, entries)
             _discard(content, folder)
             return GlossError(f"`{journal['command']}` was stopped while it wrote content/; its change to "
-                              f"{len(entries)} file(s) was {direction} now", Path("content") / FOLDER,
+                              f"{counted(len(entries), 'file')} was {direction} now", Path("content") / FOLDER,
                               severity="warning")
     # Replaced files: the change was whole, only not yet cleaned up; new texts alone: never committed.
     when = ("after it changed content/" if any(folder.glob("*.old")) else

@@ -29,6 +29,7 @@ from .ingest import add_aliases
 from .journal import write_changes
 from .markup import create_markdown
 from .symlinks import read_bytes
+from .words import counted
 
 
 @dataclass
@@ -188,8 +189,8 @@ def plan_merge(config: SiteConfig, old_id: str, new_id: str) -> Plan:
             plan.writes[file.path] = text
             plan.rewritten += len(mentions)
     plan.deletes.append(_entity_path(config, old_id))
-    plan.summary = (f"merged {old_id} into {new_id}: {plan.rewritten} mention(s) rewritten in "
-                    f"{len(plan.writes)} file(s), deleted content/entities/{old_id}.md")
+    plan.summary = (f"merged {old_id} into {new_id}: {counted(plan.rewritten, 'mention')} rewritten in "
+                    f"{counted(len(plan.writes), 'file')}, deleted content/entities/{old_id}.md")
     return plan
 
 
@@ -257,7 +258,7 @@ def plan_rename(config: SiteConfig, old_id: str, new_id: str) -> Plan:
         elif text != file.text:
             plan.writes[file.path] = text
     plan.deletes.append(source)
-    plan.summary = (f"renamed {old_id} to {new_id}: {plan.rewritten} mention(s) rewritten, "
+    plan.summary = (f"renamed {old_id} to {new_id}: {counted(plan.rewritten, 'mention')} rewritten, "
                     f"content/entities/{old_id}.md is now content/entities/{new_id}.md")
     return plan
 

@@ -45,6 +45,7 @@ from .errors import Problems
 from .linking import _one_edit
 from .names import equivalents
 from .recognize import COMPASS, ORG_NOUNS, PLACE_HEADS, PLACE_WORDS, Candidate, context_scores, is_acronym
+from .words import counted
 
 KINDS = ("type", "duplicate", "conflation", "junk", "unmentioned")
 EVIDENCE = 3  # passages shown per item
@@ -96,14 +97,14 @@ def counts_by_kind(items: list[ReviewItem]) -> dict[str, int]:
 def summary_line(items: list[ReviewItem]) -> str:
     """What `check` reports: "review: 12 item(s) (3 type, 4 duplicate, …)"."""
     parts = ", ".join(f"{n} {kind}" for kind, n in counts_by_kind(items).items() if n)
-    return f"review: {len(items)} item(s)" + (f" ({parts}); see `python build.py review`" if items else "")
+    return f"review: {counted(len(items), 'item')}" + (f" ({parts}); see `python build.py review`" if items else "")
 
 
 def format_queue(items: list[ReviewItem], total: int | None = None) -> str:
     """The queue as `build.py review` prints it for a person: each item with why, where and its fixes."""
     lines = []
     for number, item in enumerate(items, 1):
-        lines.append(f"{number}. {item.kind}: {', '.join(item.entities)} ({item.mentions} mention(s))")
+        lines.append(f"{number}. {item.kind}: {', '.join(item.entities)} ({counted(item.mentions, 'mention')})")
         lines.append(f"   {item.why}")
         lines += [f"   {e.article}:{e.line}: {_clip(e.text)}" for e in item.evidence]
         lines += [("   fix: " if k == 0 else "        ") + f"python {fix}" for k, fix in enumerate(item.fix)]
@@ -112,7 +113,7 @@ def format_queue(items: list[ReviewItem], total: int | None = None) -> str:
     shown = f"; the first {len(items)} shown" if len(items) < total else ""
     parts = ", ".join(f"{n} {kind}" for kind, n in counts_by_kind(items if total == len(items) else items).items()
                       if n)
-    lines.append(f"{total} item(s) to review{shown}" + (f" ({parts} shown)" if shown and parts else
+    lines.append(f"{counted(total, 'item')} to review{shown}" + (f" ({parts} shown)" if shown and parts else
                                                           f" ({parts})" if parts else ""))
     return "\n".join(lines)
 

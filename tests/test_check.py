@@ -113,7 +113,7 @@ def test_dateline_with_an_unknown_place_is_an_error_at_its_line(make_site) -> No
     assert result.returncode == 1
     assert "content/articles/filed.md:4:1: unknown place 'atlantis' in the dateline" in result.stderr
     assert 'hint: create it with: python build.py new-entity "Atlantis" --type place --id atlantis' in result.stderr
-    assert "check: 1 error(s)" in result.stdout
+    assert "check: 1 error," in result.stdout
 
 
 def test_dateline_of_the_wrong_shape_is_an_error_with_a_hint(make_site) -> None:

@@ -200,10 +200,10 @@ def test_review_prints_each_item_with_its_evidence_and_fixes(site: Path):
     result = run_gloss(site, "review")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "1. conflation: jordan, neil-jordan (2 mention(s))"
+    assert lines[0] == "1. conflation: jordan, neil-jordan (2 mentions)"
     assert "   content/articles/film-festival.md:7: Jordan said the film took years to make." in lines
     assert "   fix: python build.py split jordan --in film-festival --as neil-jordan" in lines
-    assert lines[-1] == "5 item(s) to review (1 type, 1 duplicate, 1 conflation, 1 junk, 1 unmentioned)"
+    assert lines[-1] == "5 items to review (1 type, 1 duplicate, 1 conflation, 1 junk, 1 unmentioned)"
     assert tree_hash(site) == before
 
 
@@ -215,20 +215,20 @@ def test_review_json_and_limit(site: Path):
     assert data["items"][0]["evidence"][0] == {"article": "content/articles/film-festival.md", "line": 7,
                                                "text": "Jordan said the film took years to make."}
     text = run_gloss(site, "review", "--limit", "1").stdout
-    assert text.splitlines()[-1] == "5 item(s) to review; the first 1 shown (1 conflation shown)"
+    assert text.splitlines()[-1] == "5 items to review; the first 1 shown (1 conflation shown)"
     assert run_gloss(site, "review", "--limit", "-1").returncode == 1
 
 
 def test_check_always_reports_the_queue_by_kind(site: Path):
     result = run_gloss(site, "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == ("review: 5 item(s) (1 type, 1 duplicate, 1 conflation, 1 junk, "
+    assert result.stdout.splitlines()[-1] == ("review: 5 items (1 type, 1 duplicate, 1 conflation, 1 junk, "
                                               "1 unmentioned); see `python build.py review`")
 
 
 def test_check_on_a_site_with_nothing_to_review(make_site):
     root = make_site(dict([entity("rome", "Rome", "place"), article("a", "In [[rome|Rome]] today.\n")]), theme=False)
-    assert run_gloss(root, "check").stdout.splitlines()[-1] == "review: 0 item(s)"
+    assert run_gloss(root, "check").stdout.splitlines()[-1] == "review: 0 items"
 
 
 def test_check_warns_where_a_rejected_name_is_still_linked(site: Path):
