@@ -10,14 +10,16 @@ to show the last build error over the page.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -426,6 +428,25 @@ class GlossServer(Server):
         app.listen(port, address=host)
 
 
+@contextlib.contextmanager
+def woken_by_signals() -> Iterator[None]:
+    """Let Ctrl+C and SIGTERM reach the server at once. Their handlers run in the main thread, which
+    sleeps in the server's loop until something wakes it; a signal taken by a watching thread does
+    not, and nothing polls any more: so each signal also writes a byte the loop is waiting for."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    loop = ioloop.IOLoop.current()
+    loop.add_handler(reader, lambda fd, events: reader.recv(64), ioloop.IOLoop.READ)
+    previous = signal.set_wakeup_fd(writer.fileno())
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
+
+
 def free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -460,7 +481,8 @@ def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_br
     if open_browser:
         webbrowser.open(url)
     try:
-        server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
+        with woken_by_signals():
+            server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
     finally:
         watcher.stop()
         rebuilder.builder.save_state()  # so the next serve starts incremental
