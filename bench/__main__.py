@@ -34,7 +34,7 @@ from .measure import (
     turn_by_turn,
 )
 from .others import hugo_binary, pelican_command, write_hugo_site, write_pelican_site
-from .serve import in_process, swap_mention, swap_one_mention, through_server
+from .serve import idle_cpu, in_process, swap_mention, swap_one_mention, through_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = [sys.executable, str(ROOT / "build.py")]
@@ -218,7 +218,8 @@ def bench_ingest(work: Path, seeds: int, registry_size: int) -> list[str]:
 
 
 def bench_serve(work: Path, runs: int) -> list[str]:
-    """Save one article → rebuild finished, on the example site and a generated 2,000-article one."""
+    """Save one article → rebuild finished, on the example site and a generated 2,000-article one;
+    the idle server's CPU on a generated 10,000-article one, with file events and with polling."""
     example = work / "serve-example"
     clean(example, ".")
     for name in ("content", "theme"):
@@ -233,7 +234,15 @@ def bench_serve(work: Path, runs: int) -> list[str]:
         seconds, pages = in_process(site, runs)
         lines.append(f"| serve, {name}: rebuild after one save (in the server) | {seconds:8.3f} | pages {pages:>11} |")
         seconds, pages = through_server(site, runs)
-        lines.append(f"| serve, {name}: save → rebuilt, polling included | {seconds:8.3f} | pages {pages:>11} |")
+        lines.append(f"| serve, {name}: save → rebuilt, watcher included | {seconds:8.3f} | pages {pages:>11} |")
+    huge = work / "serve-10000"
+    clean(huge, ".")
+    write_site(huge, 10_000)
+    shutil.copytree(ROOT / "theme", huge / "theme")
+    for how, args in (("file events", ()), ("polling (--poll)", ("--poll",))):
+        clean(huge, "_site", ".gloss-cache")  # each run builds and indexes the site, then idles
+        percent = idle_cpu(huge, 10.0, *args)
+        lines.append(f"| serve, 10000 articles: idle, {how}: % of a core over 10 s | {percent:8.2f} | |")
     return lines
 
 

@@ -1,4 +1,5 @@
-"""Live preview figures: from saving one article to the rebuild finishing, and pages written."""
+"""Live preview figures: from saving one article to the rebuild finishing, pages written, and the
+CPU the server uses while nothing changes."""
 
 from __future__ import annotations
 
@@ -63,13 +64,38 @@ def swap_mention(article: Path, entity_id: str, n: int) -> None:
     article.write_text(text.rstrip("\n") + f" Edit {n} names [[{entity_id}]].\n")
 
 
-def through_server(site: Path, runs: int) -> tuple[float, str]:
-    """The same through the real server: from the file write to its "rebuilt" line (polling included)."""
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(site), "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def start_server(site: Path, *args: str) -> tuple[subprocess.Popen, list[tuple[float, str]]]:
+    """`build.py serve` on a free port, and its output lines with the time each came, as they come."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(site), "serve", "--port", "0",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[tuple[float, str]] = []
     threading.Thread(target=lambda: [lines.append((time.perf_counter(), line)) for line in proc.stdout],
                      daemon=True).start()
+    return proc, lines
+
+
+def idle_cpu(site: Path, seconds: float = 10.0, *args: str) -> float:
+    """Percent of one core the server process uses while nothing changes, sampled over `seconds` once
+    it serves and its first search index is written (Pagefind runs in the background after a build)."""
+    import psutil
+
+    proc, lines = start_server(site, *args)
+    try:
+        _wait(lambda: any(text.startswith("search:") for _, text in lines), 1800)
+        server = psutil.Process(proc.pid)
+        before, start = server.cpu_times(), time.perf_counter()
+        time.sleep(seconds)
+        after, elapsed = server.cpu_times(), time.perf_counter() - start
+        assert not server.children(), "the server still runs another process: not idle"
+        return 100 * (after.user - before.user + after.system - before.system) / elapsed
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def through_server(site: Path, runs: int) -> tuple[float, str]:
+    """The same through the real server: from the file write to its "rebuilt" line (the watcher included)."""
+    proc, lines = start_server(site)
     try:
         _wait(lambda: any("serving " in line for _, line in lines), 600)
         times, pages = [], ""

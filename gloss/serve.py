@@ -14,14 +14,16 @@ from the browser, and marks on the mentions to review; all of it only in served 
 from __future__ import annotations
 
 import errno
+import contextlib
 import json
 import os
+import signal
 import socket
 import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -476,6 +478,25 @@ class GlossServer(Server):
         self.announce()
 
 
+@contextlib.contextmanager
+def woken_by_signals() -> Iterator[None]:
+    """Let Ctrl+C and SIGTERM reach the server at once. Their handlers run in the main thread, which
+    sleeps in the server's loop until something wakes it; a signal taken by a watching thread does
+    not, and nothing polls any more: so each signal also writes a byte the loop is waiting for."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    loop = ioloop.IOLoop.current()
+    loop.add_handler(reader, lambda fd, events: reader.recv(64), ioloop.IOLoop.READ)
+    previous = signal.set_wakeup_fd(writer.fileno())
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
+
+
 def claim_port(host: str, port: int) -> int:
     """The port to listen on (a free one for 0), checked before the first build; refusals are GlossErrors."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -515,7 +536,8 @@ def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_br
 
     server = GlossServer(watcher, rebuilder, announce, desk)
     try:
-        server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
+        with woken_by_signals():
+            server.serve(host=host, port=port, root=str(config.output_path), restart_delay=0)
     finally:
         watcher.stop()
         rebuilder.builder.save_state()  # so the next serve starts incremental

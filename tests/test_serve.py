@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 from pathlib import Path
 
@@ -331,3 +332,22 @@ def test_server_waits_for_file_events_and_polls_only_when_told(mini_site: Path) 
         wait_until(lambda: "spoke to the press" in dev.get("articles/talks/")[1], what=dev.log)
     finally:
         dev.stop()
+
+
+def test_stop_signal_taken_by_a_watching_thread_still_stops_the_server(mini_site: Path) -> None:
+    """Nothing polls, so the main thread sleeps in the server's loop; a SIGTERM delivered to another
+    thread of the process must still wake it, and the server stops and saves its state."""
+    import ctypes
+
+    dev = DevServer(mini_site)
+    main = Path(f"/proc/{dev.proc.pid}/task/{dev.proc.pid}/stat")
+    try:
+        # once the first search index is written, the main thread has nothing to do but wait
+        wait_until(lambda: "search:" in dev.log() and main.read_text().rpartition(")")[2].split()[0] == "S")
+        others = [int(t) for t in os.listdir(f"/proc/{dev.proc.pid}/task") if int(t) != dev.proc.pid]
+        assert others, "the watchers run in threads of their own"
+        assert ctypes.CDLL(None).tgkill(dev.proc.pid, min(others), signal.SIGTERM) == 0
+        dev.proc.wait(timeout=60)  # raises if it is still asleep
+    finally:
+        dev.stop()
+    assert (mini_site / ".gloss-cache/state.pickle").exists()
