@@ -13,8 +13,8 @@ from the browser, and marks on the mentions to review; all of it only in served 
 
 from __future__ import annotations
 
-import errno
 import contextlib
+import errno
 import json
 import os
 import signal
