@@ -17,6 +17,7 @@ import multiprocessing.pool
 import os
 import pickle
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from markdown_it import MarkdownIt
 from . import __version__
 from .cache import SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig
-from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
+from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text, unread_sources
 from .errors import BuildFailed, GlossError, Problems
 from .graph import SiteGraph, build_graph, update_graph
 from .markup import create_markdown
@@ -233,7 +234,8 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
               jobs_per_worker: int | None = None, meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
     """The pool is closed and joined, not terminated, when all went well: terminating idle workers
     can leave one holding the task queue's lock."""
-    pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=jobs_per_worker)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start,
+                                                    maxtasksperchild=jobs_per_worker)
     _widen_pipes(pool)
     try:
         results = (pool.imap if ordered else pool.imap_unordered)(func, jobs)
@@ -245,6 +247,12 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
     except BaseException:
         pool.terminate()
         raise
+
+
+def _worker_start() -> None:
+    """In a worker: when the builder is gone (killed), writing a result to it ends the worker without a
+    word, as any program writing to a closed pipe ends, rather than printing a BrokenPipeError."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def _widen_pipes(pool: multiprocessing.pool.Pool) -> None:
@@ -464,6 +472,7 @@ class SiteBuilder:
             for entry in entries.values():
                 for problem in entry.problems:
                     problems.add(problem)
+        problems.items.extend(unread_sources(self.config))
         stages.append(StageReport("check", "nothing changed since the last build", 0.0))
         model = SiteModel([], [], None, problems, stages)  # type: ignore[arg-type]
         model.pages_total = len(self.page_hashes)
@@ -491,6 +500,7 @@ class SiteBuilder:
             for entry in entries.values():
                 for problem in entry.problems:
                     problems.add(problem)
+        problems.items.extend(unread_sources(self.config))
         stages.append(StageReport("load", f"{_n(len(articles), 'article')}, {_n(len(entities), 'entity', 'entities')}"
                                   f" ({parsed} parsed)", time.perf_counter() - start))
         if not self.drafts:
@@ -517,7 +527,9 @@ class SiteBuilder:
         else:
             registry = EntityRegistry([e.item for e in entity_entries])
             self.registry_warnings = registry.conflict_warnings()
-            graph = build_graph(articles, docs, entity_docs, registry, problems)
+            broken = {path.stem: str(path.relative_to(self.config.root)) for path, e in self.sources["entity"].items()
+                      if e.item is None}
+            graph = build_graph(articles, docs, entity_docs, registry, problems, broken)
         for warning in self.registry_warnings:
             problems.add(warning)
         self.graph, self.linked_with = graph, linked_with

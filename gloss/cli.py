@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
 import signal
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
     except OSError as error:  # the disk is full, a file stands where a folder must go…
         report(problems)
-        print(system_error(error).format(), file=sys.stderr)
+        print(system_error(error, args.root).format(), file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt as stop:
         print("interrupted; the last good site was kept", file=sys.stderr)
@@ -151,11 +152,36 @@ def run_command_line(argv: list[str] | None = None) -> NoReturn:
     os._exit(code)
 
 
-def system_error(error: OSError) -> GlossError:
-    """What the operating system refused, as the one error type the command line reports."""
-    return GlossError(f"the system refused this path: {error.strerror or error}", error.filename,
-                      hint="free some disk space, or move what is in the way of this path, then run the command "
-                           "again (a build that failed leaves the last good site as it was)")
+# What to do about what the system refused, by errno: a full disk and a missing permission need
+# different hands.
+_SYSTEM_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "your disk quota is used up: free some space",
+    errno.EACCES: "you may not read or write this path: check its permissions (ls -l) and its owner",
+    errno.EPERM: "this is not allowed on this path: check its permissions (ls -l) and its owner",
+    errno.EROFS: "this file system is read-only: use a folder on a writable disk",
+    errno.ENOENT: "it is not there: was it moved or deleted while the command ran?",
+    errno.EEXIST: "a file stands where a folder must go (or the other way round): move it out of the way",
+    errno.ENOTDIR: "a file stands where a folder must go: move it out of the way",
+    errno.EISDIR: "a folder stands where a file must go: move it out of the way",
+    errno.EMFILE: "too many files are open: close some programs, or raise the limit (ulimit -n)",
+    errno.ENFILE: "too many files are open on this system: close some programs",
+    errno.ENAMETOOLONG: "the name is too long for this file system: use a shorter one",
+    errno.EIO: "the disk reported a read or write error: check it",
+    errno.ELOOP: "symbolic links point round in a circle here: fix or remove them",
+}
+
+
+def system_error(error: OSError, root: Path | None = None) -> GlossError:
+    """What the operating system refused, as the one error type the command line reports: at the
+    path it names (else the project folder), with the hint that fits the reason."""
+    path = error.filename if error.filename is not None else error.filename2
+    reason = error.strerror or str(error) or type(error).__name__
+    message = f"the system refused this path: {reason}" if path is not None else f"the system refused: {reason}"
+    hint = _SYSTEM_HINTS.get(error.errno, "check the disk and what is in the way of this path")
+    return GlossError(message, path if path is not None else root,
+                      hint=f"{hint}; then run the command again (a build that failed leaves the last good site "
+                           "as it was)")
 
 
 def report(problems: Problems) -> None:
