@@ -8,6 +8,7 @@ command line; and checks the message, the exit code and both trees. Errors are r
 
 from __future__ import annotations
 
+import random
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,14 @@ def article(body: str, front: str = "title: Bad\n") -> dict[str, str]:
 def entity(entity_id: str, name: str, kind: str = "place", aliases: str = "[]") -> dict[str, str]:
     """An entity file: name on line 2, type on line 3, aliases on line 4."""
     return {f"content/entities/{entity_id}.md": f"---\nname: {name}\ntype: {kind}\naliases: {aliases}\n---\n"}
+
+
+def many_names(count: int) -> str:
+    """A seed naming `count` different people, one a sentence (made-up names of made-up syllables)."""
+    rng = random.Random(count)
+    syllables = ["ka", "lo", "mi", "ren", "dar", "vel", "tor", "sam", "qui", "bel", "nor", "zan", "fe", "rik", "pa"]
+    word = lambda: "".join(rng.choice(syllables) for _ in range(3)).title()  # noqa: E731
+    return "A Day Of Names\n\n" + " ".join(f"{word()} {word()} spoke on Monday." for _ in range(count)) + "\n"
 
 
 MASSOUDS = {**entity("ahmad-massoud", "Ahmad Massoud", "person", "[Massoud]"),
@@ -154,6 +163,82 @@ CASES = {
        for out in ("content", "seeds", ".", "/", "..")},
     "output_dir inside content/": Case({"site.yml": "output_dir: content/site\n"}, (
         "site.yml:1:1: output_dir 'content/site' is inside content/",)),
+    # one huge input (issue 19, point 6): refused at the limit, with the limit in the message
+    "article larger than 4 MB": Case({BAD: "---\ntitle: Big\n---\n" + "word " * 900_000}, (
+        f"{BAD}: file is 4.5 MB, more than the 4 MB Gloss reads for one article or entity",
+        "hint: split it into several articles")),
+    "seed naming more new entities than an article has": Case({"seeds/names.txt": many_names(2600)}, (
+        "seeds/names.txt: seed names 2,600 new entities, more than the 2,000 ingest makes for one article",
+        "hint: split it into one file per article"), command=("ingest",)),
+    # control characters (point 7): refused in content, with their place; a seed's are removed (test below)
+    "control character in an article's body": Case(article("See \x1b[31mKabul\x07.\n"), (
+        f"{BAD}:4:5: file has a control character, U+001B (and 1 more): no page or feed can hold it",
+        "hint: delete it: it is invisible")),
+    "control character written as an escape in front matter": Case(article("Body.\n", 'title: "Bad\\ebell"\n'), (
+        f"{BAD}:2:8: front matter has a control character, U+001B, in a value: no page or feed can hold it",
+        "hint: remove its escape")),
+    "vertical tab in an entity's name": Case(entity("kabul-city", "Kabul\x0bCity"), (
+        "content/entities/kabul-city.md:2:12: file has a control character, U+000B",)),
+    "control character in site.yml": Case({"site.yml": "title: Mini\x01\n"}, (
+        "site.yml:1:12: site.yml has a control character, U+0001",)),
+    # ids and addresses (points 8, 11)
+    "entity type id with a quote": Case({"site.yml": 'title: Mini\nentity_types:\n  - {id: \'pl"ace\'}\n'}, (
+        "site.yml:2:1: entity type id 'pl\"ace' is not a slug", "hint: ids are lowercase letters")),
+    "entity type declared twice": Case({"site.yml": "entity_types: [person, place, place]\n"}, (
+        "site.yml:1:1: entity type 'place' is declared twice",)),
+    "base_url javascript:": Case({"site.yml": "title: Mini\nbase_url: 'javascript:alert(1)//'\n"}, (
+        "site.yml:2:1: 'base_url' must be an http(s) address like https://example.org/, not 'javascript:alert(1)//'",
+    )),
+    "base_url without a host": Case({"site.yml": "base_url: 'https:///x'\n"},
+                                    ("'base_url' must be an http(s) address",)),
+    "empty title": Case(article("Body.\n", "title: ''\n"), (f"{BAD}:2:1: 'title' is empty",)),
+    "empty entity name": Case(entity("nameless", "' '"), ("content/entities/nameless.md:2:1: 'name' is empty",)),
+    "empty alias": warning(entity("kabul-city", "Kabul City", aliases="['', KC]"),
+                           "content/entities/kabul-city.md:4:1: warning: an alias is empty (ignored)"),
+    "duplicate key in front matter": warning(article("Body.\n", "title: Bad\nsummary: a\ntitle: Worse\n"),
+                                             f"{BAD}:4:1: warning: key 'title' is given twice (first on line 2): "
+                                             "only this last value counts"),
+    "duplicate key inside a front matter mapping": warning(
+        {"content/entities/kabul-city.md": "---\nname: Kabul City\ntype: place\nlinks:\n  web: https://a.example/\n"
+                                           "  web: https://b.example/\n---\n"},
+        "content/entities/kabul-city.md:6:1: warning: key 'web' is given twice (first on line 5)"),
+    "duplicate key in site.yml": warning({"site.yml": "title: Mini\ntitle: Again\n"},
+                                         "site.yml:2:1: warning: key 'title' is given twice (first on line 1)"),
+    "article in a subfolder": warning({"content/articles/more/late.md": "---\ntitle: Late\n---\nBody.\n"},
+                                      "content/articles/more: warning: folder more/ is not read: articles are the "
+                                      "*.md files in content/articles/ itself"),
+    "article named *.MD": warning({"content/articles/Late.MD": "---\ntitle: Late\n---\nBody.\n"},
+                                  "content/articles/Late.MD: warning: Late.MD is not read: only files named *.md are",
+                                  "hint: rename it to Late.md"),
+    "entity named *.markdown": warning({"content/entities/late.markdown": "---\nname: Late\ntype: place\n---\n"},
+                                       "content/entities/late.markdown: warning: late.markdown is not read"),
+    "look-alike name beside an existing one": warning(
+        entity("kabul-2", "K\u0430bul"),
+        "content/entities/kabul-2.md:2:1: warning: the name 'K\u0430bul' looks like 'Kabul' of kabul but is spelt "
+        "with other letters (\u0430: Cyrillic)"),
+    "look-alike alias in full-width letters": warning(
+        entity("kabul-city", "Kabul City", aliases="[\uff2b\uff41\uff42\uff55\uff4c]"),
+        "content/entities/kabul-city.md:4:1: warning: the name '\uff2b\uff41\uff42\uff55\uff4c' looks like 'Kabul' of "
+        "kabul"),
+    # tracebacks and causes (point 10)
+    "ingest manifest that is not a mapping of articles": Case({"content/.gloss-ingest.json": "[1, 2]\n"}, (
+        "content/.gloss-ingest.json: ingest manifest is not what ingest writes: a list, not a mapping of articles",
+        "hint: restore it from version control, or delete it"), command=("ingest",)),
+    "ingest manifest entry that is not a mapping": Case(
+        {"content/.gloss-ingest.json": '{"content/articles/a.md": 5}'}, (
+        "content/.gloss-ingest.json: ingest manifest is not what ingest writes: the entry of "
+        "'content/articles/a.md' needs text values for seed, seed_sha256, written_sha256",), command=("ingest",)),
+    "UTF-16 article": Case({BAD: "---\ntitle: Bad\n---\nBody.\n".encode("utf-16")}, (
+        f"{BAD}: file is UTF-16 (little-endian) text, not UTF-8", 'hint: save it as UTF-8 in your editor ("UTF-8", '
+                                                                 'not "Unicode")')),
+    "UTF-16 article without a byte order mark": Case({BAD: "---\ntitle: Bad\n---\nBody.\n".encode("utf-16-be")}, (
+        f"{BAD}: file is UTF-16 (big-endian) text, not UTF-8",)),
+    "an entity file with an error is named as the cause of its mentions' errors": Case(
+        {"content/entities/kabul.md": "---\nname: Kabul\ntype: [place\n---\n"}, (
+            "content/entities/kabul.md:4:1: front matter is not valid YAML",
+            "content/articles/panjshir-falls.md:7:90: unknown entity 'Kabul': content/entities/kabul.md has an error, "
+            "so kabul is not loaded\n    hint: fix the error reported in content/entities/kabul.md; this mention will "
+            "then link")),
     # theme
     "template syntax error": Case({"theme/templates/tag.html": "{% extends 'base.html' %}\n{% block main %}\n{{ x }\n"},
                                   ("theme/templates/tag.html:3:1: template syntax error",)),
@@ -183,6 +268,7 @@ def site(built_mini: Path, tmp_path: Path) -> Path:
 def apply(root: Path, files: dict[str, str | bytes | None]) -> None:
     for rel, data in files.items():
         path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
         if data is None:
             path.unlink()
         elif isinstance(data, bytes):
@@ -253,5 +339,6 @@ def test_a_file_in_the_way_gets_a_located_message_and_keeps_the_last_site(site: 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{site / '.gloss-cache'}: the system refused this path: File exists" in result.stderr
-    assert "hint: free some disk space, or move what is in the way" in result.stderr
+    assert "hint: a file stands where a folder must go (or the other way round): move it out of the way" \
+        in result.stderr
     assert tree_hash(site / "_site") == output
