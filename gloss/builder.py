@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import gc
 import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
 import shutil
-import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -234,8 +234,7 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
               jobs_per_worker: int | None = None, meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
     """The pool is closed and joined, not terminated, when all went well: terminating idle workers
     can leave one holding the task queue's lock."""
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start,
-                                                    maxtasksperchild=jobs_per_worker)
+    pool = _Pool(workers, maxtasksperchild=jobs_per_worker, context=multiprocessing.get_context("fork"))
     _widen_pipes(pool)
     try:
         results = (pool.imap if ordered else pool.imap_unordered)(func, jobs)
@@ -249,10 +248,22 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
         raise
 
 
-def _worker_start() -> None:
-    """In a worker: when the builder is gone (killed), writing a result to it ends the worker without a
-    word, as any program writing to a closed pipe ends, rather than printing a BrokenPipeError."""
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+class _Pool(multiprocessing.pool.Pool):
+    """A pool whose workers end without a word when the builder is gone (killed): each would print a
+    BrokenPipeError traceback on handing in its result. (Dying of SIGPIPE instead could leave the
+    result pipe's lock held by the dead worker, and the next one waiting for it for ever.)"""
+
+    @staticmethod
+    def Process(ctx, *args, **kwds):  # noqa: N802 - the name multiprocessing.pool.Pool calls
+        kwds["target"] = functools.partial(_quiet_worker, kwds["target"])
+        return ctx.Process(*args, **kwds)
+
+
+def _quiet_worker(worker: Callable[..., None], *args: Any) -> None:
+    try:
+        worker(*args)
+    except BrokenPipeError:  # the builder closed the pipe by dying: there is no one left to tell
+        os._exit(1)
 
 
 def _widen_pipes(pool: multiprocessing.pool.Pool) -> None:

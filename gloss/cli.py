@@ -168,6 +168,7 @@ _SYSTEM_HINTS = {
     errno.ENFILE: "too many files are open on this system: close some programs",
     errno.ENAMETOOLONG: "the name is too long for this file system: use a shorter one",
     errno.EIO: "the disk reported a read or write error: check it",
+    errno.EFBIG: "the file is larger than this system lets a program write (a quota or a limit, ulimit -f)",
     errno.ELOOP: "symbolic links point round in a circle here: fix or remove them",
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .errors import GlossError, Problems
-from .textfile import more_than, read_limited, unpublishable_error, utf16_byte_order
+from .textfile import UNPUBLISHABLE, char_name, more_than, read_limited, unpublishable_error, utf16_byte_order
 from .yamlfile import YamlMapping, load_mapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -544,6 +544,12 @@ def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id
     if entity_type not in config.type_ids():
         raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", config.path,
                          hint=f"use one of: {', '.join(config.type_ids())}")
+    for what, text in (("name", name), *(("alias", a) for a in aliases or []), ("description", description)):
+        if not text.strip() and what != "description":
+            raise GlossError(f"the {what} is empty", None, hint=f"give the entity's {what} in full")
+        if found := UNPUBLISHABLE.search(text):
+            raise GlossError(f"the {what} {text!r} has a control character, {char_name(found.group())}: no page or "
+                             "feed can hold it", None, hint="type it again without it")
     entity_id = entity_id or slugify(name)
     if not entity_id:
         raise GlossError(f"cannot make an id from the name {name!r}: it has no Latin letters or digits", None,

@@ -154,6 +154,9 @@ def ingest_seeds(config: SiteConfig, seeds: list[Path] | None = None, force: boo
     touched: set[str] = set()  # entities this run brought new type evidence for
     for seed in _seed_list(config, seeds):
         shown = _relative(seed, root)
+        if UNPUBLISHABLE.search(shown.as_posix()):  # it is written into the article's front matter
+            raise GlossError(f"seed file name {shown.name!r} has a control character", shown.parent, None, None,
+                             hint="rename the file")
         seed_file = read_seed(seed, shown)
         text, data = seed_file.text, seed_file.data
         digest = hashlib.sha256(data).hexdigest()

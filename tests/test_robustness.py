@@ -8,13 +8,21 @@ command line; and checks the message, the exit code and both trees. Errors are r
 
 from __future__ import annotations
 
+import errno
+import os
 import random
+import resource
 import shutil
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, run_gloss, tree_hash
+
+from gloss.cli import system_error
 
 BAD = "content/articles/bad.md"
 
@@ -228,6 +236,18 @@ CASES = {
         {"content/.gloss-ingest.json": '{"content/articles/a.md": 5}'}, (
         "content/.gloss-ingest.json: ingest manifest is not what ingest writes: the entry of "
         "'content/articles/a.md' needs text values for seed, seed_sha256, written_sha256",), command=("ingest",)),
+    "type evidence file that is not what ingest writes": Case(
+        {"content/.gloss-types.json": '{"evidence": {"kabul": 5}}',
+         "seeds/rain.txt": "Rain in Kabul\n\nIt rained in Kabul on Monday.\n"},
+        ("content/.gloss-types.json: type evidence file is not valid: it is not what ingest writes",),
+        command=("ingest",)),
+    "seed file name with a control character": Case({"seeds/bad\x1b.txt": "Rain\n\nIt rained.\n"}, (
+        "seeds: seed file name 'bad\\x1b.txt' has a control character",), command=("ingest",)),
+    "new-entity name with a control character": Case({}, (
+        "the name 'Ka\\x1bbul' has a control character, U+001B: no page or feed can hold it",),
+        command=("new-entity", "Ka\x1bbul", "--type", "place")),
+    "new-entity with an empty alias": Case({}, ("the alias is empty",),
+                                           command=("new-entity", "Kabul City", "--type", "place", "--alias", " ")),
     "UTF-16 article": Case({BAD: "---\ntitle: Bad\n---\nBody.\n".encode("utf-16")}, (
         f"{BAD}: file is UTF-16 (little-endian) text, not UTF-8", 'hint: save it as UTF-8 in your editor ("UTF-8", '
                                                                  'not "Unicode")')),
@@ -342,3 +362,93 @@ def test_a_file_in_the_way_gets_a_located_message_and_keeps_the_last_site(site: 
     assert "hint: a file stands where a folder must go (or the other way round): move it out of the way" \
         in result.stderr
     assert tree_hash(site / "_site") == output
+
+
+# ---------------------------------------------------------------- limits, causes and hints (issue 19)
+
+def _limited(resource_id: int, limit: int):
+    return lambda: resource.setrlimit(resource_id, (limit, limit))
+
+
+def test_a_three_gigabyte_seed_is_refused_by_its_size_without_being_read(site: Path) -> None:
+    """Its size is looked at first: read, it would not fit in the 512 MB this process may use."""
+    (site / "seeds").mkdir()
+    with (site / "seeds/huge.txt").open("wb") as handle:
+        handle.truncate(3_000_000_000)  # sparse: no disk is used
+    content = tree_hash(site / "content")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site), "ingest"], text=True,
+                            capture_output=True, timeout=120, preexec_fn=_limited(resource.RLIMIT_AS, 512 * 2**20))
+    assert result.returncode == 1, result.stderr
+    assert "seeds/huge.txt: seed is 3000.0 MB, more than the 1 MB ingest takes for one article" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hash(site / "content") == content
+
+
+def test_an_os_error_without_a_path_names_the_file_being_written_and_its_reason(site: Path) -> None:
+    """A write that the system stops half-way (here a file size limit, as a full disk does) names the
+    file, not '<gloss>', and the hint fits the reason: not 'free some disk space' for every error."""
+    (site / "seeds").mkdir()
+    (site / "seeds/long.txt").write_text("Long Day\n\n" + "It rained in Kabul on Monday. " * 400, encoding="utf-8")
+    content = tree_hash(site / "content")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site), "ingest"], text=True,
+                            capture_output=True, timeout=120, preexec_fn=_limited(resource.RLIMIT_FSIZE, 4096))
+    assert result.returncode == 1, result.stderr
+    assert "content/articles/long-day.md: the system refused this path: File too large" in result.stderr
+    assert "hint: the file is larger than this system lets a program write" in result.stderr
+    assert "<gloss>" not in result.stderr and "Traceback" not in result.stderr
+    assert tree_hash(site / "content") == content
+
+
+@pytest.mark.parametrize(("number", "hint"), [
+    (errno.ENOSPC, "the disk is full: free some space"),
+    (errno.EACCES, "you may not read or write this path: check its permissions"),
+    (errno.EROFS, "this file system is read-only"),
+    (errno.ENOENT, "it is not there: was it moved or deleted while the command ran?"),
+])
+def test_each_os_error_gets_the_hint_of_its_reason(tmp_path: Path, number: int, hint: str) -> None:
+    named = system_error(OSError(number, os.strerror(number), str(tmp_path / "x.md")), tmp_path)
+    assert named.format().startswith(f"{tmp_path / 'x.md'}: the system refused this path: {os.strerror(number)}")
+    unnamed = system_error(OSError(number, os.strerror(number)), tmp_path)
+    assert unnamed.format().startswith(f"{tmp_path}: the system refused: {os.strerror(number)}")
+    assert unnamed.hint.startswith(hint) and named.hint.startswith(hint)
+    assert ("free some" in hint) == ("free some" in named.hint)
+
+
+def test_mentions_of_an_entity_whose_file_has_an_error_do_not_say_create_it(site: Path) -> None:
+    apply(site, {"content/entities/kabul.md": "---\nname: Kabul\ntype: [place\n---\n"})
+    result = run_gloss(site, "check")
+    assert result.returncode == 1
+    assert result.stderr.count("content/entities/kabul.md:4:1: front matter is not valid YAML") == 1
+    assert result.stderr.count("content/entities/kabul.md has an error, so kabul is not loaded") >= 2
+    assert "unknown entity 'Kabul'\n    hint: create it with" not in result.stderr
+    assert "unknown entity 'kabul'\n    hint: create it with" not in result.stderr
+
+
+def _busy_children(pid: int) -> int:
+    """How many of the process's children have run for 50 ms of CPU (workers at work on a task)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        stats = [Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split() for child in children]
+    except OSError:
+        return 0
+    return sum(int(stat[11]) * 1000 // os.sysconf("SC_CLK_TCK") >= 50 for stat in stats)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the workers")
+def test_a_killed_build_leaves_no_worker_printing_a_broken_pipe(tmp_path: Path) -> None:
+    """The builder is killed while its workers parse: each ends quietly when it finds no one to give
+    its results to (the pipe closed), with no BrokenPipeError traceback on the terminal."""
+    root = tmp_path / "big"
+    shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    body = "See [[Kabul]] and [[taliban|the Taliban]] again. " * 200
+    for i in range(600):
+        (root / f"content/articles/a{i}.md").write_text(f"---\ntitle: A{i}\n---\n{body}\n", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-search",
+                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while build.poll() is None and _busy_children(build.pid) < 2:
+        time.sleep(0.005)  # until both workers are at work
+    assert build.poll() is None, "the build ended before its workers started"
+    build.kill()
+    _, stderr = build.communicate(timeout=120)  # returns once the workers, which share the pipe, are gone
+    assert "BrokenPipeError" not in stderr and "Traceback" not in stderr, stderr

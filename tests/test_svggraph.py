@@ -77,3 +77,15 @@ def test_ego_graph_puts_the_entity_in_the_centre() -> None:
     circle = links[-1].find(SVG + "circle")
     assert (circle.get("cx"), circle.get("cy")) == ("0", "0")
     assert ego_graph(center, [], [], "none") == ""
+
+
+def test_a_quote_in_a_type_or_link_stays_inside_its_attribute() -> None:
+    """site.yml refuses such a type id, but the picture escapes every attribute anyway."""
+    center = Node("a", 'A "quoted" name', 'place" onmouseover="alert(1)', 3, 'x" onclick="y')
+    other = Node("b", "B", "person", 1, "b/")
+    for svg in (ego_graph(center, [(other, 1)], [], "Around A"), circle_graph([center, other], [], ["person"], "All")):
+        root = ET.fromstring(svg)
+        link = next(a for a in root.iter(SVG + "a") if a.get("href") != "b/")
+        assert link.get("class").endswith('node-place" onmouseover="alert(1)')
+        assert link.get("href") == 'x" onclick="y'
+        assert all(a.get("onmouseover") is None and a.get("onclick") is None for a in root.iter(SVG + "a"))
