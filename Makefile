@@ -50,10 +50,13 @@ ab: setup $(VENV)/.bench-installed
 eval: setup
 	$(PY) -m gloss.evaluate $(EVAL_ARGS)
 
-# A long fuzz session: the properties of tests/test_fuzz.py with many more examples (GLOSS_FUZZ_EXAMPLES).
+# A long fuzz session: the properties of tests/test_fuzz.py with many more examples (GLOSS_FUZZ_EXAMPLES),
+# and its worst-case inputs at GLOSS_FUZZ_BYTES (ingested and built in linear time, under a memory limit).
 GLOSS_FUZZ_EXAMPLES ?= 20000
+GLOSS_FUZZ_BYTES ?= 1000000
 fuzz: setup
-	GLOSS_FUZZ_EXAMPLES=$(GLOSS_FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py \
+	GLOSS_FUZZ_EXAMPLES=$(GLOSS_FUZZ_EXAMPLES) GLOSS_FUZZ_BYTES=$(GLOSS_FUZZ_BYTES) \
+		$(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py \
 		--hypothesis-show-statistics
 
 # The guide's generated pages: docs/reference/site-yml.md and cli.md (a test fails when they drift).

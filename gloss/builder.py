@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -30,7 +31,7 @@ from markdown_it import MarkdownIt
 from . import __version__, testpoints
 from .cache import CACHE_FORMAT, SCHEMA, DocumentStore, ParseCache, cache_key
 from .config import SiteConfig, check_output_folder
-from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text
+from .content import Article, Entity, EntityRegistry, parse_article, parse_entity, read_text, unread_sources
 from .errors import BuildFailed, GlossError, Problems
 from .graph import SiteGraph, build_graph, update_graph
 from .markup import create_markdown
@@ -238,7 +239,7 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
               jobs_per_worker: int | None = None, meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
     """The pool is closed and joined, not terminated, when all went well: terminating idle workers
     can leave one holding the task queue's lock."""
-    pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=jobs_per_worker)
+    pool = _Pool(workers, maxtasksperchild=jobs_per_worker, context=multiprocessing.get_context("fork"))
     _widen_pipes(pool)
     try:
         results = (pool.imap if ordered else pool.imap_unordered)(func, jobs)
@@ -250,6 +251,24 @@ def _pool_map(func: Callable[[Any], Any], jobs: list, workers: int, ordered: boo
     except BaseException:
         pool.terminate()
         raise
+
+
+class _Pool(multiprocessing.pool.Pool):
+    """A pool whose workers end without a word when the builder is gone (killed): each would print a
+    BrokenPipeError traceback on handing in its result. (Dying of SIGPIPE instead could leave the
+    result pipe's lock held by the dead worker, and the next one waiting for it for ever.)"""
+
+    @staticmethod
+    def Process(ctx, *args, **kwds):  # noqa: N802 - the name multiprocessing.pool.Pool calls
+        kwds["target"] = functools.partial(_quiet_worker, kwds["target"])
+        return ctx.Process(*args, **kwds)
+
+
+def _quiet_worker(worker: Callable[..., None], *args: Any) -> None:
+    try:
+        worker(*args)
+    except BrokenPipeError:  # the builder closed the pipe by dying: there is no one left to tell
+        os._exit(1)
 
 
 def _widen_pipes(pool: multiprocessing.pool.Pool) -> None:
@@ -508,6 +527,7 @@ class SiteBuilder:
             for entry in entries.values():
                 for problem in entry.problems:
                     problems.add(problem)
+        problems.items.extend(unread_sources(self.config))
         stages.append(StageReport("check", "nothing changed since the last build", 0.0))
         model = SiteModel([], [], None, problems, stages)  # type: ignore[arg-type]
         model.pages_total = len(self.page_hashes)
@@ -535,6 +555,7 @@ class SiteBuilder:
             for entry in entries.values():
                 for problem in entry.problems:
                     problems.add(problem)
+        problems.items.extend(unread_sources(self.config))
         loaded = f"{counted(len(articles), 'article')}, {counted(len(entities), 'entity', 'entities')}"
         stages.append(StageReport("load", f"{loaded} ({parsed} parsed)", time.perf_counter() - start))
         if not self.drafts:
@@ -562,7 +583,9 @@ class SiteBuilder:
         else:
             registry = EntityRegistry([e.item for e in entity_entries])
             self.registry_warnings = registry.conflict_warnings()
-            graph = build_graph(articles, docs, entity_docs, registry, problems)
+            broken = {path.stem: str(path.relative_to(self.config.root)) for path, e in self.sources["entity"].items()
+                      if e.item is None}
+            graph = build_graph(articles, docs, entity_docs, registry, problems, broken)
         for warning in self.registry_warnings:
             problems.add(warning)
         self.graph, self.linked_with = graph, linked_with

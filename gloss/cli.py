@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
 import shlex
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
     except OSError as error:  # the disk is full, a file stands where a folder must go…
         report(problems)
-        print(system_error(error, site_updated(error)).format(), file=sys.stderr)
+        print(system_error(error, args.root, site_updated(error)).format(), file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt as stop:  # a note, if any, says what became of content/ (gloss/journal.py)
         notes = getattr(stop, "__notes__", None)
@@ -226,12 +227,37 @@ def run_command_line(argv: list[str] | None = None) -> NoReturn:
     os._exit(code)
 
 
-def system_error(error: OSError, site_updated: bool = False) -> GlossError:
-    """What the operating system refused, as the one error type the command line reports."""
+# What to do about what the system refused, by errno: a full disk and a missing permission need
+# different hands.
+_SYSTEM_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "your disk quota is used up: free some space",
+    errno.EACCES: "you may not read or write this path: check its permissions (ls -l) and its owner",
+    errno.EPERM: "this is not allowed on this path: check its permissions (ls -l) and its owner",
+    errno.EROFS: "this file system is read-only: use a folder on a writable disk",
+    errno.ENOENT: "it is not there: was it moved or deleted while the command ran?",
+    errno.EEXIST: "a file stands where a folder must go (or the other way round): move it out of the way",
+    errno.ENOTDIR: "a file stands where a folder must go: move it out of the way",
+    errno.EISDIR: "a folder stands where a file must go: move it out of the way",
+    errno.EMFILE: "too many files are open: close some programs, or raise the limit (ulimit -n)",
+    errno.ENFILE: "too many files are open on this system: close some programs",
+    errno.ENAMETOOLONG: "the name is too long for this file system: use a shorter one",
+    errno.EIO: "the disk reported a read or write error: check it",
+    errno.EFBIG: "the file is larger than this system lets a program write (a quota or a limit, ulimit -f)",
+    errno.ELOOP: "symbolic links point round in a circle here: fix or remove them",
+}
+
+
+def system_error(error: OSError, root: Path | None = None, site_updated: bool = False) -> GlossError:
+    """What the operating system refused, as the one error type the command line reports: at the
+    path it names (else the project folder), with the hint that fits the reason."""
+    path = error.filename if error.filename is not None else error.filename2
+    reason = error.strerror or str(error) or type(error).__name__
+    message = f"the system refused this path: {reason}" if path is not None else f"the system refused: {reason}"
+    hint = _SYSTEM_HINTS.get(error.errno, "check the disk and what is in the way of this path")
     outcome = UPDATED if site_updated else "a build that failed leaves the last good site as it was"
-    return GlossError(f"the system refused this path: {error.strerror or error}", error.filename,
-                      hint="free some disk space, or move what is in the way of this path, then run the command "
-                           f"again ({outcome})")
+    return GlossError(message, path if path is not None else root,
+                      hint=f"{hint}; then run the command again ({outcome})")
 
 
 def report(problems: Problems) -> None:

@@ -11,11 +11,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import GlossError, Problems
 from .output import foreign_reason
 from .symlinks import check_project
+from .textfile import more_than, read_limited, unpublishable_error
 from .yamlfile import load_mapping
+
+MAX_CONFIG_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -108,11 +112,20 @@ def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
         return config
     config.path = path
     shown = Path("site.yml")  # messages name files relative to the project, as for content/
+    data, size = read_limited(path, MAX_CONFIG_BYTES, shown)
+    if data is None:
+        raise GlossError(f"site.yml is {more_than(size, MAX_CONFIG_BYTES)} Gloss reads for it", shown,
+                         hint="site.yml holds a few settings: is this the right file?")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise GlossError(f"site.yml is not UTF-8 (byte {exc.start})", shown, hint="save it as UTF-8") from None
+    if (error := unpublishable_error(text, shown, "site.yml")) is not None:
+        raise error
     mapping = load_mapping(text, shown, what="site.yml")
+    for key, line, first in mapping.duplicates if problems is not None else ():
+        problems.warn(f"key '{key}' is given twice (first on line {first}): only this last value counts", shown,
+                      line, 1, hint="delete one of them")
     path = shown
     for key, value in mapping.data.items():
         line = mapping.line_of(key)
@@ -129,7 +142,19 @@ def load_config(root: Path, problems: Problems | None = None) -> SiteConfig:
         elif key == "ingest":
             config.ingest = _ingest_options(value, path, line)
     _validate(config, mapping.line_of, path)
+    _check_base_url(config.base_url, path, mapping.line_of("base_url"))
     return config
+
+
+def _check_base_url(base_url: str | None, path: Path, line: int) -> None:
+    """Only a web address: it starts every absolute link in the feed, sitemap and JSON-LD (a
+    `javascript:` one would make each of them run a script)."""
+    if base_url is None:
+        return
+    parts = urlsplit(base_url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in base_url.strip()):
+        raise GlossError(f"'base_url' must be an http(s) address like https://example.org/, not {base_url!r}",
+                         path, line, 1, hint="write the full address the site will be served from, or leave it out")
 
 
 def _check_type(key: str, value: Any, expected: Any, path: Path, line: int) -> None:
@@ -145,6 +170,7 @@ def _article(name: str) -> str:
 
 
 def _entity_types(value: Any, path: Path, line: int) -> tuple[EntityType, ...]:
+    from .content import is_slug  # content imports this module
     if not isinstance(value, list) or not value:
         raise GlossError("'entity_types' must be a non-empty list of {id, label, plural}", path, line, 1)
     types = []
@@ -158,6 +184,12 @@ def _entity_types(value: Any, path: Path, line: int) -> tuple[EntityType, ...]:
             raise GlossError(f"unknown key '{sorted(extra)[0]}' in entity_types", path, line, 1,
                              hint="an entity type has id, label and plural")
         type_id = item["id"]
+        if not is_slug(type_id):  # it names CSS classes and SVG attributes: a quote would end them
+            raise GlossError(f"entity type id {type_id!r} is not a slug", path, line, 1,
+                             hint="ids are lowercase letters, digits and hyphens, e.g. person")
+        if any(t.id == type_id for t in types):
+            raise GlossError(f"entity type '{type_id}' is declared twice", path, line, 1,
+                             hint="declare each type once")
         label = str(item.get("label") or type_id.capitalize())
         types.append(EntityType(type_id, label, str(item.get("plural") or label + "s")))
     return tuple(types)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 from .config import SiteConfig
 from .errors import GlossError, Problems
 from .journal import write_changes
-from .symlinks import read_bytes
+from .textfile import UNPUBLISHABLE, char_name, more_than, read_limited, unpublishable_error, utf16_byte_order
 from .yamlfile import YamlMapping, load_mapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -134,6 +135,8 @@ def _require_str(mapping: YamlMapping, key: str, path: Path, required: bool = Fa
         return str(value)
     if not isinstance(value, str):
         raise GlossError(f"'{key}' must be text, not {type(value).__name__}", path, mapping.line_of(key), 1)
+    if required and not value.strip():  # a page headed by nothing, links with no text
+        raise GlossError(f"'{key}' is empty", path, mapping.line_of(key), 1, hint=f"write the {key} after '{key}:'")
     return value
 
 
@@ -214,6 +217,13 @@ def _warn_unknown(mapping: YamlMapping, known: set[str], path: Path, problems: P
         if key not in known:
             problems.warn(f"unknown front matter key '{key}' (ignored)", path, mapping.line_of(key), 1,
                           hint=f"known keys: {', '.join(sorted(known))}")
+    warn_duplicates(mapping, path, problems)
+
+
+def warn_duplicates(mapping: YamlMapping, path: Path | str, problems: Problems) -> None:
+    for key, line, first in mapping.duplicates:
+        problems.warn(f"key '{key}' is given twice (first on line {first}): only this last value counts", path,
+                      line, 1, hint="delete one of them")
 
 
 # ---------------------------------------------------------------- loading
@@ -266,6 +276,10 @@ def parse_entity(text: str, path: Path, type_ids: list[str], problems: Problems)
     review = mapping.data.get("review", False)
     name = _require_str(mapping, "name", path, required=True)
     aliases = _str_list(mapping, "aliases", path)
+    if any(not alias.strip() for alias in aliases):
+        problems.warn("an alias is empty (ignored)", path, mapping.line_of("aliases"), 1,
+                      hint="remove it from 'aliases:', or write the other name there")
+        aliases = [alias for alias in aliases if alias.strip()]
     _warn_own_names(entity_id, name, aliases, path, mapping.line_of("aliases"), problems)
     return Entity(
         id=entity_id, path=path, name=name, type=entity_type,
@@ -293,10 +307,24 @@ def display_path(path: Path, root: Path) -> Path:
         return path
 
 
+# An article or entity file; ingest writes none longer (a seed is 1 MB at most), and a build reading a
+# larger one would only be slow.
+MAX_SOURCE_BYTES = 4_000_000
+
+
 def read_text(path: Path, shown: Path) -> str:
-    data = read_bytes(path, shown)  # refuses a symbolic link (see gloss/symlinks.py)
+    """A content file's text: UTF-8, of a sane size, and holding no character a page cannot."""
+    data, size = read_limited(path, MAX_SOURCE_BYTES, shown)
+    if data is None:
+        raise GlossError(f"file is {more_than(size, MAX_SOURCE_BYTES)} Gloss reads "
+                         "for one article or entity", shown, None, None,
+                         hint="split it into several articles")
+    if byte_order := utf16_byte_order(data):
+        raise GlossError(f"file is UTF-16 ({'little' if byte_order.endswith('le') else 'big'}-endian) text, not "
+                         "UTF-8", shown, None, None,
+                         hint="save it as UTF-8 in your editor (\"UTF-8\", not \"Unicode\")")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -304,6 +332,36 @@ def read_text(path: Path, shown: Path) -> str:
         raise GlossError(f"file is {what}: byte 0x{data[exc.start]:02X} cannot be read as UTF-8", shown, line, col,
                          hint="save it as UTF-8 in your editor (Latin-1 and Windows-1252 text is not read as is)",
                          ) from None
+    if (error := unpublishable_error(text, shown)) is not None:
+        raise error
+    return text
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+
+
+def unread_sources(config: SiteConfig) -> list[GlossError]:
+    """A warning for each folder, and each Markdown file not named *.md, in content/articles/ and
+    content/entities/: Gloss reads only the *.md files right there, and an article saved as
+    "Notes.MD" or put in a subfolder would otherwise be left out without a word."""
+    found = []
+    for kind in ("articles", "entities"):
+        folder = config.content_dir / kind
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((entry.name, entry.is_dir()) for entry in listing if not entry.name.startswith("."))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for name, is_dir in entries:
+            shown = display_path(folder / name, config.root)
+            if is_dir:
+                found.append(GlossError(f"folder {name}/ is not read: {kind} are the *.md files in "
+                                        f"content/{kind}/ itself", shown, severity="warning",
+                                        hint=f"move its files up into content/{kind}/"))
+            elif name.lower().endswith(MARKDOWN_SUFFIXES) and not name.endswith(".md"):
+                found.append(GlossError(f"{name} is not read: only files named *.md are", shown, severity="warning",
+                                        hint=f"rename it to {name.rsplit('.', 1)[0]}.md"))
+    return found
 
 
 def load_entities(config: SiteConfig, problems: Problems) -> list[Entity]:
@@ -374,7 +432,7 @@ class EntityRegistry:
         shared = [(name, ids) for name, ids in self._by_name.items() if len(ids) > 1]
         warnings = [self._shared_warning(name, ids) for name, ids in sorted(shared)]
         warnings += self._id_alias_warnings()
-        return warnings + self._cycle_warnings()
+        return warnings + self._cycle_warnings() + self._lookalike_warnings()
 
     def _shared_warning(self, name: str, ids: list[str]) -> GlossError:
         by_alias = [i for i in ids if normalize_name(self.by_id[i].name) != name]
@@ -415,6 +473,56 @@ class EntityRegistry:
         return found
 
 
+    def _lookalike_warnings(self) -> list[GlossError]:
+        """Two names that look the same and are spelt with other letters ("Kаbul" with a Cyrillic "а"
+        beside "Kabul"): links to one never find the other, and a reader cannot tell them apart.
+        Said once, at the name made of letters from more than one script (else the later id's)."""
+        by_look: dict[str, dict[str, tuple[Entity, str]]] = {}
+        for entity in self.by_id.values():
+            for name in entity.names():
+                by_look.setdefault(lookalike_key(name), {}).setdefault(normalize_name(name), (entity, name))
+        found = []
+        for spellings in by_look.values():
+            if len(spellings) < 2:
+                continue
+            named = sorted(spellings.values(), key=lambda item: (_mixes_scripts(item[1]), item[0].id))
+            (entity, name), (other, other_name) = named[-1], named[-2]
+            line = entity.name_line if name == entity.name else entity.aliases_line
+            found.append(GlossError(
+                f"the name '{name}' looks like '{other_name}' of {other.id} but is spelt with other letters "
+                f"({_odd_letters(name, other_name)})", entity.path, line, 1, severity="warning",
+                hint="retype the name with the letters of one alphabet; if they are one entity, merge them"))
+        return found
+
+
+# Letters of other alphabets that are drawn like Latin ones (from Unicode's confusables): what is left
+# of a name when only its look counts.
+_LOOKALIKES = str.maketrans(
+    "АВЕІЈКМНОРСТУХЅҮҺԚԜӀаеіјорсухѕһԁԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιινορυχ",
+    "ABEIJKMHOPCTYXSYHQWIaeijopcyxshdqwlABEZHIKMNOPTYXaiivopux")
+
+
+def lookalike_key(name: str) -> str:
+    """`name` as it looks: compatibility forms folded (NFKC: "Ｋａｂｕｌ" is "Kabul"), letters drawn like
+    Latin ones made Latin, then compared as names are (case and spacing ignored)."""
+    return normalize_name(unicodedata.normalize("NFKC", name).translate(_LOOKALIKES))
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "?").split(" ")[0] if char.isalpha() else ""
+
+
+def _mixes_scripts(name: str) -> bool:
+    return len({_script(c) for c in name} - {""}) > 1
+
+
+def _odd_letters(name: str, other: str) -> str:
+    """The letters of `name` that `other` spells otherwise, with their alphabet: "а: CYRILLIC"."""
+    odd = [c for c in dict.fromkeys(name) if c not in other and c.isalpha()]
+    return ", ".join(f"{c}: {unicodedata.name(c, 'unknown').split(' ')[0].capitalize()}" for c in odd[:3]) or \
+        "other characters"
+
+
 def _names_other(entity: Entity, other: Entity) -> bool:
     """Whether one of `entity`'s aliases is `other`'s name or id."""
     return any(normalize_name(a) == normalize_name(other.name) or a.strip() == other.id for a in entity.aliases)
@@ -438,6 +546,12 @@ def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id
     if entity_type not in config.type_ids():
         raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", config.path,
                          hint=f"use one of: {', '.join(config.type_ids())}")
+    for what, text in (("name", name), *(("alias", a) for a in aliases or []), ("description", description)):
+        if not text.strip() and what != "description":
+            raise GlossError(f"the {what} is empty", None, hint=f"give the entity's {what} in full")
+        if found := UNPUBLISHABLE.search(text):
+            raise GlossError(f"the {what} {text!r} has a control character, {char_name(found.group())}: no page or "
+                             "feed can hold it", None, hint="type it again without it")
     entity_id = entity_id or slugify(name)
     if not entity_id:
         raise GlossError(f"cannot make an id from the name {name!r}: it has no Latin letters or digits", None,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .content import Article, Entity, EntityRegistry
+from .content import Article, Entity, EntityRegistry, slugify
 from .errors import GlossError, Problems
 from .parse import Mention, ParsedDocument
 
@@ -50,6 +50,8 @@ class SiteGraph:
     # place id -> the articles datelined there (place or region), newest first: a dateline links the article
     # to its place (the place's page lists it) but is not a passage, so it is not in `sites`
     datelines: dict[str, list[Article]] = field(default_factory=dict)
+    # id -> path of each entity file that could not be read: a mention of it is unknown for that reason
+    broken: dict[str, str] = field(default_factory=dict)
 
     def linked_count(self) -> int:
         """Mentions that name exactly one entity, in articles and entity notes."""
@@ -139,8 +141,11 @@ def build_graph(
     entity_documents: dict[str, ParsedDocument],
     registry: EntityRegistry,
     problems: Problems,
+    broken: dict[str, str] | None = None,
 ) -> SiteGraph:
-    graph = SiteGraph(sorted(articles, key=article_order), documents, entity_documents, registry)
+    """`broken`: id -> path of each entity file with an error (mentions of it say so)."""
+    graph = SiteGraph(sorted(articles, key=article_order), documents, entity_documents, registry,
+                      broken=broken or {})
     for key, doc in list(entity_documents.items()):
         _resolve_document(graph, f"entity:{key}", doc)
     # Co-mentions are counted at the end, each entity's in one Counter call (in C): the ids of the
@@ -188,7 +193,8 @@ def update_graph(
                       resolved=dict(old.resolved), sites=dict(old.sites), co_mentions=dict(old.co_mentions),
                       article_entities=dict(old.article_entities), lookups=old.lookups,
                       link_problems=dict(old.link_problems), quoting=dict(old.quoting),
-                      quoting_years=dict(old.quoting_years), counts=dict(old.counts), year_keys=dict(old.year_keys))
+                      quoting_years=dict(old.quoting_years), counts=dict(old.counts), year_keys=dict(old.year_keys),
+                      broken=old.broken)
     touched: set[str] = set()  # entities whose passages or companions change
     for slug in changed & before.keys():
         counts = graph.article_entities.pop(slug)
@@ -284,7 +290,10 @@ def _check_dateline(graph: SiteGraph, article: Article) -> list[GlossError]:
         return found
     for place, text in ((dateline.place, dateline.text), (dateline.region_place, dateline.region)):
         entity = graph.registry.get(place) if place else None
-        if place and entity is None:
+        if place and entity is None and place in graph.broken:
+            found.append(_broken_entity(graph, place, f"unknown place '{place}' in the dateline", article.path,
+                                        dateline.line, 1))
+        elif place and entity is None:
             found.append(GlossError(
                 f"unknown place '{place}' in the dateline", article.path, dateline.line, 1,
                 hint=f"create it with: python build.py new-entity \"{text}\" --type place --id {place}, "
@@ -315,6 +324,9 @@ def _resolve_document(graph: SiteGraph, key: str, doc: ParsedDocument) -> list[t
         ids.append(found[0] if len(found) == 1 else None)
         if len(found) == 1:
             linked.append((mention, found[0]))
+        elif not found and (cause := _broken_target(graph, mention.target)):
+            found_problems.append(_broken_entity(graph, cause, f"unknown entity '{mention.target}'", doc.path,
+                                                 mention.line, mention.col))
         elif not found:
             found_problems.append(GlossError(
                 f"unknown entity '{mention.target}'", doc.path, mention.line, mention.col,
@@ -339,6 +351,22 @@ def _unknown_hint(registry: EntityRegistry, target: str) -> str:
         return create
     options = " or ".join(f"`{i}` ({registry.by_id[i].name})" for i in close)
     return f"did you mean {options}? Otherwise {create}"
+def _broken_target(graph: SiteGraph, target: str) -> str | None:
+    """The id of the unreadable entity file a mention target names (as its id, or a name that makes it)."""
+    if not graph.broken:
+        return None
+    for entity_id in (target.strip(), slugify(target)):
+        if entity_id in graph.broken:
+            return entity_id
+    return None
+
+
+def _broken_entity(graph: SiteGraph, entity_id: str, message: str, path: object, line: int, col: int | None
+                   ) -> GlossError:
+    """A mention of an entity whose file has an error: that error is the cause, said once at the file."""
+    where = graph.broken[entity_id]
+    return GlossError(f"{message}: {where} has an error, so {entity_id} is not loaded", path, line, col,
+                      hint=f"fix the error reported in {where}; this mention will then link")
 
 
 def _count_co_mentions(co_mentions: dict[str, Counter], counts: Counter, sign: int, copy: bool = False) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .config import SiteConfig
-from .content import Entity, EntityRegistry, is_slug, load_entities, parse_entity
+from .content import MAX_SOURCE_BYTES, Entity, EntityRegistry, is_slug, load_entities, parse_entity
 from .dateline import dateline_front
 from .errors import GlossError, Problems
 from .journal import changing_content, write_changes
@@ -25,11 +25,16 @@ from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
 from .recognize import Mention, NameIndex
 from .rejected import Rejected, load_rejected
-from .seedtext import SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
+from .seedtext import MAX_SEED_BYTES, SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
 from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle
 from .symlinks import link_refused
+from .textfile import UNPUBLISHABLE, more_than, read_limited
 
 MANIFEST = ".gloss-ingest.json"
+MANIFEST_KEYS = ("seed", "seed_sha256", "written_sha256")  # of each article's entry
+# New entities one seed may bring: a long article names a few hundred, and a seed naming thousands is
+# a dump of many articles (or not an article), whose stubs would bury content/entities/.
+MAX_NEW_ENTITIES = 2000
 RECOGNIZERS = ("rules",)
 SEED_SUFFIXES = (".txt", ".md")
 
@@ -120,12 +125,16 @@ def annotate_file(config: SiteConfig, path: Path, use_registry: bool = True) -> 
     shown = _relative(path if path.is_absolute() else Path.cwd() / path, config.root)
     if not path.is_file():
         raise GlossError("no such file", shown, None, None, hint="give the path of a UTF-8 text file")
+    data, size = read_limited(path, MAX_SEED_BYTES, shown)
+    if data is None:
+        raise GlossError(f"file is {more_than(size, MAX_SEED_BYTES)} ingest takes for "
+                         "one article", shown, None, None, hint="split it into one file per article")
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise GlossError(f"file is not UTF-8 (byte {exc.start})", shown, None, None,
                          hint="save it as UTF-8 in your editor") from None
-    same_length = text.replace("\r\n", " \n").replace("\r", "\n").replace("\ufeff", " ")
+    same_length = UNPUBLISHABLE.sub(" ", text.replace("\r\n", " \n").replace("\r", "\n").replace("\ufeff", " "))
     registry = EntityRegistry(load_entities(config, Problems())) if use_registry else None
     mentions = annotate_text(same_length, registry, config)
     for mention in mentions:
@@ -155,6 +164,9 @@ def _ingest(config: SiteConfig, seeds: list[Path] | None, force: bool) -> Ingest
     touched: set[str] = set()  # entities this run brought new type evidence for
     for seed in _seed_list(config, seeds):
         shown = _relative(seed, root)
+        if UNPUBLISHABLE.search(shown.as_posix()):  # it is written into the article's front matter
+            raise GlossError(f"seed file name {shown.name!r} has a control character", shown.parent, None, None,
+                             hint="rename the file")
         seed_file = read_seed(seed, shown)
         text, data = seed_file.text, seed_file.data
         digest = hashlib.sha256(data).hexdigest()
@@ -229,6 +241,11 @@ def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: Entit
           manifest: dict, owned: str | None, writes: dict[Path, str], rejected: Rejected | None = None) -> Planned:
     doc = parse_seed(text, markdown=seed.endswith(".md"))
     recognition = _without_rejected(_recognize(doc.without_wire(), registry, config, index, doc), rejected)
+    if len(recognition.new_entities) > MAX_NEW_ENTITIES:
+        raise GlossError(f"seed names {len(recognition.new_entities):,} new entities, more than the "
+                         f"{MAX_NEW_ENTITIES:,} ingest makes for one article", seed, None, None,
+                         hint="split it into one file per article (or, if it is a list of names, it is not an "
+                              "article: keep it out of seeds/)")
     dateline = dateline_front(doc, recognition, registry, config.type_ids())
     mentions = _in_body(doc, recognition.mentions)
     article = Path(owned) if owned else _free_article_path(config, doc.title, manifest, writes)
@@ -245,6 +262,9 @@ def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: Entit
             f"{article.as_posix()}", seed, None, None, severity="warning",
             hint="if both are the same article, delete one; else give one of them another title"))
     entities = _entity_files(config, recognition, article.stem)
+    if len((front_text + body).encode("utf-8")) > MAX_SOURCE_BYTES:  # the build would refuse it
+        raise GlossError(f"the article made of this seed would be more than the {MAX_SOURCE_BYTES / 1e6:.0f} MB a "
+                         "build reads for one article", seed, None, None, hint="split it into one file per article")
     return Planned(seed, digest, article, front_text + body, entities, recognition.new_aliases, review,
                    recognition.evidence)
 
@@ -501,10 +521,19 @@ def _load_manifest(config: SiteConfig) -> dict:
     path = config.content_dir / MANIFEST
     if not path.exists():
         return {}
+    hint = "restore it from version control, or delete it (ingest then treats every article as hand-edited)"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise GlossError(f"ingest manifest is not valid JSON: {exc}", _relative(path, config.root), None, None,
-                         hint="restore it from version control, or delete it (ingest then treats "
-                              "every article as hand-edited)") from None
-    return data if isinstance(data, dict) else {}
+                         hint=hint) from None
+    if not isinstance(data, dict):
+        raise GlossError(f"ingest manifest is not what ingest writes: a {type(data).__name__}, not a mapping of "
+                         "articles", _relative(path, config.root), None, None, hint=hint)
+    for article, entry in data.items():
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in MANIFEST_KEYS):
+            raise GlossError(f"ingest manifest is not what ingest writes: the entry of '{article}' needs text "
+                             f"values for {', '.join(MANIFEST_KEYS)}", _relative(path, config.root), None, None,
+                             hint=hint)
+    return data
+

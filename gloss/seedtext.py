@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .content import slugify
 from .errors import GlossError
-from .symlinks import read_bytes
+from .textfile import more_than, read_limited, utf16_byte_order, without_unpublishable
 
 MAX_TITLE_WORDS = 14
 MAX_HEADING_WORDS = 10
@@ -121,33 +121,57 @@ def read_seed(path: Path, shown: Path | str) -> SeedFile:
     Latin-1 and Windows-1252 text is converted, with a warning: those are what word processors
     and older sites save, and refusing them would only make a person convert by hand.
     """
-    data = read_bytes(path, shown)  # refuses a symbolic link
-    if len(data) > MAX_SEED_BYTES:
-        raise GlossError(f"seed is {len(data) / 1e6:.1f} MB, more than the {MAX_SEED_BYTES / 1e6:.0f} MB ingest "
+    data, size = read_limited(path, MAX_SEED_BYTES, shown)
+    if data is None:
+        raise GlossError(f"seed is {more_than(size, MAX_SEED_BYTES)} ingest "
                          "takes for one article", shown, None, None,
                          hint="split it into one file per article")
     if not data:
         raise GlossError("seed is empty (0 bytes)", shown, 1, 1,
                          hint="put the article's text in the file, or delete it")
-    if _looks_binary(data):
+    warnings = []
+    if byte_order := utf16_byte_order(data):
+        text, warning = _decode_utf16(data, byte_order, shown)
+        warnings.append(warning)
+    elif _looks_binary(data):
         raise GlossError("seed is a binary file, not text", shown, None, None,
                          hint="ingest reads plain-text (.txt) or Markdown (.md) articles")
-    warnings = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text, warning = _decode_legacy(data, exc.start, shown)
-        warnings.append(warning)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            text, warning = _decode_legacy(data, exc.start, shown)
+            warnings.append(warning)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, removed, first = without_unpublishable(text)
+    if removed:
+        warnings.append(GlossError(
+            f"seed has {removed} control character(s), such as ESC or BEL: removed them (no page or feed can "
+            "hold them)", shown, *first, severity="warning",
+            hint="check the text around them in the article; they often come from copying out of a terminal "
+                 "or a word processor"))
     if not text.strip():
         raise GlossError("seed has only whitespace, no text", shown, 1, 1,
                          hint="put the article's text in the file, or delete it")
-    return SeedFile(text.replace("\r\n", "\n").replace("\r", "\n"), data, warnings)
+    return SeedFile(text, data, warnings)
 
 
 def _looks_binary(data: bytes) -> bool:
     """NUL bytes, or more than 1 in 20 control characters, in the first 8 KB."""
     head = data[:8192]
     return b"\0" in head or sum(b in CONTROL_BYTES for b in head) * 20 > len(head)
+
+
+def _decode_utf16(data: bytes, byte_order: str, shown: Path | str) -> tuple[str, GlossError]:
+    """UTF-16 text (what some Windows editors save as "Unicode"), with a warning that it was converted."""
+    try:
+        text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else byte_order)
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"seed is UTF-16 text that cannot be read (byte {exc.start})", shown, None, None,
+                         hint="save it as UTF-8 in your editor") from None
+    name = "UTF-16 (little-endian)" if byte_order.endswith("le") else "UTF-16 (big-endian)"
+    return text, GlossError(f"seed is not UTF-8: read it as {name} and wrote the article as UTF-8", shown,
+                            severity="warning", hint="save seeds as UTF-8 to be sure")
 
 
 def _decode_legacy(data: bytes, bad: int, shown: Path | str) -> tuple[str, GlossError]:
@@ -451,7 +475,9 @@ def headline_from_sentence(sentence: str) -> str:
 
 # ---------------------------------------------------------------- sentences
 
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+# A match starts only where a run of stops starts: tried inside a long run ("......x") each start
+# would scan the rest of it, and a line of a megabyte of dots took hours.
+SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

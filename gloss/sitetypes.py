@@ -68,11 +68,25 @@ def load_evidence(config: SiteConfig) -> TypeEvidence:
         return TypeEvidence()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return TypeEvidence(dict(data.get("evidence", {})), dict(data.get("written", {})))
+        evidence = TypeEvidence(dict(data.get("evidence", {})), dict(data.get("written", {})))
+        if not _well_formed(evidence):
+            raise ValueError("it is not what ingest writes (entity -> article -> type -> score, and "
+                             "entity -> file hash)")
+        return evidence
     except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError) as exc:
-        raise GlossError(f"type evidence file is not valid: {exc}", path, None, None,
+        raise GlossError(f"type evidence file is not valid: {exc}", path.relative_to(config.root), None, None,
                          hint="restore it from version control, or delete it (ingest then settles types "
                               "from the articles it ingests next)") from None
+
+
+def _well_formed(evidence: TypeEvidence) -> bool:
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    return all(isinstance(articles, dict) and all(
+        isinstance(types, dict) and all(isinstance(t, str) and number(s) for t, s in types.items())
+        for types in articles.values()) for articles in evidence.by_entity.values()) \
+        and all(isinstance(sha, str) for sha in evidence.written.values())
 
 
 def evidence_text(evidence: TypeEvidence) -> str:

@@ -15,6 +15,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from .errors import GlossError
+from .textfile import UNPUBLISHABLE, char_name
 
 
 @dataclass
@@ -24,6 +25,9 @@ class YamlMapping:
     data: dict[str, Any]
     key_lines: dict[str, int] = field(default_factory=dict)
     first_line: int = 1
+    # (key, its line, the line where it was given first) of each key given twice in one mapping: YAML
+    # keeps the last value without a word, so an edit to the first one would silently do nothing
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.first_line)
@@ -72,7 +76,38 @@ def load_mapping(text: str, path: str | Path, line_offset: int = 0, what: str = 
     bad = [k for k in data if not isinstance(k, str)]
     if bad:
         raise GlossError(f"{what} keys must be text, not {bad[0]!r}", path, line_offset + 1, 1)
-    return YamlMapping(data, lines, line_offset + 1)
+    duplicates = _check_nodes(node, path, line_offset, what)
+    return YamlMapping(data, lines, line_offset + 1, duplicates)
+
+
+def _check_nodes(root: yaml.Node, path: str | Path, line_offset: int, what: str) -> list[tuple[str, int, int]]:
+    """The keys given twice in a mapping (at any depth); an error at a text value holding a character
+    no page can hold (written as an escape, "\\e": the file itself was checked when it was read)."""
+    duplicates = []
+    stack, seen_nodes = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:  # an alias: its anchor's node again (maybe inside itself)
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if isinstance(node.value, str) and (found := UNPUBLISHABLE.search(node.value)):
+                raise GlossError(f"{what} has a control character, {char_name(found.group())}, in a value: no page "
+                                 "or feed can hold it", path, node.start_mark.line + 1 + line_offset,
+                                 node.start_mark.column + 1, hint="remove its escape (such as \\e, \\a or \\x1b) "
+                                                                  "from the quoted text")
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1 + line_offset
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    duplicates.append((key.value, line, seen[key.value]))
+                elif isinstance(key, yaml.ScalarNode):
+                    seen[key.value] = line
+                stack.extend((key, value))
+    return sorted(duplicates, key=lambda d: d[1])
 
 
 def _bad_value_place(root: yaml.Node | None) -> tuple[int, int]:

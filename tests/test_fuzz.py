@@ -2,19 +2,25 @@
 page says exactly what the source said.
 
 Bounded for `make test`; `make fuzz` runs the same properties with GLOSS_FUZZ_EXAMPLES examples
-(20,000 by default). Cases a long session found are kept below as explicit examples.
+(20,000 by default), and the worst-case inputs at GLOSS_FUZZ_BYTES (a megabyte) rather than tens of
+kilobytes. Cases a long session found are kept below as explicit examples.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import html5lib
-from conftest import ROOT
+import pytest
+import worstcase
+from conftest import FIXTURES, ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -217,3 +223,44 @@ def test_ingest_then_parse_keeps_the_seed_words_in_order(seed: str) -> None:
 def test_fast_escape_gives_what_markupsafe_gives(value: str) -> None:
     """Passages and mention tags are escaped by render.html_text, not markupsafe: same bytes."""
     assert html_text(value) == str(escape(value))
+
+
+# ---------------------------------------------------------------- one huge input: time and memory bounded
+
+# `make test` feeds each stage worst cases of tens of kilobytes (where a quadratic stage already takes
+# seconds, and the build's old per-mention copies a gigabyte); `make fuzz` a megabyte, the most a seed
+# may have.
+HUGE = {"ingest": int(os.environ.get("GLOSS_FUZZ_BYTES", "60000")),
+        "build": int(os.environ.get("GLOSS_FUZZ_BYTES", "200000"))}
+MEMORY_LIMIT = 1536 * 2**20  # address space of the process doing all the shapes of one stage
+
+
+def cpu_budget(size: int) -> float:
+    """CPU seconds one shape may take: a start-up allowance, then linear in the size (a megabyte takes
+    under 20 s on a busy two-core machine; these allow twice that)."""
+    return 10 + size / 25_000
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+@pytest.mark.parametrize(("stage", "shapes"), [("ingest", worstcase.SEED_SHAPES), ("build", worstcase.ARTICLE_SHAPES)])
+def test_worst_case_inputs_take_linear_time_and_bounded_memory(tmp_path: Path, stage: str, shapes: list[str]) -> None:
+    """Each shape ingests (or builds) within its CPU budget and the memory limit, and a refusal is the
+    limit's own message, never a traceback."""
+    template = tmp_path / "site"
+    shutil.copytree(FIXTURES / "mini", template)
+    shutil.copytree(ROOT / "theme", template / "theme")
+    size = HUGE[stage]
+    command = [sys.executable, str(ROOT / "tests/worstcase.py"), stage, str(template), str(size), *shapes]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=len(shapes) * cpu_budget(size) * 4,
+                            preexec_fn=_limit_memory)
+    done = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["shape"] for d in done] == shapes, f"stopped after {[d['shape'] for d in done]}:\n{result.stderr[-3000:]}"
+    for found in done:
+        assert "Traceback" not in found["stderr"], found
+        assert found["seconds"] < cpu_budget(size), found
+        refused = {"ingest": "new entities, more than the 2,000 ingest makes for one article",
+                   "build": ": unclosed '"}[stage]  # the unclosed [[ and {== shapes
+        assert found["code"] == 0 or (found["code"] == 1 and refused in found["stderr"]), found

@@ -8,12 +8,21 @@ command line; and checks the message, the exit code and both trees. Errors are r
 
 from __future__ import annotations
 
+import errno
+import os
+import random
+import resource
 import shutil
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, run_gloss, tree_hash
+
+from gloss.cli import system_error
 
 BAD = "content/articles/bad.md"
 
@@ -26,6 +35,14 @@ def article(body: str, front: str = "title: Bad\n") -> dict[str, str]:
 def entity(entity_id: str, name: str, kind: str = "place", aliases: str = "[]") -> dict[str, str]:
     """An entity file: name on line 2, type on line 3, aliases on line 4."""
     return {f"content/entities/{entity_id}.md": f"---\nname: {name}\ntype: {kind}\naliases: {aliases}\n---\n"}
+
+
+def many_names(count: int) -> str:
+    """A seed naming `count` different people, one a sentence (made-up names of made-up syllables)."""
+    rng = random.Random(count)
+    syllables = ["ka", "lo", "mi", "ren", "dar", "vel", "tor", "sam", "qui", "bel", "nor", "zan", "fe", "rik", "pa"]
+    word = lambda: "".join(rng.choice(syllables) for _ in range(3)).title()  # noqa: E731
+    return "A Day Of Names\n\n" + " ".join(f"{word()} {word()} spoke on Monday." for _ in range(count)) + "\n"
 
 
 MASSOUDS = {**entity("ahmad-massoud", "Ahmad Massoud", "person", "[Massoud]"),
@@ -154,6 +171,94 @@ CASES = {
        for out in ("content", "seeds", ".", "/", "..")},
     "output_dir inside content/": Case({"site.yml": "output_dir: content/site\n"}, (
         "site.yml:1:1: output_dir 'content/site' is inside content/",)),
+    # one huge input (issue 19, point 6): refused at the limit, with the limit in the message
+    "article larger than 4 MB": Case({BAD: "---\ntitle: Big\n---\n" + "word " * 900_000}, (
+        f"{BAD}: file is 4.5 MB, more than the 4 MB Gloss reads for one article or entity",
+        "hint: split it into several articles")),
+    "seed naming more new entities than an article has": Case({"seeds/names.txt": many_names(2600)}, (
+        "seeds/names.txt: seed names 2,600 new entities, more than the 2,000 ingest makes for one article",
+        "hint: split it into one file per article"), command=("ingest",)),
+    # control characters (point 7): refused in content, with their place; a seed's are removed (test below)
+    "control character in an article's body": Case(article("See \x1b[31mKabul\x07.\n"), (
+        f"{BAD}:4:5: file has a control character, U+001B (and 1 more): no page or feed can hold it",
+        "hint: delete it: it is invisible")),
+    "control character written as an escape in front matter": Case(article("Body.\n", 'title: "Bad\\ebell"\n'), (
+        f"{BAD}:2:8: front matter has a control character, U+001B, in a value: no page or feed can hold it",
+        "hint: remove its escape")),
+    "vertical tab in an entity's name": Case(entity("kabul-city", "Kabul\x0bCity"), (
+        "content/entities/kabul-city.md:2:12: file has a control character, U+000B",)),
+    "control character in site.yml": Case({"site.yml": "title: Mini\x01\n"}, (
+        "site.yml:1:12: site.yml has a control character, U+0001",)),
+    # ids and addresses (points 8, 11)
+    "entity type id with a quote": Case({"site.yml": 'title: Mini\nentity_types:\n  - {id: \'pl"ace\'}\n'}, (
+        "site.yml:2:1: entity type id 'pl\"ace' is not a slug", "hint: ids are lowercase letters")),
+    "entity type declared twice": Case({"site.yml": "entity_types: [person, place, place]\n"}, (
+        "site.yml:1:1: entity type 'place' is declared twice",)),
+    "base_url javascript:": Case({"site.yml": "title: Mini\nbase_url: 'javascript:alert(1)//'\n"}, (
+        "site.yml:2:1: 'base_url' must be an http(s) address like https://example.org/, not 'javascript:alert(1)//'",
+    )),
+    "base_url without a host": Case({"site.yml": "base_url: 'https:///x'\n"},
+                                    ("'base_url' must be an http(s) address",)),
+    "empty title": Case(article("Body.\n", "title: ''\n"), (f"{BAD}:2:1: 'title' is empty",)),
+    "empty entity name": Case(entity("nameless", "' '"), ("content/entities/nameless.md:2:1: 'name' is empty",)),
+    "empty alias": warning(entity("kabul-city", "Kabul City", aliases="['', KC]"),
+                           "content/entities/kabul-city.md:4:1: warning: an alias is empty (ignored)"),
+    "duplicate key in front matter": warning(article("Body.\n", "title: Bad\nsummary: a\ntitle: Worse\n"),
+                                             f"{BAD}:4:1: warning: key 'title' is given twice (first on line 2): "
+                                             "only this last value counts"),
+    "duplicate key inside a front matter mapping": warning(
+        {"content/entities/kabul-city.md": "---\nname: Kabul City\ntype: place\nlinks:\n  web: https://a.example/\n"
+                                           "  web: https://b.example/\n---\n"},
+        "content/entities/kabul-city.md:6:1: warning: key 'web' is given twice (first on line 5)"),
+    "duplicate key in site.yml": warning({"site.yml": "title: Mini\ntitle: Again\n"},
+                                         "site.yml:2:1: warning: key 'title' is given twice (first on line 1)"),
+    "article in a subfolder": warning({"content/articles/more/late.md": "---\ntitle: Late\n---\nBody.\n"},
+                                      "content/articles/more: warning: folder more/ is not read: articles are the "
+                                      "*.md files in content/articles/ itself"),
+    "article named *.MD": warning({"content/articles/Late.MD": "---\ntitle: Late\n---\nBody.\n"},
+                                  "content/articles/Late.MD: warning: Late.MD is not read: only files named *.md are",
+                                  "hint: rename it to Late.md"),
+    "entity named *.markdown": warning({"content/entities/late.markdown": "---\nname: Late\ntype: place\n---\n"},
+                                       "content/entities/late.markdown: warning: late.markdown is not read"),
+    "look-alike name beside an existing one": warning(
+        entity("kabul-2", "K\u0430bul"),
+        "content/entities/kabul-2.md:2:1: warning: the name 'K\u0430bul' looks like 'Kabul' of kabul but is spelt "
+        "with other letters (\u0430: Cyrillic)"),
+    "look-alike alias in full-width letters": warning(
+        entity("kabul-city", "Kabul City", aliases="[\uff2b\uff41\uff42\uff55\uff4c]"),
+        "content/entities/kabul-city.md:4:1: warning: the name '\uff2b\uff41\uff42\uff55\uff4c' looks like 'Kabul' of "
+        "kabul"),
+    # tracebacks and causes (point 10)
+    "ingest manifest that is not a mapping of articles": Case({"content/.gloss-ingest.json": "[1, 2]\n"}, (
+        "content/.gloss-ingest.json: ingest manifest is not what ingest writes: a list, not a mapping of articles",
+        "hint: restore it from version control, or delete it"), command=("ingest",)),
+    "ingest manifest entry that is not a mapping": Case(
+        {"content/.gloss-ingest.json": '{"content/articles/a.md": 5}'}, (
+        "content/.gloss-ingest.json: ingest manifest is not what ingest writes: the entry of "
+        "'content/articles/a.md' needs text values for seed, seed_sha256, written_sha256",), command=("ingest",)),
+    "type evidence file that is not what ingest writes": Case(
+        {"content/.gloss-types.json": '{"evidence": {"kabul": 5}}',
+         "seeds/rain.txt": "Rain in Kabul\n\nIt rained in Kabul on Monday.\n"},
+        ("content/.gloss-types.json: type evidence file is not valid: it is not what ingest writes",),
+        command=("ingest",)),
+    "seed file name with a control character": Case({"seeds/bad\x1b.txt": "Rain\n\nIt rained.\n"}, (
+        "seeds: seed file name 'bad\\x1b.txt' has a control character",), command=("ingest",)),
+    "new-entity name with a control character": Case({}, (
+        "the name 'Ka\\x1bbul' has a control character, U+001B: no page or feed can hold it",),
+        command=("new-entity", "Ka\x1bbul", "--type", "place")),
+    "new-entity with an empty alias": Case({}, ("the alias is empty",),
+                                           command=("new-entity", "Kabul City", "--type", "place", "--alias", " ")),
+    "UTF-16 article": Case({BAD: "---\ntitle: Bad\n---\nBody.\n".encode("utf-16")}, (
+        f"{BAD}: file is UTF-16 (little-endian) text, not UTF-8", 'hint: save it as UTF-8 in your editor ("UTF-8", '
+                                                                 'not "Unicode")')),
+    "UTF-16 article without a byte order mark": Case({BAD: "---\ntitle: Bad\n---\nBody.\n".encode("utf-16-be")}, (
+        f"{BAD}: file is UTF-16 (big-endian) text, not UTF-8",)),
+    "an entity file with an error is named as the cause of its mentions' errors": Case(
+        {"content/entities/kabul.md": "---\nname: Kabul\ntype: [place\n---\n"}, (
+            "content/entities/kabul.md:4:1: front matter is not valid YAML",
+            "content/articles/panjshir-falls.md:7:90: unknown entity 'Kabul': content/entities/kabul.md has an error, "
+            "so kabul is not loaded\n    hint: fix the error reported in content/entities/kabul.md; this mention will "
+            "then link")),
     # theme
     "template syntax error": Case({"theme/templates/tag.html": "{% extends 'base.html' %}\n{% block main %}\n{{ x }\n"},
                                   ("theme/templates/tag.html:3:1: template syntax error",)),
@@ -183,6 +288,7 @@ def site(built_mini: Path, tmp_path: Path) -> Path:
 def apply(root: Path, files: dict[str, str | bytes | None]) -> None:
     for rel, data in files.items():
         path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
         if data is None:
             path.unlink()
         elif isinstance(data, bytes):
@@ -253,5 +359,96 @@ def test_a_file_in_the_way_gets_a_located_message_and_keeps_the_last_site(site: 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{site / '.gloss-cache'}: the system refused this path: File exists" in result.stderr
-    assert "hint: free some disk space, or move what is in the way" in result.stderr
+    assert "hint: a file stands where a folder must go (or the other way round): move it out of the way" \
+        in result.stderr
     assert tree_hash(site / "_site") == output
+
+
+# ---------------------------------------------------------------- limits, causes and hints (issue 19)
+
+def _limited(resource_id: int, limit: int):
+    return lambda: resource.setrlimit(resource_id, (limit, limit))
+
+
+def test_a_three_gigabyte_seed_is_refused_by_its_size_without_being_read(site: Path) -> None:
+    """Its size is looked at first: read, it would not fit in the 512 MB this process may use."""
+    (site / "seeds").mkdir()
+    with (site / "seeds/huge.txt").open("wb") as handle:
+        handle.truncate(3_000_000_000)  # sparse: no disk is used
+    content = tree_hash(site / "content")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site), "ingest"], text=True,
+                            capture_output=True, timeout=120, preexec_fn=_limited(resource.RLIMIT_AS, 512 * 2**20))
+    assert result.returncode == 1, result.stderr
+    assert "seeds/huge.txt: seed is 3000.0 MB, more than the 1 MB ingest takes for one article" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hash(site / "content") == content
+
+
+def test_an_os_error_without_a_path_names_the_file_being_written_and_its_reason(site: Path) -> None:
+    """A write that the system stops half-way (here a file size limit, as a full disk does) names the
+    file, not '<gloss>', and the hint fits the reason: not 'free some disk space' for every error."""
+    (site / "seeds").mkdir()
+    (site / "seeds/long.txt").write_text("Long Day\n\n" + "It rained in Kabul on Monday. " * 400, encoding="utf-8")
+    content = tree_hash(site / "content")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site), "ingest"], text=True,
+                            capture_output=True, timeout=120, preexec_fn=_limited(resource.RLIMIT_FSIZE, 4096))
+    assert result.returncode == 1, result.stderr
+    assert "content/articles/long-day.md: the system refused this path: File too large" in result.stderr
+    assert "hint: the file is larger than this system lets a program write" in result.stderr
+    assert "<gloss>" not in result.stderr and "Traceback" not in result.stderr
+    assert tree_hash(site / "content") == content
+
+
+@pytest.mark.parametrize(("number", "hint"), [
+    (errno.ENOSPC, "the disk is full: free some space"),
+    (errno.EACCES, "you may not read or write this path: check its permissions"),
+    (errno.EROFS, "this file system is read-only"),
+    (errno.ENOENT, "it is not there: was it moved or deleted while the command ran?"),
+])
+def test_each_os_error_gets_the_hint_of_its_reason(tmp_path: Path, number: int, hint: str) -> None:
+    named = system_error(OSError(number, os.strerror(number), str(tmp_path / "x.md")), tmp_path)
+    assert named.format().startswith(f"{tmp_path / 'x.md'}: the system refused this path: {os.strerror(number)}")
+    unnamed = system_error(OSError(number, os.strerror(number)), tmp_path)
+    assert unnamed.format().startswith(f"{tmp_path}: the system refused: {os.strerror(number)}")
+    assert unnamed.hint.startswith(hint) and named.hint.startswith(hint)
+    assert ("free some" in hint) == ("free some" in named.hint)
+
+
+def test_mentions_of_an_entity_whose_file_has_an_error_do_not_say_create_it(site: Path) -> None:
+    apply(site, {"content/entities/kabul.md": "---\nname: Kabul\ntype: [place\n---\n"})
+    result = run_gloss(site, "check")
+    assert result.returncode == 1
+    assert result.stderr.count("content/entities/kabul.md:4:1: front matter is not valid YAML") == 1
+    assert result.stderr.count("content/entities/kabul.md has an error, so kabul is not loaded") >= 2
+    assert "unknown entity 'Kabul'\n    hint: create it with" not in result.stderr
+    assert "unknown entity 'kabul'\n    hint: create it with" not in result.stderr
+
+
+def _busy_children(pid: int) -> int:
+    """How many of the process's children have run for 50 ms of CPU (workers at work on a task)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        stats = [Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split() for child in children]
+    except OSError:
+        return 0
+    return sum(int(stat[11]) * 1000 // os.sysconf("SC_CLK_TCK") >= 50 for stat in stats)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the workers")
+def test_a_killed_build_leaves_no_worker_printing_a_broken_pipe(tmp_path: Path) -> None:
+    """The builder is killed while its workers parse: each ends quietly when it finds no one to give
+    its results to (the pipe closed), with no BrokenPipeError traceback on the terminal."""
+    root = tmp_path / "big"
+    shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    body = "See [[Kabul]] and [[taliban|the Taliban]] again. " * 200
+    for i in range(600):
+        (root / f"content/articles/a{i}.md").write_text(f"---\ntitle: A{i}\n---\n{body}\n", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-search",
+                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while build.poll() is None and _busy_children(build.pid) < 2:
+        time.sleep(0.005)  # until both workers are at work
+    assert build.poll() is None, "the build ended before its workers started"
+    build.kill()
+    _, stderr = build.communicate(timeout=120)  # returns once the workers, which share the pipe, are gone
+    assert "BrokenPipeError" not in stderr and "Traceback" not in stderr, stderr

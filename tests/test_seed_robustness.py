@@ -3,15 +3,19 @@ seed leaves content/ byte for byte as it was (issue 7, "seeds")."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import html5lib
 import pytest
-from conftest import FIXTURES, run_gloss, tree_hash
+from conftest import FIXTURES, ROOT, run_gloss, tree_hash
 
 from gloss.content import is_slug
+from gloss.textfile import UNPUBLISHABLE
 
 SEEDS = FIXTURES / "seeds"
 EXISTING = "---\ntitle: Storm hits the coast\n---\nWritten by hand.\n"
@@ -175,3 +179,50 @@ def test_every_fixture_seed_ingests_or_is_refused_without_a_traceback(root: Path
     assert "Traceback" not in result.stderr
     assert result.returncode == 1  # the empty and blank seeds stop the run before anything is written
     assert sorted(os.listdir(root / "content/articles")) == ["storm-hits-the-coast.md"]
+
+
+# ---------------------------------------------------------------- control characters and UTF-16 (issue 19)
+
+CONTROLLED = ("Storm\x1b[1m in Oslo\x07\n\n"
+              "The storm hit Oslo\x0b on Monday.\x01 Officials in Oslo said it was\x0c over.\n")
+
+
+def test_a_seeds_control_characters_are_removed_and_every_output_parses_strictly(root: Path):
+    """ESC, BEL, VT, FF and \\x01 in a seed's title and body: ingest removes them (saying where the first
+    was), so feed.xml and sitemap.xml parse as XML, the annotations as JSON, and every page as HTML
+    without a parse error."""
+    (root / "site.yml").write_text("title: Seeds\nbase_url: https://example.org/\n", encoding="utf-8")
+    shutil.copytree(ROOT / "theme", root / "theme")
+    add_seed(root, "controls.txt", CONTROLLED.encode("utf-8"))
+    result = run_gloss(root, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert ("seeds/controls.txt:1:6: warning: seed has 5 control character(s), such as ESC or BEL: removed them "
+            "(no page or feed can hold them)") in result.stderr
+    text = article(root, "storm-1m-in-oslo.md")
+    assert text.startswith("---\ntitle: Storm[1m in Oslo\n")
+    assert "The storm hit [[oslo|Oslo]]  on Monday. Officials in [[oslo|Oslo]] said it was  over." in text
+    site = root / "_site"
+    for name in ("feed.xml", "sitemap.xml"):
+        ET.fromstring((site / name).read_bytes())  # XML 1.0 refuses these characters outright
+    for path in [site / "annotations.jsonld", *(site / "annotations").glob("*.jsonld")]:
+        json.loads(path.read_bytes())
+    parser = html5lib.HTMLParser(strict=True)
+    for page in site.rglob("*.html"):
+        parser.parse(page.read_bytes())
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".xml", ".json", ".jsonld", ".txt"}:
+            assert not UNPUBLISHABLE.search(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize(("encoding", "order"), [("utf-16", "little-endian"), ("utf-16-be", "big-endian"),
+                                                 ("utf-16-le", "little-endian")])
+def test_a_utf16_seed_is_read_as_utf16_with_a_warning(root: Path, encoding: str, order: str):
+    """What Windows editors save as "Unicode": with a byte order mark (utf-16), or without one, its
+    byte order seen from the zero bytes of its ASCII letters."""
+    add_seed(root, "unicode.txt", "Storm in Zürich\n\nThe storm hit Zürich on Monday.\n".encode(encoding))
+    result = run_gloss(root, "ingest", "seeds/unicode.txt")
+    assert result.returncode == 0, result.stderr
+    assert (f"seeds/unicode.txt: warning: seed is not UTF-8: read it as UTF-16 ({order}) and wrote the article "
+            "as UTF-8") in result.stderr
+    assert "binary" not in result.stderr
+    assert article(root, "storm-in-zurich.md").endswith("---\nThe storm hit [[zurich|Zürich]] on Monday.\n")

@@ -93,3 +93,15 @@ def test_an_unlinked_picture_is_one_image_described_by_its_strongest_pairs() -> 
     anchors = sorted(((float(t.get("x")), float(t.get("y"))) for t in root.iter(SVG + "text")),
                      key=lambda p: math.atan2(p[1], p[0]))
     assert min(math.dist(a, b) for a, b in zip(anchors, anchors[1:], strict=False)) >= PICTURE_LINE * 0.95
+
+
+def test_a_quote_in_a_type_or_link_stays_inside_its_attribute() -> None:
+    """site.yml refuses such a type id, but the picture escapes every attribute anyway."""
+    center = Node("a", 'A "quoted" name', 'place" onmouseover="alert(1)', 3, 'x" onclick="y')
+    other = Node("b", "B", "person", 1, "b/")
+    for svg in (ego_graph(center, [(other, 1)], [], "Around A"), circle_graph([center, other], [], ["person"], "All")):
+        root = ET.fromstring(svg)
+        link = next(a for a in root.iter(SVG + "a") if a.get("href") != "b/")
+        assert link.get("class").endswith('node-place" onmouseover="alert(1)')
+        assert link.get("href") == 'x" onclick="y'
+        assert all(a.get("onmouseover") is None and a.get("onclick") is None for a in root.iter(SVG + "a"))
