@@ -204,6 +204,10 @@ def _write_temps(folder: Path, entries: list[Entry], texts: list[bytes | None]) 
             while view:
                 view = view[os.write(handle, view):]
             os.fsync(handle)
+        except OSError as error:  # a full disk or a size limit names no file: say which one it was
+            if error.filename is None:
+                error.filename = str(Path("content", entries[index].path))
+            raise
         finally:
             os.close(handle)
 
