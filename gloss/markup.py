@@ -23,12 +23,18 @@ MENTION_OPEN = "[["
 MENTION_CLOSE = "]]"
 
 
+LONG_BLOCK = 4096  # characters: in a shorter block, counting from its start costs less than remembering
+
+
 def _position(state: StateInline, pos: int) -> dict[str, int]:
     """Offset of `pos` inside the inline block, as (lines after its first line, column). The block's
     line ends are found once: counting them from its start for each of 40,000 mentions was quadratic."""
+    src = state.src
+    if len(src) < LONG_BLOCK:
+        return {"line_offset": src.count("\n", 0, pos), "col": pos - src.rfind("\n", 0, pos)}
     ends = state.__dict__.get("gloss_line_ends")
     if ends is None:
-        ends = state.gloss_line_ends = [match.start() for match in re.finditer("\n", state.src)]
+        ends = state.gloss_line_ends = [match.start() for match in re.finditer("\n", src)]
     line = bisect.bisect_left(ends, pos)
     return {"line_offset": line, "col": pos - (ends[line - 1] if line else -1)}
 
@@ -37,6 +43,8 @@ def _find_close(state: StateInline, closing: str, start: int) -> int:
     """state.src.find(closing, start, state.posMax), remembered for the block: after a search from
     `since` found `at`, any search from between the two finds it too (and after a search found
     nothing, any later one), so a block of a thousand unclosed '[[' is not read a thousand times."""
+    if len(state.src) < LONG_BLOCK:
+        return state.src.find(closing, start, state.posMax)
     memo = state.__dict__.setdefault("gloss_closes", {})
     key = (closing, state.posMax)
     if (found := memo.get(key)) is not None:

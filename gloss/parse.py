@@ -82,23 +82,35 @@ SNIPPET_LIMIT = 600
 
 
 def _snippets(doc: ParsedDocument) -> list[tuple[str, int, int]]:
-    """Each mention's sentence, worked out once at parse time (and so cached with the parse). Mentions
-    in one sentence share its string; in a very long one, each gets the part around it."""
-    bounds: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
-    sentences: dict[int, str] = {}  # sentence start -> its text, without trailing space
-    found = []
+    """Each mention's sentence, worked out once at parse time (and so cached with the parse). In a block
+    of many sentences the mention's is found by bisection; a long sentence is cut out of the text once,
+    and each of its mentions gets the part around it."""
+    bounds: dict[int, list[tuple[int, int]]] = {}
+    ends_of: dict[int, list[int]] = {}  # sentence ends, for blocks of many sentences
+    long_sentences: dict[int, str] = {}  # start -> text, of the sentences longer than SNIPPET_LIMIT
+    text, found = doc.text, []
     for mention in doc.mentions:
-        start, end = doc.blocks[mention.block]
-        if mention.block not in bounds:
-            spans = _sentences(doc.text, start, end)
-            bounds[mention.block] = (spans, [e for _, e in spans])
-        spans, ends = bounds[mention.block]
-        # the first sentence ending after the mention's start, else the block's last one
-        sentence_start, sentence_end = spans[min(bisect.bisect_right(ends, mention.offset), len(spans) - 1)]
-        sentence = sentences.get(sentence_start)
+        block, offset = mention.block, mention.offset
+        spans = bounds.get(block)
+        if spans is None:
+            start, end = doc.blocks[block]
+            spans = bounds[block] = _sentences(text, start, end)
+        if len(spans) <= 8:  # the first sentence ending after the mention's start, else the block's last
+            for sentence_start, sentence_end in spans:  # noqa: B007 - the last one is kept when none fits
+                if offset < sentence_end:
+                    break
+        else:
+            ends = ends_of.get(block) or ends_of.setdefault(block, [e for _, e in spans])
+            sentence_start, sentence_end = spans[min(bisect.bisect_right(ends, offset), len(spans) - 1)]
+        if sentence_end - sentence_start <= SNIPPET_LIMIT:
+            sentence = text[sentence_start:sentence_end].rstrip()
+            local = offset - sentence_start
+            found.append((sentence, local, min(local + len(mention.text), len(sentence))))
+            continue
+        sentence = long_sentences.get(sentence_start)
         if sentence is None:
-            sentence = sentences[sentence_start] = doc.text[sentence_start:sentence_end].rstrip()
-        local = mention.offset - sentence_start
+            sentence = long_sentences[sentence_start] = text[sentence_start:sentence_end].rstrip()
+        local = offset - sentence_start
         found.append(_clipped(sentence, local, min(local + len(mention.text), len(sentence))))
     return found
 
@@ -106,7 +118,7 @@ def _snippets(doc: ParsedDocument) -> list[tuple[str, int, int]]:
 def _clipped(sentence: str, start: int, end: int) -> tuple[str, int, int]:
     """The sentence and the mention's span in it; a long sentence cut at spaces to about SNIPPET_LIMIT
     characters around the mention, with "…" where it was cut."""
-    if len(sentence) <= SNIPPET_LIMIT:
+    if len(sentence) <= SNIPPET_LIMIT:  # long only with the spaces at its end
         return sentence, start, end
     reach = max(0, SNIPPET_LIMIT - (end - start)) // 2
     low, high = max(0, start - reach), min(len(sentence), end + reach)

@@ -76,38 +76,54 @@ def load_mapping(text: str, path: str | Path, line_offset: int = 0, what: str = 
     bad = [k for k in data if not isinstance(k, str)]
     if bad:
         raise GlossError(f"{what} keys must be text, not {bad[0]!r}", path, line_offset + 1, 1)
-    duplicates = _check_nodes(node, path, line_offset, what)
+    duplicates = _check_nodes(node, text, path, line_offset, what)
     return YamlMapping(data, lines, line_offset + 1, duplicates)
 
 
-def _check_nodes(root: yaml.Node, path: str | Path, line_offset: int, what: str) -> list[tuple[str, int, int]]:
+def _check_nodes(root: yaml.MappingNode, text: str, path: str | Path, line_offset: int, what: str
+                 ) -> list[tuple[str, int, int]]:
     """The keys given twice in a mapping (at any depth); an error at a text value holding a character
-    no page can hold (written as an escape, "\\e": the file itself was checked when it was read)."""
-    duplicates = []
-    stack, seen_nodes = [root], set()
+    no page can hold (written as an escape, "\\e": the file itself was checked when it was read, so
+    only a text with a backslash can have one). Most front matter has neither, and is looked at fast."""
+    duplicates: list[tuple[str, int, int]] = []
+    escapes, anchors = "\\" in text, "&" in text
+    stack, seen = [root], set()
     while stack:
         node = stack.pop()
-        if id(node) in seen_nodes:  # an alias: its anchor's node again (maybe inside itself)
-            continue
-        seen_nodes.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if isinstance(node.value, str) and (found := UNPUBLISHABLE.search(node.value)):
-                raise GlossError(f"{what} has a control character, {char_name(found.group())}, in a value: no page "
-                                 "or feed can hold it", path, node.start_mark.line + 1 + line_offset,
-                                 node.start_mark.column + 1, hint="remove its escape (such as \\e, \\a or \\x1b) "
-                                                                  "from the quoted text")
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in node.value:
-                line = key.start_mark.line + 1 + line_offset
-                if isinstance(key, yaml.ScalarNode) and key.value in seen:
-                    duplicates.append((key.value, line, seen[key.value]))
-                elif isinstance(key, yaml.ScalarNode):
-                    seen[key.value] = line
-                stack.extend((key, value))
+        if anchors:  # an alias is its anchor's node again (maybe inside itself): each is looked at once
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+        if type(node) is yaml.MappingNode:
+            pairs = node.value
+            if len({key.value for key, _ in pairs if type(key) is yaml.ScalarNode}) < len(pairs):
+                duplicates += _repeated(node, line_offset)
+            for key, value in pairs:
+                if escapes or type(value) is not yaml.ScalarNode:
+                    stack.append(value)
+                if escapes or type(key) is not yaml.ScalarNode:
+                    stack.append(key)
+        elif type(node) is yaml.SequenceNode:
+            stack.extend(n for n in node.value if escapes or type(n) is not yaml.ScalarNode)
+        elif isinstance(node.value, str) and (found := UNPUBLISHABLE.search(node.value)):
+            raise GlossError(f"{what} has a control character, {char_name(found.group())}, in a value: no page "
+                             "or feed can hold it", path, node.start_mark.line + 1 + line_offset,
+                             node.start_mark.column + 1, hint="remove its escape (such as \\e, \\a or \\x1b) "
+                                                              "from the quoted text")
     return sorted(duplicates, key=lambda d: d[1])
+
+
+def _repeated(node: yaml.MappingNode, line_offset: int) -> list[tuple[str, int, int]]:
+    seen: dict[str, int] = {}
+    found = []
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            line = key.start_mark.line + 1 + line_offset
+            if key.value in seen:
+                found.append((key.value, line, seen[key.value]))
+            else:
+                seen[key.value] = line
+    return found
 
 
 def _bad_value_place(root: yaml.Node | None) -> tuple[int, int]:
