@@ -42,10 +42,12 @@ from .output import (
     temp_folder,
     write_marker,
 )
+from .pageplan import PageSpec, affected, page_set, page_specs
 from .pagewriter import render_pages
 from .parse import ParsedDocument
-from .render import PageSpec, Renderer, jinja_env
+from .render import Renderer
 from .sources import SourceEntry, SourceSet, markdown_parser, stamp
+from .templates import jinja_env
 from .words import counted
 
 
@@ -92,7 +94,7 @@ class SiteBuilder:
         self.theme_stamp: tuple = ()
         self.last = NOTHING_RENDERED  # what the last build that rendered saw
         self.passage_cache: dict[str, dict[str, str]] = {}  # see Renderer.passage_section
-        self.page_set: tuple = ()  # Renderer.page_set() at the last build, with the specs and paths it gave
+        self.page_set: tuple = ()  # pageplan.page_set() at the last build, with the specs and paths it gave
         self.specs: list[PageSpec] = []
         self.spec_paths: set[str] | None = None
         self.graph: SiteGraph | None = None  # the last one linked, updated in place of relinking everything
@@ -332,9 +334,9 @@ class SiteBuilder:
             self.jinja_env = jinja_env(self.config, self.cache_dir / "templates" if self.cache_dir else None)
         renderer = Renderer(self.config, model.graph, markdown_parser(self.config.raw_html),
                             build_time or dt.datetime.now(dt.UTC).replace(microsecond=0), self.jinja_env)
-        page_set = renderer.page_set()
-        if page_set != self.page_set:  # a list of 22,000 pages at 10,000 articles: made again only if it changes
-            self.page_set, self.specs, self.spec_paths = page_set, renderer.page_specs(), None
+        pages = page_set(renderer)
+        if pages != self.page_set:  # a list of 22,000 pages at 10,000 articles: made again only if it changes
+            self.page_set, self.specs, self.spec_paths = pages, page_specs(renderer), None
         specs = self.specs
         paths = self.spec_paths = self.spec_paths or {s.path for s in specs}
         memory = remembered(self.last, self._relinked(model.graph), model.graph, renderer.list_counts())
@@ -346,8 +348,8 @@ class SiteBuilder:
                                     self.page_hashes.keys())
             for slug in changes.articles:
                 self.passage_cache.pop(slug, None)
-            affected = renderer.affected(changes)
-            todo = [s for s in specs if s.path in affected or s.path not in self.page_hashes]
+            touched = affected(renderer, changes)
+            todo = [s for s in specs if s.path in touched or s.path not in self.page_hashes]
         renderer.passage_cache = self.passage_cache  # filled only by pages rendered in this process
         renderer.load_document = self._document_loader()
         removed = sorted(set(self.page_hashes) - paths)

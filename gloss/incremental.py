@@ -20,7 +20,8 @@ from .cache import CACHE_FORMAT, SCHEMA
 from .config import SiteConfig
 from .content import Article
 from .graph import SiteGraph
-from .render import Changes, article_neighbours
+from .pageplan import Changes
+from .render import article_neighbours
 
 STATE_FORMAT = 3  # .gloss-cache/state.pickle: 2, the page hashes in a second pickle (see StateFile); 3: Dateline
 

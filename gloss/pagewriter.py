@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import testpoints
 from .output import FreshFolder, page_hash, safe_target
-from .render import PageSpec, Renderer
+from .pageplan import PageSpec
+from .render import Renderer
 from .workers import PARALLEL_MIN, in_workers
 
 # On a site past FULL_DOCUMENTS_UP_TO articles (gloss/sources.py) a render worker is replaced by a fresh
