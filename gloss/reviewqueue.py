@@ -42,9 +42,9 @@ from .config import SiteConfig
 from .content import Entity, normalize_name, slugify
 from .data import gazetteer
 from .errors import Problems
-from .linking import _one_edit
 from .names import equivalents
 from .recognize import COMPASS, ORG_NOUNS, PLACE_HEADS, PLACE_WORDS, Candidate, context_scores, is_acronym
+from .shortforms import one_edit
 from .words import counted
 
 KINDS = ("type", "duplicate", "conflation", "junk", "unmentioned")
@@ -491,7 +491,7 @@ def _one_letter_apart(view: SiteView, add: Add) -> None:
         for i in range(len(key)):
             by_deletion[key[:i] + key[i + 1:]].add(key)
     pairs = {(a, b) for group in by_deletion.values() if len(group) > 1 for a, b in combinations(sorted(group), 2)
-             if a[:1] == b[:1] and _one_edit(a, b)}
+             if a[:1] == b[:1] and one_edit(a, b)}
     for a, b in sorted(pairs):
         for first, second in product(keys[a], keys[b]):
             add(first, second, 0.4, f"'{view.entities[first].name}' and '{view.entities[second].name}' are one "
@@ -678,7 +678,7 @@ def _misspelt(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect
     """Mentions spelt one letter away from every name of the entity ("Atalanta" for Atlanta)."""
     names = {normalize_name(n) for n in entity.names()}
     odd = [u for u in uses if normalize_name(u.text) not in names
-           and any(_one_edit(normalize_name(u.text), n) and not _plural(normalize_name(u.text), n) for n in names)]
+           and any(one_edit(normalize_name(u.text), n) and not _plural(normalize_name(u.text), n) for n in names)]
     if odd:
         suspect.add(odd, 0.4, f"'{odd[0].text}' is spelt unlike {entity.name}: another name one letter away")
         for slug in sorted({u.slug for u in odd}):
