@@ -2,7 +2,7 @@
 
 `RenderMemory` is what the last build that rendered saw (each article's resolved mentions, the
 articles, their order and neighbours, the list counts); `changes_since` compares it with this
-build's and gives the renderer the `Changes` it turns into affected pages (Renderer.affected). The
+build's and gives the `Changes` that gloss/pageplan.py turns into affected pages. The
 memory, with every file's stamp and cache key and every page's hash, is kept between runs of
 `build.py` in `.gloss-cache/state.pickle` (`StateFile`).
 """

@@ -128,7 +128,7 @@ def _parse_pickled_chunk(job: tuple[str, list[SourceText], list[str], bool, str]
 
     The chunk's files are all read, then their front matter all parsed, then their bodies, then all
     pickled, rather than one file at a time: each stage keeps its code in the processor's caches (as
-    _RenderJob.batch does for pages)."""
+    gloss/pagewriter.py does for pages)."""
     kind, sources, type_ids, raw_html, options = job
     return [(e.stamp, e.key, pickle.dumps((e.item, e.doc, e.problems), protocol=pickle.HIGHEST_PROTOCOL))
             for e in _read_and_parse(kind, sources, type_ids, raw_html, options)]
