@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# Tests interrupt Gloss with Ctrl+C (SIGINT). A shell starts a background job (`make test &`, nohup)
+# with SIGINT ignored, and every process it starts inherits that: the interrupted command would
+# run on. A handler (unlike "ignored") is not inherited, so Gloss's processes get the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
