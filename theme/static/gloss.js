@@ -61,7 +61,9 @@
     card.className = "gloss-card";
     card.id = "gloss-card";
     card.hidden = true;
-    document.body.appendChild(card);
+    // In the main landmark with the mentions it describes, not loose in the body; place() measures
+    // where its containing block starts, so main may be one (a size container is).
+    (document.querySelector("main") || document.body).appendChild(card);
     card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     card.addEventListener("mouseleave", function () { scheduleHide(); });
     card.addEventListener("focusout", function (event) {
@@ -134,8 +136,10 @@
     var line = lines.length ? lines[below ? lines.length - 1 : 0] : rect;
     var middle = line.left + line.width / 2;
     var left = Math.max(8, Math.min(middle - 32, view - width - 8));
-    card.style.left = (left + window.scrollX) + "px";
-    card.style.top = ((below ? rect.bottom + GAP : rect.top - GAP - height) + window.scrollY) + "px";
+    card.style.left = card.style.top = "0px";
+    var origin = card.getBoundingClientRect();
+    card.style.left = (left - origin.left) + "px";
+    card.style.top = ((below ? rect.bottom + GAP : rect.top - GAP - height) - origin.top) + "px";
     card.setAttribute("data-side", below ? "below" : "above");
     arrow.style.left = Math.max(10, Math.min(middle - left, width - 10)) + "px";
   }
