@@ -317,39 +317,6 @@ def test_entities_tables_fit_the_narrowest_screen(page, served_example: Served, 
         assert page.evaluate("document.documentElement.scrollWidth") == 320
 
 
-# ---------------------------------------------------------------- accessibility of the pages changed here
-
-EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
-AXE_PAGES = [("example", ""), ("example", EXAMPLE_ARTICLE), ("example", "entities/"),
-             ("example", "entities/zabihullah-mujahid/"), ("generated", "entities/"), ("generated", "busy entity"),
-             ("generated", "articles/article-000123/"), ("pages host", "entities/nobody/")]
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [375, 1440])
-@pytest.mark.parametrize(("site", "path"), AXE_PAGES)
-def test_no_accessibility_violation_of_any_impact(browser, request, site: str, path: str, width: int,
-                                                   scheme: str) -> None:
-    from browser import PageProblems, axe_violations
-
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    page.problems = PageProblems(page)
-    try:
-        if site == "pages host":
-            expect_not_found(page, request.getfixturevalue("pages_host")("") + path)
-        else:
-            served = request.getfixturevalue(f"served_{site}")
-            if path == "busy entity":  # one with a chart of its mentions over time
-                path = f"entities/{busiest_entity(served)}/"
-            page.goto(served.url + path)
-            page.wait_for_load_state("networkidle")
-        assert axe_violations(page, EVERY_IMPACT) == []
-        assert page.problems.items == []
-    finally:
-        context.close()
-
-
 def busiest_entity(served: Served) -> str:
     import json
 
