@@ -78,10 +78,26 @@
     return node;
   }
 
-  function countText(data) {
-    if (!data) return "";
-    var n = data.articles;
-    return "Mentioned in " + n + " article" + (n === 1 ? "" : "s");
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  function longDate(iso) { // "2021-09-06" → "6 September 2021", as the pages write dates
+    var part = iso.split("-");
+    return +part[2] + " " + MONTHS[+part[1] - 1] + " " + part[0];
+  }
+
+  // "First seen 6 September 2021 · 14 articles since", in two pieces that wrap only between them (the
+  // line keeps room for two); "Mentioned in 3 articles" for an entity of undated articles only.
+  function fillCount(count, data) {
+    count.textContent = "";
+    if (!data) return;
+    var n = data.articles, articles = n + " article" + (n === 1 ? "" : "s");
+    if (!data.first) {
+      count.appendChild(el("span", "", "Mentioned in " + articles));
+      return;
+    }
+    count.appendChild(el("span", "", "First seen " + longDate(data.first)));
+    count.appendChild(document.createTextNode(" · "));
+    count.appendChild(el("span", "", n === 1 ? articles : articles + " since"));
   }
 
   function fillMentionCard(mention) {
@@ -94,7 +110,8 @@
     card.appendChild(el("p", "card-name", mention.getAttribute("data-name")));
     var description = mention.getAttribute("data-description");
     if (description) card.appendChild(el("p", "card-description", description));
-    var count = el("p", "card-count", countText(cardValues[id])); // its line is kept while the file loads
+    var count = el("p", "card-count"); // its lines are kept while the file loads
+    fillCount(count, cardValues[id]);
     card.appendChild(count);
     var link = el("a", "card-link", "Open the page on " + mention.getAttribute("data-name"));
     link.href = mention.getAttribute("href") || new URL("entities/" + id + "/", root).href;
@@ -102,7 +119,7 @@
     if (!(id in cardValues)) {
       loadCard(id).then(function (data) {
         if (cardFor !== mention || card.hidden) return;
-        count.textContent = countText(data);
+        fillCount(count, data);
         if (!data) count.hidden = true; // no card file (a copy without it): the line goes
         place(mention);
       });
