@@ -389,6 +389,38 @@ def test_read_in_context_arrives_at_the_highlighted_sentence_without_a_card(page
     assert page.get_attribute("#m-5", "aria-describedby") == "gloss-card"
 
 
+def busiest_entity(served: Served) -> str:
+    import json
+
+    data = json.loads((served.root / "entities.json").read_text(encoding="utf-8"))
+    return max(data, key=lambda i: (data[i]["articles"], data[i]["mentions"], i))
+
+
+@pytest.mark.parametrize("name", SITES)
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": 800, "height": 500}}])
+def test_every_read_in_context_arrives_at_its_sentence_highlighted_with_room_above(page, request,
+                                                                                    name: str) -> None:
+    served = site(request, name)
+    entity_page = served.url + f"entities/{busiest_entity(served)}/"
+    page.goto(entity_page)
+    count = page.locator("a.passage-link").count()
+    assert count >= 3
+    for nth in (0, count // 2, count - 1):  # the first passage, one in the middle, the last
+        page.goto(entity_page)
+        link = page.locator("a.passage-link").nth(nth)
+        passage = link.locator("xpath=preceding-sibling::blockquote").inner_text()
+        target = link.get_attribute("href").split("#")[1]
+        with page.expect_navigation():
+            link.click()
+        page.wait_for_function("id => document.activeElement.id === id && CSS.highlights.has('gloss-arrival')",
+                               arg=target)
+        assert not page.locator("#gloss-card").is_visible()
+        highlighted = page.evaluate("[...CSS.highlights.get('gloss-arrival')].map(r => r.toString()).join('')")
+        assert highlighted == passage, nth
+        top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", target)
+        assert 0.2 * 500 <= top < 500, (nth, top)
+
+
 def test_a_jump_on_the_same_page_highlights_without_a_card(page, served_example: Served) -> None:
     page.goto(served_example.url + "articles/the-taliban-say-they-now-have-full-control-over-panjshir/")
     page.get_by_role("link", name="go to the first mention of Ahmad Massoud in the text").click()
@@ -400,14 +432,18 @@ def test_a_jump_on_the_same_page_highlights_without_a_card(page, served_example:
 
 # ---------------------------------------------------------------- sidenotes
 
+@pytest.mark.parametrize("name", ["mini", "example"])  # the generated site has no notes
 @pytest.mark.parametrize("width", [1024, 1100, 1260])
-def test_sidenote_uses_the_margin_whenever_it_fits(page, served_mini: Served, width: int) -> None:
+def test_sidenote_uses_the_margin_whenever_it_fits(page, request, name: str, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(served_mini.url + ARTICLE)
-    note = page.locator("#note-1-text")
-    assert note.is_visible()  # without a tap
-    body, box = page.locator(".article-body").bounding_box(), note.bounding_box()
-    assert box["x"] >= body["x"] + body["width"] and box["x"] + box["width"] <= width  # beside the text, on screen
+    page.goto(site(request, name).url + (ARTICLE if name == "mini" else SITE_ARTICLE[name]))
+    notes = page.locator(".sidenote").all()
+    assert notes
+    body = page.locator(".article-body").bounding_box()
+    for note in notes:
+        assert note.is_visible()  # without a tap
+        box = note.bounding_box()
+        assert box["x"] >= body["x"] + body["width"] and box["x"] + box["width"] <= width  # beside the text, on screen
 
 
 @pytest.mark.parametrize("context_options", [{"viewport": {"width": 375, "height": 740}, "has_touch": True}])
@@ -494,4 +530,22 @@ def test_search_excerpts_have_no_labels_glued_to_numbers(page, served_example: S
     for query in ("Massoud", "Panjshir", "NFR"):
         for result in search_results(page, served_example.url + f"search/?q={query}"):
             assert not re.search(r"[^\W\d]\d", result["excerpt"]), result  # "Mentions3", "NFR1"
+            assert "Read in context" not in result["excerpt"]
+
+
+def test_generated_site_search_puts_the_entity_named_first_then_articles_with_clean_excerpts(
+        page, served_generated: Served) -> None:
+    import json
+    from urllib.parse import quote
+
+    data = json.loads((served_generated.root / "entities.json").read_text(encoding="utf-8"))
+    labels = {"person": "Person", "organization": "Organization", "place": "Place"}
+    for entity in sorted(data, key=lambda i: -data[i]["articles"])[:3]:  # the three most mentioned
+        found = search_results(page, served_generated.url + f"search/?q={quote(data[entity]['name'])}")
+        assert found[0]["href"].endswith(f"/entities/{entity}/") and found[0]["badge"] == labels[data[entity]["type"]]
+        kinds = ["entity" if "/entities/" in r["href"] else "article" for r in found]
+        assert "article" in kinds and kinds == sorted(kinds, key=lambda k: k == "article")
+        assert all(r["badge"] for r in found if "/entities/" in r["href"])
+        for result in found:
+            assert not re.search(r"[^\W\d]\d", result["excerpt"]), result
             assert "Read in context" not in result["excerpt"]
