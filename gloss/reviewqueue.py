@@ -155,6 +155,8 @@ class SiteView:
     datelines: dict[str, set[str]] = field(default_factory=dict)  # place id -> articles datelined there
     index: dict[str, dict] = field(default_factory=dict)  # entity ids by name, part, initials… (_name_indexes)
     team_articles: set[str] = field(default_factory=set)  # articles where places' names stand for organisations
+    nicknames: dict[str, bool] = field(default_factory=dict)  # entity id -> named like a team's nickname (_nickname)
+    texts: dict[str, str] = field(default_factory=dict)  # slug -> the article's plain text (mentions' offsets)
 
     def slugs(self, entity_id: str) -> set[str]:
         return {u.slug for u in self.uses.get(entity_id, ())}
@@ -181,6 +183,7 @@ def load_view(config: SiteConfig, model=None) -> SiteView:
     view = SiteView(dict(graph.registry.by_id), {}, defaultdict(dict), set(graph.datelines), Counter(),
                     {a.slug: list(a.tags) for a in graph.articles})
     view.datelines = {place: {a.slug for a in articles} for place, articles in graph.datelines.items()}
+    view.texts = texts
     paths = {a.slug: a.path.as_posix() for a in graph.articles}
     leaning: dict[str, set[str]] = defaultdict(set)  # slug -> places whose mentions there read as organisations
     for entity_id, sites in graph.sites.items():
@@ -330,7 +333,8 @@ def _guessed_types(view: SiteView, type_ids: list[str]) -> list[ReviewItem]:
         others = sorted((t for t in type_ids if t != entity.type), key=lambda t: -leans.get(t, 0))
         words = entity.name.split()
         sure = entity.type == "person" and len(words) > 1 and words[0] in gaz.given_names
-        doubt = (0.15 if sure else 0.4) + 0.5 * (sum(leans.values()) / len(uses) if uses else 0)
+        doubt = (0.15 if sure else 0.3 if len(words) > 1 else 0.5) + 0.5 * (sum(leans.values()) / len(uses) if uses
+                                                                          else 0)
         why = f"the type '{entity.type}' is a guess" + (
             f"; {sum(leans.values())} of {len(uses)} mentions read as {others[0]}" if leans else "")
         items.append(ReviewItem("type", [entity.id], why, len(uses), view.evidence(uses),
@@ -350,7 +354,8 @@ def _team_type(view: SiteView, entity: Entity, type_ids: list[str]) -> list[Revi
         return []
     why = f"no mention of {entity.name} reads as a place: {len(uses)} in articles where places' names stand for teams"
     fix = [command("retype", entity.id, "organization"), command("confirm", entity.id)]
-    return [ReviewItem("type", [entity.id], why, len(uses), view.evidence(uses), fix, 0.4 + 0.1 * len(leaning))]
+    doubt = min(0.9, 0.6 + 0.1 * len(leaning))  # the evidence of a team conflation (`_other_type`), every mention
+    return [ReviewItem("type", [entity.id], why, len(uses), view.evidence(uses), fix, doubt)]
 
 
 # ---------------------------------------------------------------- duplicates
@@ -375,6 +380,7 @@ def _duplicates(view: SiteView) -> list[ReviewItem]:
                 finder(view, index, entity, name, add)
     _one_letter_apart(view, add)
     _side_by_side(view, add)
+    _defined_in_brackets(view, add)
     return [_duplicate_item(view, a, b, doubt, why, n) for (a, b), (doubt, why, n) in pairs.items()
             if not (view.entities[a].confirmed and view.entities[b].confirmed)]
 
@@ -501,23 +507,63 @@ def _one_letter_apart(view: SiteView, add: Add) -> None:
 def _side_by_side(view: SiteView, add: Add) -> None:
     """Two names linked side by side with only a space between ("Saddam Hussein" as two mentions),
     or the second in brackets after the first ("Hizbollah (Party of God)"): likely one entity. Not
-    when one of them is a word that qualifies the other ("Northern Iraq", "Fed Cup", "OSCE Chechnya")."""
+    when one of them is a word that qualifies the other ("Northern Iraq", "Fed Cup", "OSCE Chechnya").
+    A bracket that holds nothing but the name ("Abu Ammar (Arafat)") glosses it, even for people; one
+    that holds more ("Michael Jones (Glenn Taylor, 53)") more likely names a replacement."""
     pairs: Counter = Counter()
-    for by_entity in view.articles.values():
+    for slug, by_entity in view.articles.items():
+        text = view.texts.get(slug, "")
         ordered = sorted((u for uses in by_entity.values() for u in uses), key=lambda u: u.offset)
         for first, second in zip(ordered, ordered[1:], strict=False):
-            gap = second.offset - first.offset - len(first.text)
-            written = f"{first.text} {second.text}" if gap == 1 else f"{first.text} ({second.text}"
-            if first.entity != second.entity and gap in (1, 2) and written in _said(first) \
-                    and not any(_qualifier(u.text, view) for u in (first, second)):
-                pairs[first.entity, second.entity, written + (")" if gap == 2 else "")] += 1
-    for (a, b, written), n in pairs.items():
-        if "(" in written:  # "Michael Jones (Glenn Taylor)": a player and his replacement
+            between = text[first.offset + len(first.text):second.offset]
+            if first.entity == second.entity or any(_qualifier(u.text, view) for u in (first, second)):
+                continue
+            if between == " ":
+                pairs[first.entity, second.entity, f"{first.text} {second.text}", "side"] += 1
+            elif BRACKET_GAP.fullmatch(between):
+                after = text[second.offset + len(second.text):second.offset + len(second.text) + 3]
+                glossed = BRACKET_CLOSE.match(after) is not None
+                pairs[first.entity, second.entity, f"{first.text} ({second.text}" + (")" if glossed else ""),
+                      "gloss" if glossed else "bracket"] += 1
+    for (a, b, written, how), n in pairs.items():
+        if how == "side":
+            add(a, b, 0.6, f"'{written}' is linked as two names side by side: likely one name", n)
+        elif how == "gloss":
+            add(a, b, 0.6, f"'{written}' is linked with the other name alone in brackets: likely one entity", n)
+        else:  # "Michael Jones (Glenn Taylor": a player and his replacement
             people = view.entities[a].type == view.entities[b].type == "person"
             add(a, b, 0.1 if people else 0.6, f"'{written}' is linked as another name in brackets: likely one "
                                               "entity", n)
-        else:
-            add(a, b, 0.6, f"'{written}' is linked as two names side by side: likely one name", n)
+
+
+BRACKET_GAP = re.compile(r"(?:['’]s)?\s?\(")  # "Abu Ammar (", "Abu Ammar's ("
+BRACKET_CLOSE = re.compile(r"(?:['’]s)?\)")  # "Arafat)", "Arafat's)"
+
+
+def _defined_in_brackets(view: SiteView, add: Add) -> None:
+    """An acronym in brackets right after the words it abbreviates, which ingest linked as another
+    name or several ("the U.N. Interim Force in Lebanon (UNIFIL)", two mentions before the bracket):
+    the acronym names the entity whose mention begins those words."""
+    for slug, by_entity in view.articles.items():
+        text = view.texts.get(slug, "")
+        ordered = sorted((u for uses in by_entity.values() for u in uses), key=lambda u: u.offset)
+        for at, short in enumerate(ordered):
+            letters = short.text.replace(".", "")
+            opened = text.rfind("(", max(0, short.offset - 2), short.offset)
+            if not is_acronym(short.text) or len(letters) < 3 or opened < 0 or text[opened + 1:short.offset].strip() \
+                    or not text[short.offset + len(short.text):].lstrip().startswith(")"):
+                continue
+            for long in ordered[max(0, at - MAX_RUN):at]:  # the earliest first: the longest run of words
+                run = text[long.offset:opened].strip()
+                if "\n" not in run and len(run.split()) <= MAX_RUN and \
+                        letters.upper() in (_initials(run), _initials(run, small=True)):
+                    if long.entity != short.entity:
+                        add(short.entity, long.entity, 0.8, f"'{short.text}' follows '{run}' in brackets: its "
+                                                            "initials")
+                    break
+
+
+MAX_RUN = 10  # words an acronym in brackets may abbreviate
 
 
 def _qualifier(name: str, view: SiteView) -> bool:
@@ -526,10 +572,12 @@ def _qualifier(name: str, view: SiteView) -> bool:
 
 
 def _duplicate_item(view: SiteView, a: str, b: str, doubt: float, why: str, mentions: int | None) -> ReviewItem:
-    """Merge the entity with the shorter name (or fewer mentions) into the other."""
+    """Merge the entity with the shorter name (or fewer mentions) into the other; a qualifier in
+    brackets makes no name longer ("United States (tennis)" merges into United States, not the reverse:
+    the fix would move its 7 mentions, not the country's 71)."""
     def weight(entity_id: str) -> tuple:
         entity = view.entities[entity_id]
-        return (len(_words(entity.name)), len(view.uses.get(entity_id, [])), entity_id)
+        return (len(_bare(entity.name)), len(view.uses.get(entity_id, [])), entity_id)
 
     keep, drop = (a, b) if weight(a) >= weight(b) else (b, a)
     drop_uses, keep_uses = view.uses.get(drop, []), view.uses.get(keep, [])
@@ -579,6 +627,7 @@ def _conflations(view: SiteView) -> list[ReviewItem]:
         _short_only(view, entity, uses, suspect, index)
         _place_named(view, entity, uses, suspect, index)
         _other_type(view, entity, uses, suspect)
+        _runs_on(view, entity, uses, suspect)
         if suspect.uses:
             items.append(_conflation_item(view, entity, uses, suspect))
     return items
@@ -705,10 +754,104 @@ def _other_type(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspe
     if team:
         sections = sorted({t for u in team for t in view.tags.get(u.slug, [])})
         where = f"the {', '.join(sections)} articles" if sections else "articles"
-        suspect.add(team, 0.45, f"{len(team)} mention(s) in {where}, where places' names stand for teams")
+        suspect.add(team, 0.6, f"{len(team)} mention(s) in {where}, where places' names stand for teams")
     for slug in sorted({u.slug for u in leaning + team}):
+        teams = _teams_beside(view, entity, slug) if slug in view.team_articles else []
+        suspect.others.update(dict.fromkeys(teams))
+        if teams:
+            names = " or ".join(view.entities[t].name for t in teams)
+            suspect.reasons.append((0.6, f"in {slug}, '{view.articles[slug][entity.id][0].text}' may stand for "
+                                         f"the {names}, named in the same sentence"))
+            suspect.split(entity.id, slug, teams[0])
         section = slugify(next(iter(view.tags.get(slug, [])), "organization"))
         suspect.split(entity.id, slug, f"{entity.id}-{section}", "--type", "organization")
+
+
+def _teams_beside(view: SiteView, place: Entity, slug: str) -> list[str]:
+    """The organisations named as a team's nickname is, in the plural and without any place's name
+    ("the Brewers", "the All Blacks"), in the most sentences that name the place in this article:
+    where the place's name stands for a team, likely that team."""
+    sentences = {(u.line, u.sentence) for u in view.articles[slug].get(place.id, [])}
+    shared: Counter = Counter()
+    for other_id, their in view.articles[slug].items():
+        if _nickname(view, view.entities[other_id]):
+            shared[other_id] = sum((u.line, u.sentence) in sentences for u in their)
+    most = max(shared.values(), default=0)
+    return sorted(other_id for other_id, n in shared.items() if n and n == most)
+
+
+def _nickname(view: SiteView, entity: Entity) -> bool:
+    """An organisation named like a team's nickname: a plural ("Brewers", "All Blacks"), no initials
+    and no place's name in it."""
+    if entity.id not in view.nicknames:
+        last = entity.name.split()[-1] if entity.name.split() else ""
+        view.nicknames[entity.id] = entity.type not in ("person", "place") and entity.id not in view.junk \
+            and not is_acronym(last) and last.endswith("s") and not last.endswith("ss") \
+            and not _holds_place(view, entity)
+    return view.nicknames[entity.id]
+
+
+def _holds_place(view: SiteView, entity: Entity) -> bool:
+    """Whether some run of a name's words is a place's name ("San Diego" in San Diego Padres)."""
+    words = _bare(entity.name)
+    for size in range(1, len(words) + 1):
+        for i in range(len(words) - size + 1):
+            run = " ".join(words[i:i + size])
+            if gazetteer().place_tier(run.title()) or any(view.entities[e].type == "place"
+                                                          for e in view.index["key"].get(run, ())):
+                return True
+    return False
+
+
+def _runs_on(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect) -> None:
+    """A place's mentions that a capitalised word the article leaves unlinked continues: "the Minsk
+    Group", "Rotor Volgograd", "Trevor Holland". The mention is likely part of another name."""
+    if entity.type != "place":
+        return
+    odd = [(use, written) for use in uses if (written := _name_around(view, use))]
+    if not odd:
+        return
+    suspect.add([u for u, _ in odd], 0.6, f"'{odd[0][1]}': the name goes on past the mention, unlinked")
+    for use, _ in odd:
+        suspect.fix.append(command("unlink", entity.id, "--in", use.slug, "--text", use.text))
+
+
+NAME_AFTER = re.compile(r" ([A-Z][a-z][\w’'-]*)")
+NAME_BEFORE = re.compile(r"([A-Z][a-z][\w’'-]*) $")
+MID_SENTENCE = re.compile(r"[a-z0-9,;] +$")
+
+
+def _name_around(view: SiteView, use: Use) -> str:
+    """The mention with the name word that continues it, if any ("Minsk Group"); else ""."""
+    text = view.texts.get(use.slug, "")
+    end = use.offset + len(use.text)
+    after = NAME_AFTER.match(text, end)
+    if after and _name_word(view, use.slug, after.group(1), after.start(1), True):
+        return f"{use.text} {after.group(1)}"
+    before = NAME_BEFORE.search(text, max(0, use.offset - 40), use.offset)
+    if before and _name_word(view, use.slug, before.group(1), before.start(1),
+                             bool(MID_SENTENCE.search(text, max(0, before.start() - 20), before.start()))):
+        return f"{before.group(1)} {use.text}"
+    return ""
+
+
+def _name_word(view: SiteView, slug: str, word: str, at: int, mid: bool) -> bool:
+    """Whether a capitalised word is part of a name here: not linked, not a possessive, a compound
+    ("British-ruled"), a people, a role, a title, a time or a compass point; and, where it may start a
+    sentence, no ordinary English word or one the article capitalises in mid-sentence too ("ended
+    Rotor's spell")."""
+    gaz = gazetteer()
+    if word.endswith(("'s", "’s")) or re.search(r"-[a-z]", word) or word in gaz.demonyms or word in COMPASS \
+            or word.lower() in gaz.roles or word in gaz.honorifics or word in gaz.calendar \
+            or _linked_at(view, slug, at):
+        return False
+    if mid or (word.lower() not in gaz.words and word.lower() not in gaz.common):
+        return True
+    return re.search(rf"[a-z,;] +{re.escape(word)}\b", view.texts.get(slug, "")) is not None
+
+
+def _linked_at(view: SiteView, slug: str, at: int) -> bool:
+    return any(u.offset <= at < u.offset + len(u.text) for uses in view.articles[slug].values() for u in uses)
 
 
 def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use], list[Use], int]:
