@@ -156,6 +156,9 @@ class SiteView:
     index: dict[str, dict] = field(default_factory=dict)  # entity ids by name, part, initials… (_name_indexes)
     team_articles: set[str] = field(default_factory=set)  # articles where places' names stand for organisations
     nicknames: dict[str, bool] = field(default_factory=dict)  # entity id -> named like a team's nickname (_nickname)
+    capitalised: dict[str, bool] = field(default_factory=dict)  # "slug\0word" -> capitalised in mid-sentence there
+    teams_in: dict[str, list[str]] = field(default_factory=dict)  # slug -> the nicknames mentioned there (_nickname)
+    spans: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # slug -> its mentions' starts, ends
     texts: dict[str, str] = field(default_factory=dict)  # slug -> the article's plain text (mentions' offsets)
 
     def slugs(self, entity_id: str) -> set[str]:
@@ -545,7 +548,8 @@ def _side_by_side(view: SiteView, add: Add) -> None:
         ordered = sorted((u for uses in by_entity.values() for u in uses), key=lambda u: u.offset)
         for first, second in zip(ordered, ordered[1:], strict=False):
             between = text[first.offset + len(first.text):second.offset]
-            if first.entity == second.entity or any(_qualifier(u.text, view) for u in (first, second)):
+            if first.entity == second.entity or not (between == " " or BRACKET_GAP.fullmatch(between)) \
+                    or any(_qualifier(u.text, view) for u in (first, second)):
                 continue
             if between == " ":
                 pairs[first.entity, second.entity, f"{first.text} {second.text}", "side"] += 1
@@ -577,10 +581,12 @@ def _defined_in_brackets(view: SiteView, add: Add) -> None:
         text = view.texts.get(slug, "")
         ordered = sorted((u for uses in by_entity.values() for u in uses), key=lambda u: u.offset)
         for at, short in enumerate(ordered):
-            letters = short.text.replace(".", "")
             opened = text.rfind("(", max(0, short.offset - 2), short.offset)
-            if not is_acronym(short.text) or len(letters) < 3 or opened < 0 or text[opened + 1:short.offset].strip() \
+            if opened < 0 or text[opened + 1:short.offset].strip() or not is_acronym(short.text) \
                     or not text[short.offset + len(short.text):].lstrip().startswith(")"):
+                continue
+            letters = short.text.replace(".", "")
+            if len(letters) < 3:
                 continue
             for long in ordered[max(0, at - MAX_RUN):at]:  # the earliest first: the longest run of words
                 run = text[long.offset:opened].strip()
@@ -803,11 +809,12 @@ def _teams_beside(view: SiteView, place: Entity, slug: str) -> list[str]:
     """The organisations named as a team's nickname is, in the plural and without any place's name
     ("the Brewers", "the All Blacks"), in the most sentences that name the place in this article:
     where the place's name stands for a team, likely that team."""
-    sentences = {(u.line, u.sentence) for u in view.articles[slug].get(place.id, [])}
-    shared: Counter = Counter()
-    for other_id, their in view.articles[slug].items():
-        if _nickname(view, view.entities[other_id]):
-            shared[other_id] = sum((u.line, u.sentence) in sentences for u in their)
+    if slug not in view.teams_in:
+        view.teams_in[slug] = [other for other in view.articles[slug] if _nickname(view, view.entities[other])]
+    teams = view.teams_in[slug]
+    sentences = {(u.line, u.sentence) for u in view.articles[slug].get(place.id, [])} if teams else set()
+    shared = {other_id: sum((u.line, u.sentence) in sentences for u in view.articles[slug][other_id])
+              for other_id in teams}
     most = max(shared.values(), default=0)
     return sorted(other_id for other_id, n in shared.items() if n and n == most)
 
@@ -848,42 +855,61 @@ def _runs_on(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect)
         suspect.fix.append(command("unlink", entity.id, "--in", use.slug, "--text", use.text))
 
 
-NAME_AFTER = re.compile(r" ([A-Z][a-z][\w’'-]*)")
-NAME_BEFORE = re.compile(r"([A-Z][a-z][\w’'-]*) $")
-MID_SENTENCE = re.compile(r"[a-z0-9,;] +$")
+NAME_AFTER = re.compile(r" ([^\W\d_][\w’'-]*)")
+NAME_BEFORE = re.compile(r"(?<![\w’'.-])([^\W\d_][\w’'-]*) $")
+LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _name_around(view: SiteView, use: Use) -> str:
-    """The mention with the name word that continues it, if any ("Minsk Group"); else ""."""
+    """The mention with the name word that continues it, if any ("Minsk Group"); else "". Not in a
+    line of names or a heading in title case, where every word is capitalised."""
+    if _title_case(use.sentence):
+        return ""
     text = view.texts.get(use.slug, "")
     end = use.offset + len(use.text)
     after = NAME_AFTER.match(text, end)
     if after and _name_word(view, use.slug, after.group(1), after.start(1), True):
         return f"{use.text} {after.group(1)}"
     before = NAME_BEFORE.search(text, max(0, use.offset - 40), use.offset)
-    if before and _name_word(view, use.slug, before.group(1), before.start(1),
-                             bool(MID_SENTENCE.search(text, max(0, before.start() - 20), before.start()))):
-        return f"{before.group(1)} {use.text}"
+    if before:
+        ahead = text[max(0, before.start() - 20):before.start()].rstrip(" ")
+        mid = bool(ahead) and (ahead[-1].islower() or ahead[-1].isdigit() or ahead[-1] in ",;")
+        if _name_word(view, use.slug, before.group(1), before.start(1), mid):
+            return f"{before.group(1)} {use.text}"
     return ""
+
+
+def _title_case(sentence: str) -> bool:
+    words = LETTERS.findall(sentence)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _name_word(view: SiteView, slug: str, word: str, at: int, mid: bool) -> bool:
     """Whether a capitalised word is part of a name here: not linked, not a possessive, a compound
     ("British-ruled"), a people, a role, a title, a time or a compass point; and, where it may start a
-    sentence, no ordinary English word or one the article capitalises in mid-sentence too ("ended
-    Rotor's spell")."""
+    sentence, no small word ("In", "But") and either no ordinary English word or one the article
+    capitalises in mid-sentence too ("ended Rotor's spell")."""
     gaz = gazetteer()
-    if word.endswith(("'s", "’s")) or re.search(r"-[a-z]", word) or word in gaz.demonyms or word in COMPASS \
-            or word.lower() in gaz.roles or word in gaz.honorifics or word in gaz.calendar \
-            or _linked_at(view, slug, at):
+    if not (word[0].isupper() and word[1:2].islower()) or word.endswith(("'s", "’s")) or re.search(r"-[a-z]", word) \
+            or word in gaz.demonyms or word in COMPASS or word.lower() in gaz.roles or word in gaz.honorifics \
+            or word in gaz.calendar or (not mid and word.lower() in gaz.common) or _linked_at(view, slug, at):
         return False
-    if mid or (word.lower() not in gaz.words and word.lower() not in gaz.common):
+    if mid or word.lower() not in gaz.words:
         return True
-    return re.search(rf"[a-z,;] +{re.escape(word)}\b", view.texts.get(slug, "")) is not None
+    key = f"{slug}\0{word}"
+    if key not in view.capitalised:
+        view.capitalised[key] = re.search(rf"[a-z,;] +{re.escape(word)}\b", view.texts.get(slug, "")) is not None
+    return view.capitalised[key]
 
 
 def _linked_at(view: SiteView, slug: str, at: int) -> bool:
-    return any(u.offset <= at < u.offset + len(u.text) for uses in view.articles[slug].values() for u in uses)
+    """Whether a character of the article is inside a mention."""
+    if slug not in view.spans:
+        spans = sorted((u.offset, u.offset + len(u.text)) for uses in view.articles[slug].values() for u in uses)
+        view.spans[slug] = [start for start, _ in spans], [end for _, end in spans]
+    starts, ends = view.spans[slug]
+    before = bisect.bisect_right(starts, at) - 1
+    return before >= 0 and at < ends[before]
 
 
 def _readings(view: SiteView, entity: Entity, uses: list[Use]) -> tuple[list[Use], list[Use], int]:

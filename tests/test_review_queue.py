@@ -304,7 +304,8 @@ def test_a_place_continued_by_an_unlinked_capitalised_word_is_a_possible_conflat
     assert accord.fix == ["build.py unlink varnholm --in talks --text Varnholm", "build.py confirm varnholm"]
     assert [e.line for e in accord.evidence] == [5]
     # "Meteor" starts a sentence, but the article capitalises it in mid-sentence too ("as Meteor took");
-    # "Only" starts one and is an ordinary word: "Only Kessa has built" is no name
+    # "Only" starts one and is an ordinary word: "Only Kessa has built" is no name; and in a line of names in
+    # title case ("Selected: Kessa Juniors, Ivo Brandt, ...") capitals say nothing
     meteor = item_with(items, "conflation", "kessa")
     assert meteor.why == "'Meteor Kessa': the name goes on past the mention, unlinked"
     assert meteor.mentions == 1 and [e.line for e in meteor.evidence] == [7]
