@@ -253,10 +253,13 @@ def _in_written_mention(text: str, start: int) -> bool:
 
 
 def _team_articles(view: SiteView, leaning: dict[str, set[str]]) -> set[str]:
-    """Articles where places' names stand for teams or companies: those of a section (tag) in which
-    some article's words say so ("beat Germany", "against Moldova"), and an untagged article where
-    they say it of two places."""
-    sections = {tag for slug in leaning for tag in view.tags.get(slug, [])}
+    """Articles where places' names stand for teams or companies: those of a section (tag) in at least
+    half of whose articles some words say so ("beat Germany", "against Moldova": a sports section,
+    not a politics one where one story reports "sanctions against Iran"), and an untagged article
+    where they say it of two places."""
+    size = Counter(tag for tags in view.tags.values() for tag in tags)
+    saying = Counter(tag for slug in leaning for tag in view.tags.get(slug, []))
+    sections = {tag for tag, n in saying.items() if 2 * n >= size[tag]}
     return {slug for slug, tags in view.tags.items() if sections.intersection(tags)} | \
         {slug for slug, places in leaning.items() if len(places) > 1}
 

@@ -352,3 +352,14 @@ def test_every_fix_the_new_finders_suggest_runs(tmp_path: Path, name: str):
             copy = tmp_path / f"copy-{number}-{k}"
             shutil.copytree(root, copy)
             assert run_fix(SiteConfig(root=copy), line)
+
+
+def test_one_story_of_a_section_saying_against_a_place_makes_no_team_section(make_site):
+    # a politics section where one story of four reports "sanctions against Morrow": its places stay places
+    root = make_site(dict([
+        entity("kestrel", "Kestrel", "place"), entity("morrow", "Morrow", "place"),
+        article("sanctions", "Leaders imposed sanctions against [[morrow|Morrow]] on Friday.\n", "[politics]"),
+        article("plan", "[[kestrel|Kestrel]] rejected the plan.\n", "[politics]"),
+        article("talks", "Talks opened in [[kestrel|Kestrel]] on Monday.\n", "[politics]"),
+        article("close", "Talks ended in [[morrow|Morrow]] on Friday.\n", "[politics]")]), theme=False)
+    assert [i.entities for i in items_of(root, "conflation")] == [["morrow"]]  # "against Morrow" only
