@@ -564,8 +564,10 @@ def _side_by_side(view: SiteView, add: Add) -> None:
     for (a, b, written, how), n in pairs.items():
         if how == "side":
             add(a, b, 0.6, f"'{written}' is linked as two names side by side: likely one name", n)
-        elif how == "gloss":
-            add(a, b, 0.6, f"'{written}' is linked with the other name alone in brackets: likely one entity", n)
+        elif how == "gloss":  # "Ivo Brandt (Varnholm)", a person and a place: more likely where he is from
+            same = view.entities[a].type == view.entities[b].type
+            add(a, b, 0.6 if same else 0.3, f"'{written}' is linked with the other name alone in brackets: likely "
+                                             "one entity", n)
         else:  # "Michael Jones (Glenn Taylor": a player and his replacement
             people = view.entities[a].type == view.entities[b].type == "person"
             add(a, b, 0.1 if people else 0.6, f"'{written}' is linked as another name in brackets: likely one "

@@ -278,6 +278,7 @@ def test_a_bracket_holding_only_another_name_glosses_it_even_for_people(tmp_path
     replacement = item_with(items, "duplicate", "jon-mellor", "paul-strand")  # "(Paul Strand, 61)": a substitute
     assert replacement.doubt == 0.1
     assert items.index(gloss) < items.index(replacement)
+    assert item_with(items, "duplicate", "ivo-brandt", "varnholm").doubt == 0.3  # a place: where he is from
 
 
 def test_a_place_standing_for_a_team_names_the_nickname_in_its_sentence(tmp_path: Path):
