@@ -644,8 +644,10 @@ class _Suspect:
     whole: set[int] = field(default_factory=set)  # mentions that an entity named in full may hold
 
     def add(self, uses: list[Use], doubt: float, why: str) -> None:
+        """Two signals on one mention make it likelier wrong than either: 1 - (1 - a)(1 - b)."""
         for use in uses:
-            self.uses[id(use)] = (use, max(doubt, self.uses.get(id(use), (use, 0.0))[1]))
+            before = self.uses.get(id(use), (use, 0.0))[1]
+            self.uses[id(use)] = (use, 1 - (1 - before) * (1 - doubt))
         self.reasons.append((doubt, why))
 
     def split(self, entity_id: str, slug: str, target: str, *extra: str) -> None:

@@ -364,3 +364,10 @@ def test_one_story_of_a_section_saying_against_a_place_makes_no_team_section(mak
         article("talks", "Talks opened in [[kestrel|Kestrel]] on Monday.\n", "[politics]"),
         article("close", "Talks ended in [[morrow|Morrow]] on Friday.\n", "[politics]")]), theme=False)
     assert [i.entities for i in items_of(root, "conflation")] == [["morrow"]]  # "against Morrow" only
+
+
+def test_two_signals_on_one_mention_make_it_likelier_wrong_than_either(tmp_path: Path):
+    # "the Kelmoor Group": the name goes on past the mention (0.6), and "Group" says an organisation (0.35)
+    item = item_with(queue(fixture_site(tmp_path, "queue-names")), "conflation", "kelmoor")
+    assert item.mentions == 1
+    assert item.doubt == pytest.approx(1 - (1 - 0.6) * (1 - 0.35))
