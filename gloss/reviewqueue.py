@@ -6,17 +6,24 @@ entity. Each finder below reads the linked site (gloss/builder.py `load_model`) 
 doubt; each item says which entities, why, where (file, line, sentence) and the commands that fix
 it (gloss/fixes.py). Items are ranked by the mentions a fix would change times how likely the
 doubt is right ("doubt", 0 to 1, set from how often each signal was right on the development
-set) times what an error of its kind costs (COST), most consequential first.
+set) times what an error of its kind costs (COST), most consequential first. Two signals on one
+mention of a conflation combine as independent evidence would: 1 - (1 - a)(1 - b).
 
 Kinds:
-- `type`: a type ingest guessed (`review: true`), or a place none of whose mentions reads as one;
-- `duplicate`: two entities that may be one: initials and their expansion, a standard equivalent
-  (gloss/names.py), one name inside the other, a shortened word, the same surname, one letter apart;
+- `type`: a type ingest guessed (`review: true`; a one-word organisation, its default with nothing
+  to go on, weighs most), or a place none of whose mentions reads as one;
+- `duplicate`: two entities that may be one: initials and their expansion (or the words before
+  them in brackets, linked as other names: "U.N. Interim Force in Lebanon (UNIFIL)"), a standard
+  equivalent (gloss/names.py), a state named by its people's adjective ("Chechen Republic"), one
+  name inside the other, a shortened word, the same surname, one letter apart, two names side by
+  side or one alone in brackets after the other ("Abu Ammar (Arafat)");
 - `conflation`: one entity that may be two or more: an article whose longer name holds the
   mention ("Jordan" beside "Neil Jordan"; different longer names in different articles make one
   item), an article that reaches it only by part of its name, a mention spelt unlike any of its
   names or written as a place's name, a place's mentions whose words say an organisation ("beat
-  Germany") or that stand where places' names stand for teams (a section such as soccer);
+  Germany") or that stand where places' names stand for teams (a section such as soccer; the item
+  names the team's nickname in the same sentence: "In Milwaukee, ... the Brewers"), a place's
+  mention that an unlinked capitalised word continues ("the Minsk Group", "Rotor Volgograd");
 - `junk`: a name that is likely no entity: a word the site writes in lower case, a month, a
   nationality;
 - `unmentioned`: an entity file nothing links to.
