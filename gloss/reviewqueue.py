@@ -163,7 +163,7 @@ class SiteView:
     index: dict[str, dict] = field(default_factory=dict)  # entity ids by name, part, initials… (_name_indexes)
     team_articles: set[str] = field(default_factory=set)  # articles where places' names stand for organisations
     nicknames: dict[str, bool] = field(default_factory=dict)  # entity id -> named like a team's nickname (_nickname)
-    capitalised: dict[str, bool] = field(default_factory=dict)  # "slug\0word" -> capitalised in mid-sentence there
+    capitalised: dict[str, set[str]] = field(default_factory=dict)  # slug -> words capitalised in mid-sentence there
     teams_in: dict[str, list[str]] = field(default_factory=dict)  # slug -> the nicknames mentioned there (_nickname)
     spans: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # slug -> its mentions' starts, ends
     texts: dict[str, str] = field(default_factory=dict)  # slug -> the article's plain text (mentions' offsets)
@@ -872,24 +872,23 @@ def _runs_on(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspect)
 NAME_AFTER = re.compile(r" ([^\W\d_][\w’'-]*)")
 NAME_BEFORE = re.compile(r"(?<![\w’'.-])([^\W\d_][\w’'-]*) $")
 LETTERS = re.compile(r"[^\W\d_]+")
+CAPITALISED_MID = re.compile(r"[a-z,;] +([A-Z][\w’'-]*)")
 
 
 def _name_around(view: SiteView, use: Use) -> str:
     """The mention with the name word that continues it, if any ("Minsk Group"); else "". Not in a
     line of names or a heading in title case, where every word is capitalised."""
-    if _title_case(use.sentence):
-        return ""
     text = view.texts.get(use.slug, "")
     end = use.offset + len(use.text)
     after = NAME_AFTER.match(text, end)
     if after and _name_word(view, use.slug, after.group(1), after.start(1), True):
-        return f"{use.text} {after.group(1)}"
+        return "" if _title_case(use.sentence) else f"{use.text} {after.group(1)}"
     before = NAME_BEFORE.search(text, max(0, use.offset - 40), use.offset)
     if before:
         ahead = text[max(0, before.start() - 20):before.start()].rstrip(" ")
         mid = bool(ahead) and (ahead[-1].islower() or ahead[-1].isdigit() or ahead[-1] in ",;")
         if _name_word(view, use.slug, before.group(1), before.start(1), mid):
-            return f"{before.group(1)} {use.text}"
+            return "" if _title_case(use.sentence) else f"{before.group(1)} {use.text}"
     return ""
 
 
@@ -910,10 +909,10 @@ def _name_word(view: SiteView, slug: str, word: str, at: int, mid: bool) -> bool
         return False
     if mid or word.lower() not in gaz.words:
         return True
-    key = f"{slug}\0{word}"
-    if key not in view.capitalised:
-        view.capitalised[key] = re.search(rf"[a-z,;] +{re.escape(word)}\b", view.texts.get(slug, "")) is not None
-    return view.capitalised[key]
+    if slug not in view.capitalised:
+        found = CAPITALISED_MID.findall(view.texts.get(slug, ""))
+        view.capitalised[slug] = {w[:-2] if w.endswith(("'s", "’s")) else w for w in found}  # "Rotor's spell"
+    return word in view.capitalised[slug]
 
 
 def _linked_at(view: SiteView, slug: str, at: int) -> bool:
