@@ -615,6 +615,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
         scores["place"] += 3
     if words[0] in gaz.honorifics or (len(words) > 1 and words[0] in gaz.given_names):
         scores["person"] += 4
+    elif words[0] in gaz.given_names and not tier:
+        scores["person"] += 2  # "Hector", "Rachel": a given name alone is still a person's
     if candidate.role_before and not candidate.possessive:
         scores["person"] += 3
     _context_scores(scores, prev, nxt, after, candidate, tier)

@@ -195,3 +195,13 @@ def test_misspelt_acronym_of_a_registry_entity_is_linked_and_flagged():
 def test_organisation_named_after_its_country_does_not_learn_the_bare_name_as_alias():
     result = link_mentions("Iran's Foreign Ministry said so.\n", None, TYPES)
     assert result.new_entities["iran-s-foreign-ministry"].aliases == []
+
+
+def test_census_given_name_makes_a_person_even_against_a_sporting_rival():
+    found = links("Kessler came back from two sets down against Dwayne Vellacourt in the semi-final.\n")
+    assert ("Dwayne Vellacourt", "dwayne-vellacourt", "person") in found
+
+
+def test_given_name_alone_is_a_person():
+    found = links("The prize went to the village band. Lorena thanked the judges.\n")
+    assert ("Lorena", "lorena", "person") in found

@@ -47,7 +47,7 @@ def _demonyms() -> set[str]:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places = {}
-    given_names = frozenset(_words("given_names.txt"))
+    given_names = frozenset(_words("given_names.txt")) | _word_list("census_given_names.txt")
     for line in _words("places.tsv"):
         name, _, tier = line.partition("\t")
         places[name] = int(tier or 2)
