@@ -36,6 +36,11 @@ OPENS_SENTENCE = re.compile(r"(?:[\"“‘(:]|\s[-–—]+|--)\s*$")
 HYPHEN_PREFIXES = {"anti", "pro", "ex", "non", "post", "pre", "neo", "mid", "pan", "trans", "inter"}
 PLACE_WORDS = {"province", "valley", "region", "district", "city", "river", "state", "county", "island",
                "islands", "mountains", "village", "town", "border", "capital", "peninsula", "lake", "sea"}
+# "the province of Yunnan", "the coast of Newfoundland", "north of Kabul": a place's name follows.
+PLACE_OF = PLACE_WORDS | {"coast", "port", "suburb", "suburbs", "outskirts", "north", "south", "east", "west",
+                          "northeast", "northwest", "southeast", "southwest", "centre", "center"}
+# ", Scotland." / ", Canada, fell": a bigger place after a comma says the name before it is a place.
+IN_PLACE = re.compile(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?=\s*(?:[.;:)\n]|,\s+[a-z]|$))")
 PLACE_PREPOSITIONS = {"in", "from", "to", "near", "across", "at", "into", "outside", "inside", "throughout"}
 SPEECH_VERBS = {"said", "says", "told", "added", "tweeted", "insisted", "claimed", "wrote", "argued", "stated"}
 POSSESSOR_ROLES = {"spokesman", "spokeswoman", "spokesperson", "leader", "deputy", "chief", "official",
@@ -603,6 +608,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     if context_only:
         scores["person"] += 2 if not candidate.role_before else 3  # people go by their surname
         _context_scores(scores, prev, nxt, after, candidate, None)
+        if frame := _place_frame(text, candidate, gaz):
+            scores["place"] += frame
         return scores
     tier = gaz.place_tier(candidate.text)
     if candidate.dateline:
@@ -620,6 +627,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     if candidate.role_before and not candidate.possessive:
         scores["person"] += 3
     _context_scores(scores, prev, nxt, after, candidate, tier)
+    if frame := _place_frame(text, candidate, gaz):
+        scores["place"] += frame
     if is_acronym(candidate.text):
         scores["place" if tier else "organization"] += 2
     if not tier and _named_after_a_place(words, gaz):
@@ -648,7 +657,18 @@ def context_scores(candidate: Candidate, text: str) -> dict[str, float]:
     scores: dict[str, float] = defaultdict(float)
     prev, nxt, after = neighbours(text, candidate)
     _context_scores(scores, prev, nxt, after, candidate, None)
+    if frame := _place_frame(text, candidate, gazetteer()):
+        scores["place"] += frame
     return scores
+
+
+def _place_frame(text: str, candidate: Candidate, gaz: Gazetteer) -> float:
+    """3 when the words around a name frame it as a place: "the city of X", "X, Scotland"."""
+    before = text[max(0, candidate.start - 30):candidate.start].split()
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in PLACE_OF:
+        return 3.0
+    found = IN_PLACE.match(text, candidate.end)
+    return 3.0 if found and gaz.place_tier(found.group(1)) == 1 and found.group(1) != candidate.text else 0.0
 
 
 def neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:

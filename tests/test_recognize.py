@@ -205,3 +205,13 @@ def test_census_given_name_makes_a_person_even_against_a_sporting_rival():
 def test_given_name_alone_is_a_person():
     found = links("The prize went to the village band. Lorena thanked the judges.\n")
     assert ("Lorena", "lorena", "person") in found
+
+
+def test_place_word_of_a_name_makes_it_a_place():
+    found = links("Nine farmers were arrested in the southern province of Qelmora on Friday.\n")
+    assert ("Qelmora", "qelmora", "place") in found
+
+
+def test_name_followed_by_a_country_after_a_comma_is_a_place():
+    found = links("The trawler sank off Varnholt, Norway, after a storm.\n")
+    assert ("Varnholt", "varnholt", "place") in found
