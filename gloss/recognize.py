@@ -634,8 +634,22 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     if not tier and _named_after_a_place(words, gaz):
         scores["organization"] += 2  # "Real Madrid", "Air France", "Rotor Volgograd": a club or company
     if len(words) > 1 and not scores and prev != "the":
-        scores["person"] += 1
+        scores["person" if _shaped_like_a_person(words, gaz) else "organization"] += 1
     return scores
+
+
+def _shaped_like_a_person(words: list[str], gaz: Gazetteer) -> bool:
+    """Whether a name of unknown words could be a person's: it does not end in an ordinary
+    English word ("Chittagong Cement", "Pirelli Cables"), has no set of capitals ("SC Freiburg",
+    "LM Ericsson AB"), and is not an ordinary word before a place ("Standard Liege"). A surname
+    that is a word ("Baker", "Bush") is no ordinary word in the list (it leaves out proper names);
+    a short word ("Hla Than") or a first name that is a word ("Chipper Jones") may be a person's."""
+    last = words[-1]
+    if len(last) > 4 and last.lower() in gaz.words:
+        return False
+    if any(len(word) > 1 and word.isupper() for word in words):
+        return False
+    return not (words[0].lower() in gaz.words and any(gaz.place_tier(word) for word in words[1:]))
 
 
 def _named_after_a_place(words: list[str], gaz: Gazetteer) -> bool:

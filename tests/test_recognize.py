@@ -215,3 +215,14 @@ def test_place_word_of_a_name_makes_it_a_place():
 def test_name_followed_by_a_country_after_a_comma_is_a_place():
     found = links("The trawler sank off Varnholt, Norway, after a storm.\n")
     assert ("Varnholt", "varnholt", "place") in found
+
+
+def test_unknown_two_word_name_ending_in_an_ordinary_word_is_no_person():
+    found = links("Qorvath Cement rose 5 percent on Tuesday while Ulmeri Vantosz watched.\n")
+    assert ("Qorvath Cement", "qorvath-cement", "organization") in found
+    assert ("Ulmeri Vantosz", "ulmeri-vantosz", "person") in found
+
+
+def test_unknown_name_with_a_set_of_capitals_is_no_person():
+    found = links("KV Dralstad won the cup on Sunday.\n")
+    assert ("KV Dralstad", "kv-dralstad", "organization") in found
