@@ -55,6 +55,10 @@ ORG_NOUNS = {"agency", "news", "newspaper", "daily", "weekly", "company", "firm"
              "team", "side", "network", "channel", "magazine", "unit", "subsidiary", "shares", "stock",
              "board", "management", "executives", "fans", "players", "coach", "manager", "striker",
              "midfielder", "defender", "goalkeeper", "skipper", "chairman", "shareholders"}
+# Nouns that name what an organisation is, right before its name: "the news weekly Der Spiegel",
+# "the Yugoslav news agency Tanjug", "the official newspaper Granma", "the national airline El Al".
+ORG_BEFORE = {"agency", "newspaper", "daily", "weekly", "magazine", "airline", "carrier", "broadcaster",
+              "network", "channel", "company", "firm", "bank", "insurer", "club", "publisher", "station"}
 # Sports: a town is its team after these words ("against Karlsruhe", "joined Newcastle").
 TEAM_BEFORE = {"against", "beat", "beating", "joined", "v", "vs", "versus", "defeated", "hosts", "host",
                "visiting"}
@@ -702,7 +706,7 @@ def _context_scores(scores: dict[str, float], prev: str, nxt: str, after: list[s
         scores["place"] += 3
     if prev in PLACE_PREPOSITIONS:
         scores["place"] += 1
-    if nxt in ORG_NOUNS or prev in TEAM_BEFORE or nxt in TEAM_AFTER:
+    if nxt in ORG_NOUNS or prev in TEAM_BEFORE or nxt in TEAM_AFTER or prev in ORG_BEFORE:
         scores["organization"] += 4
     if nxt == "of" and len(after) > 1 and gazetteer().place_tier(after[1].title()) == 1 and not tier:
         scores["organization"] += 2  # "Karlsruhe of Germany": a club or company of a country

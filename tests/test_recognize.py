@@ -226,3 +226,8 @@ def test_unknown_two_word_name_ending_in_an_ordinary_word_is_no_person():
 def test_unknown_name_with_a_set_of_capitals_is_no_person():
     found = links("KV Dralstad won the cup on Sunday.\n")
     assert ("KV Dralstad", "kv-dralstad", "organization") in found
+
+
+def test_noun_saying_what_an_organisation_is_before_its_name():
+    found = links("The report was confirmed by the news weekly Vellmar Kurier on Monday.\n")
+    assert ("Vellmar Kurier", "vellmar-kurier", "organization") in found
