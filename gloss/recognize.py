@@ -54,7 +54,8 @@ PLACE_HEADS = {"street", "square", "avenue", "road", "house", "republic", "east"
 ORG_NOUNS = {"agency", "news", "newspaper", "daily", "weekly", "company", "firm", "group", "bank", "party", "club",
              "team", "side", "network", "channel", "magazine", "unit", "subsidiary", "shares", "stock",
              "board", "management", "executives", "fans", "players", "coach", "manager", "striker",
-             "midfielder", "defender", "goalkeeper", "skipper", "chairman", "shareholders"}
+             "midfielder", "defender", "goalkeeper", "skipper", "chairman", "shareholders",
+             "forward", "winger", "pitcher", "outfielder", "batsman", "bowler", "goal"}
 # Nouns that name what an organisation is, right before its name: "the news weekly Der Spiegel",
 # "the Yugoslav news agency Tanjug", "the official newspaper Granma", "the national airline El Al".
 ORG_BEFORE = {"agency", "newspaper", "daily", "weekly", "magazine", "airline", "carrier", "broadcaster",
@@ -63,6 +64,12 @@ ORG_BEFORE = {"agency", "newspaper", "daily", "weekly", "magazine", "airline", "
 TEAM_BEFORE = {"against", "beat", "beating", "joined", "v", "vs", "versus", "defeated", "hosts", "host",
                "visiting"}
 TEAM_AFTER = {"beat", "team-mate", "teammate"}
+# What only a team does or has, said of a place's name: "victory over X", "homered for X", "X won".
+TEAM_PAIRS = {("victory", "over"), ("win", "over"), ("winners", "over"), ("lead", "over"), ("defeat", "by"),
+              ("loss", "to"), ("lost", "to"), ("draw", "with"), ("drew", "with"), ("draw", "at"), ("win", "at"),
+              ("homered", "for"), ("homer", "for"), ("scored", "for"), ("played", "for"), ("signed", "for"),
+              ("debut", "for"), ("signed", "from"), ("transfer", "from"), ("joined", "from")}
+TEAM_VERBS = {"won", "lost", "drew", "trailed", "rallied", "edged", "clinched", "routed", "thrashed", "scored"}
 OFFICERS = {"ceo", "chairman", "spokesman", "spokeswoman", "spokesperson", "president", "chief", "executive",
             "executives", "official", "officials", "director"}
 # "in May", "since May", "the May crackdown": the month, not Theresa May.
@@ -633,6 +640,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     _context_scores(scores, prev, nxt, after, candidate, tier)
     if frame := _place_frame(text, candidate, gaz):
         scores["place"] += frame
+    if tier and (team := _team_frame(text, candidate)):
+        scores["organization"] += team
     if is_acronym(candidate.text):
         scores["place" if tier else "organization"] += 2
     if not tier and _named_after_a_place(words, gaz):
@@ -677,6 +686,8 @@ def context_scores(candidate: Candidate, text: str) -> dict[str, float]:
     _context_scores(scores, prev, nxt, after, candidate, None)
     if frame := _place_frame(text, candidate, gazetteer()):
         scores["place"] += frame
+    if team := _team_frame(text, candidate):
+        scores["organization"] += team
     return scores
 
 
@@ -687,6 +698,16 @@ def _place_frame(text: str, candidate: Candidate, gaz: Gazetteer) -> float:
         return 3.0
     found = IN_PLACE.match(text, candidate.end)
     return 3.0 if found and gaz.place_tier(found.group(1)) == 1 and found.group(1) != candidate.text else 0.0
+
+
+def _team_frame(text: str, candidate: Candidate) -> float:
+    """What a place's name stands for a team by: "victory over X", "played for X" (4), "X won" (2).
+    Said of a person these mean nothing of the kind, so only places are asked."""
+    before = [w.lower().strip(",\"“") for w in text[max(0, candidate.start - 30):candidate.start].split()[-2:]]
+    if tuple(before) in TEAM_PAIRS:
+        return 4.0
+    after = text[candidate.end:candidate.end + 12].split()
+    return 2.0 if after and after[0].strip(",.;") in TEAM_VERBS else 0.0
 
 
 def neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:

@@ -231,3 +231,13 @@ def test_unknown_name_with_a_set_of_capitals_is_no_person():
 def test_noun_saying_what_an_organisation_is_before_its_name():
     found = links("The report was confirmed by the news weekly Vellmar Kurier on Monday.\n")
     assert ("Vellmar Kurier", "vellmar-kurier", "organization") in found
+
+
+def test_a_town_that_wins_and_is_played_for_is_its_team():
+    found = links("Marek Olszak homered for Leicester in the ninth inning. Two runs later Leicester won.\n")
+    assert found.count(("Leicester", "leicester", "organization")) == 2
+
+
+def test_a_town_people_live_in_stays_a_place():
+    found = links("Marek Olszak moved to Leicester in May and now lives in Leicester with his sister.\n")
+    assert ("Leicester", "leicester", "place") in found
