@@ -124,7 +124,11 @@ class TypeRules:
                 continue
             words = mention.text.split()
             candidate = Candidate(mention.start, mention.end, mention.text, words, False)
-            for type_id, score in score_types(candidate, self.text, self.gaz).items():
+            # A registry word read as a person's surname ("Jordan" after "Neil Jordan") says of
+            # the person only what the words around it say, as any short form does.
+            short = len(words) == 1 and len(self._name_of(mention.entity).split()) > 1 \
+                and self._looks_person(mention.entity)
+            for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
                 self.scores[mention.entity][type_id] += score
 
     def _settle_types(self) -> None:

@@ -241,3 +241,14 @@ def test_a_town_that_wins_and_is_played_for_is_its_team():
 def test_a_town_people_live_in_stays_a_place():
     found = links("Marek Olszak moved to Leicester in May and now lives in Leicester with his sister.\n")
     assert ("Leicester", "leicester", "place") in found
+
+
+def test_registry_place_read_as_a_surname_gives_the_person_no_place_evidence():
+    registry = EntityRegistry([entity("jordan", "Jordan", "place")])
+    text = ("Director Ailbhe Jordan says she never lost sleep over a film.\n"
+            "Jordan said the film was fair. Jordan added that it was long.\n")
+    result = link_mentions(text, registry, TYPES)
+    person = next(m.entity for m in result.mentions if m.text == "Ailbhe Jordan")
+    assert [m.entity for m in result.mentions if m.text == "Jordan"] == [person, person]
+    evidence = result.evidence[person]
+    assert evidence.get("place", 0) < evidence.get("person", 0)
