@@ -42,6 +42,7 @@ PLACE_OF = PLACE_WORDS | {"coast", "port", "suburb", "suburbs", "outskirts", "no
 # ", Scotland." / ", Canada, fell": a bigger place after a comma says the name before it is a place.
 IN_PLACE = re.compile(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?=\s*(?:[.;:)\n]|,\s+[a-z]|$))")
 PLACE_PREPOSITIONS = {"in", "from", "to", "near", "across", "at", "into", "outside", "inside", "throughout"}
+PEOPLE_PREPOSITIONS = {"from", "to"}  # of PLACE_PREPOSITIONS, those that take people as often
 SPEECH_VERBS = {"said", "says", "told", "added", "tweeted", "insisted", "claimed", "wrote", "argued", "stated"}
 POSSESSOR_ROLES = {"spokesman", "spokeswoman", "spokesperson", "leader", "deputy", "chief", "official",
                    "officials", "government", "forces", "members", "head"}
@@ -646,18 +647,24 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
         scores["place" if tier else "organization"] += 2
     if not tier and _named_after_a_place(words, gaz):
         scores["organization"] += 2  # "Real Madrid", "Air France", "Rotor Volgograd": a club or company
-    if len(words) > 1 and not scores and prev != "the":
-        scores["person" if _shaped_like_a_person(words, gaz) else "organization"] += 1
+    weak = not scores or (max(scores.values()) <= 1 and prev in PEOPLE_PREPOSITIONS)
+    if len(words) > 1 and weak and prev != "the":
+        # Nothing, or only a preposition people take too ("a letter from Marwan Jilani"), says
+        # what it is: its shape does.
+        scores["person" if _shaped_like_a_person(words, gaz) else "organization"] += 1.5 if scores else 1
     return scores
 
 
 def _shaped_like_a_person(words: list[str], gaz: Gazetteer) -> bool:
     """Whether a name of unknown words could be a person's: it does not end in an ordinary
     English word ("Chittagong Cement", "Pirelli Cables"), has no set of capitals ("SC Freiburg",
-    "LM Ericsson AB"), and is not an ordinary word before a place ("Standard Liege"). A surname
+    "LM Ericsson AB") nor small word but a particle ("World Series of Golf"; "de", "van" are
+    fine), and is not an ordinary word before a place ("Standard Liege"). A surname
     that is a word ("Baker", "Bush") is no ordinary word in the list (it leaves out proper names);
     a short word ("Hla Than") or a first name that is a word ("Chipper Jones") may be a person's."""
     last = words[-1]
+    if any(word.islower() and word not in CONNECTORS for word in words):
+        return False  # "World Series of Golf": a person's name has no "of" or "for"
     if len(last) > 4 and last.lower() in gaz.words:
         return False
     if any(len(word) > 1 and word.isupper() for word in words):

@@ -252,3 +252,13 @@ def test_registry_place_read_as_a_surname_gives_the_person_no_place_evidence():
     assert [m.entity for m in result.mentions if m.text == "Jordan"] == [person, person]
     evidence = result.evidence[person]
     assert evidence.get("place", 0) < evidence.get("person", 0)
+
+
+def test_name_after_from_is_a_person_when_shaped_like_one():
+    found = links("The council read a letter from Tavish Obrenko about the bulldozers.\n")
+    assert ("Tavish Obrenko", "tavish-obrenko", "person") in found
+
+
+def test_name_with_a_small_word_in_it_is_no_person():
+    found = links("Vasco Tern, who tied for second at last week's Grand Series of Golf, is back.\n")
+    assert ("Grand Series of Golf", "grand-series-of-golf", "organization") in found
