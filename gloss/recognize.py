@@ -704,7 +704,10 @@ def _place_frame(text: str, candidate: Candidate, gaz: Gazetteer) -> float:
     if len(before) >= 2 and before[-1] == "of" and before[-2] in PLACE_OF:
         return 3.0
     found = IN_PLACE.match(text, candidate.end)
-    return 3.0 if found and gaz.place_tier(found.group(1)) == 1 and found.group(1) != candidate.text else 0.0
+    if not found or found.group(1) == candidate.text:
+        return 0.0
+    place = found.group(1)  # "U.S." keeps its full stops, "Scotland." at a sentence's end does not
+    return 3.0 if 1 in (gaz.place_tier(place), gaz.place_tier(place.rstrip("."))) else 0.0
 
 
 def _team_frame(text: str, candidate: Candidate) -> float:

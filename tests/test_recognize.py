@@ -262,3 +262,8 @@ def test_name_after_from_is_a_person_when_shaped_like_one():
 def test_name_with_a_small_word_in_it_is_no_person():
     found = links("Vasco Tern, who tied for second at last week's Grand Series of Golf, is back.\n")
     assert ("Grand Series of Golf", "grand-series-of-golf", "organization") in found
+
+
+def test_name_before_a_country_ending_the_sentence_is_a_place():
+    found = links("The jet came down over Varnholt, Norway.\nNobody survived.\n")
+    assert ("Varnholt", "varnholt", "place") in found
