@@ -25,7 +25,7 @@ from .seedtext import DATELINE_LINE, is_all_caps, safe_slug, split_sentences
 
 TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
-              "van", "von", "der", "den", "bin", "ibn", "le", "la"}
+              "van", "von", "der", "den", "bin", "ibn", "le", "la", "wa"}
 ORG_CONNECTORS = {"of", "for"}
 # Words after which "of" continues a name: "Federal Republic of Yugoslavia", "World Series of Golf".
 OF_HEADS = {"Republic", "Series", "Nation", "House", "Kingdom", "Isle", "Gulf", "Bay", "Cape", "Strait", "Sea",
@@ -195,9 +195,9 @@ def find_runs(text: str, tokens: list[Token]) -> list[list[Token]]:
         token = tokens[index]
         if token.cap and run and _joins(text, run[-1], token):
             run.append(token)
-        elif not token.cap and run and _connects(text, run, tokens, index):
-            run.extend(tokens[index:index + 2])
-            index += 1
+        elif not token.cap and run and (joined := _connects(text, run, tokens, index)):
+            run.extend(tokens[index:index + joined + 1])
+            index += joined
         else:
             if run:
                 runs.append(run)
@@ -220,16 +220,23 @@ def _joins(text: str, previous: Token, token: Token) -> bool:
     return between == ". " and (len(previous.text) == 1 or previous.text in {"St", "Mt", "Ft"})
 
 
-def _connects(text: str, run: list[Token], tokens: list[Token], index: int) -> bool:
+def _connects(text: str, run: list[Token], tokens: list[Token], index: int) -> int:
+    """How many small words at `index` join the run to the capitalised word after them: 1 for "de"
+    in "Charles de Gaulle" or "of" in "Bank of Japan", 2 for "van der" in "Joost van der Westhuizen"
+    and "de la" in "Oscar de la Hoya"; 0 when they do not."""
     word = tokens[index].text
-    if index + 1 >= len(tokens) or not tokens[index + 1].cap or not _joins(text, run[-1], tokens[index]):
-        return False
-    if not _joins(text, tokens[index], tokens[index + 1]):
-        return False
+    if not _joins(text, run[-1], tokens[index]):
+        return 0
+    if word in CONNECTORS and index + 2 < len(tokens) and tokens[index + 1].text in CONNECTORS \
+            and tokens[index + 2].cap and _joins(text, tokens[index], tokens[index + 1]) \
+            and _joins(text, tokens[index + 1], tokens[index + 2]):
+        return 2
+    if index + 1 >= len(tokens) or not tokens[index + 1].cap or not _joins(text, tokens[index], tokens[index + 1]):
+        return 0
     if word in CONNECTORS:
-        return True
+        return 1
     heads = gazetteer().org_cues | OF_HEADS
-    return word in ORG_CONNECTORS and (any(t.text in gazetteer().org_cues for t in run) or run[-1].text in heads)
+    return int(word in ORG_CONNECTORS and (any(t.text in gazetteer().org_cues for t in run) or run[-1].text in heads))
 
 
 # ---------------------------------------------------------------- candidates

@@ -267,3 +267,14 @@ def test_name_with_a_small_word_in_it_is_no_person():
 def test_name_before_a_country_ending_the_sentence_is_a_place():
     found = links("The jet came down over Varnholt, Norway.\nNobody survived.\n")
     assert ("Varnholt", "varnholt", "place") in found
+
+
+def test_two_particles_in_a_row_stay_inside_the_name():
+    found = links("Scrum-half Pieter van der Kolk was his side's best player.\n")
+    assert ("Pieter van der Kolk", "pieter-van-der-kolk", "person") in found
+    assert not any(text in ("Pieter", "Kolk") for text, _, _ in found)
+
+
+def test_swahili_particle_wa_stays_inside_the_name():
+    found = links("Prime Minister Mobutu wa Kasende said the talks would go on.\n")
+    assert ("Mobutu wa Kasende", "mobutu-wa-kasende", "person") in found
