@@ -141,6 +141,7 @@ class Candidate:
     possessive: bool = False
     owner: str = ""  # "Iran" in "Iran's Foreign Ministry"
     dateline: bool = False  # the place in "LONDON 1996-08-30"
+    first_name: str = ""  # "Tom" in "(Tom) Seaver": a first name in brackets before the surname
     entity: str = ""
     review: str = ""
 
@@ -262,7 +263,25 @@ def find_candidates(text: str) -> list[Candidate]:
                     candidate.role_before = role or candidate.role_before
                     candidate.owner = _owner(text, tokens, candidate, gaz)
                     candidates.append(candidate)
-    return _merge_acronym_owners(text, _without_ordinary_words(text, candidates, gaz))
+    return _merge_acronym_owners(text, _bracketed_first_names(text, _without_ordinary_words(text, candidates, gaz),
+                                                              gaz))
+
+
+def _bracketed_first_names(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """"(Tom) Seaver", "(Olympic champion Lindsay) Davenport": a given name in brackets right
+    before a capitalised word is that person's first name, added by the writer to a quote; it is
+    no entity of its own, and it says the surname after it is a person's."""
+    kept: list[Candidate] = []
+    for index, candidate in enumerate(candidates):
+        after = candidates[index + 1] if index + 1 < len(candidates) else None
+        opening = text.rfind("(", max(0, candidate.start - 40), candidate.start)
+        bracketed = opening >= 0 and ")" not in text[opening:candidate.start]
+        if after is not None and len(candidate.words) == 1 and candidate.text in gaz.given_names \
+                and text[candidate.end:after.start] == ") " and bracketed:
+            after.first_name = candidate.text
+            continue
+        kept.append(candidate)
+    return kept
 
 
 def _without_ordinary_words(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
@@ -624,6 +643,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
     scores: dict[str, float] = defaultdict(float)
     words = candidate.words
     prev, nxt, after = neighbours(text, candidate)
+    if candidate.first_name:
+        scores["person"] += 4
     if context_only:
         scores["person"] += 2 if not candidate.role_before else 3  # people go by their surname
         _context_scores(scores, prev, nxt, after, candidate, None)

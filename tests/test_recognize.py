@@ -278,3 +278,9 @@ def test_two_particles_in_a_row_stay_inside_the_name():
 def test_swahili_particle_wa_stays_inside_the_name():
     found = links("Prime Minister Mobutu wa Kasende said the talks would go on.\n")
     assert ("Mobutu wa Kasende", "mobutu-wa-kasende", "person") in found
+
+
+def test_first_name_in_brackets_is_no_entity_and_makes_the_surname_a_person():
+    found = links('"He reminded me of (Dwayne) Tallqvist when he started," the manager said.\n')
+    assert ("Tallqvist", "tallqvist", "person") in found
+    assert not any(text == "Dwayne" for text, _, _ in found)
