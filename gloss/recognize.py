@@ -27,6 +27,9 @@ TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
               "van", "von", "der", "den", "bin", "ibn", "le", "la", "wa"}
 ORG_CONNECTORS = {"of", "for"}
+# A quotation on one line: a title or a slogan when its words are in title case.
+QUOTED = re.compile(r"[\"“]([^\"“”\n]{5,80})[\"”]")
+TITLE_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "from", "by"}
 # Words after which "of" continues a name: "Federal Republic of Yugoslavia", "World Series of Golf".
 OF_HEADS = {"Republic", "Series", "Nation", "House", "Kingdom", "Isle", "Gulf", "Bay", "Cape", "Strait", "Sea",
             "Cup", "Games", "Championship", "Championships", "Museum", "Chamber", "Duke", "Prince", "Princess",
@@ -263,8 +266,24 @@ def find_candidates(text: str) -> list[Candidate]:
                     candidate.role_before = role or candidate.role_before
                     candidate.owner = _owner(text, tokens, candidate, gaz)
                     candidates.append(candidate)
-    return _merge_acronym_owners(text, _bracketed_first_names(text, _without_ordinary_words(text, candidates, gaz),
-                                                              gaz))
+    candidates = _bracketed_first_names(text, _without_ordinary_words(text, candidates, gaz), gaz)
+    return _merge_acronym_owners(text, _outside_quoted_titles(text, candidates))
+
+
+def _outside_quoted_titles(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Drop names inside a quoted title or slogan of three words or more in title case ("Ice Cold
+    in Alex", "Hands of Stone", "Air Bag Safety: Everyone Buckled"): its words belong to the
+    work's name, not to a person or place of their own."""
+    titles = [(m.start(1), m.end(1)) for m in QUOTED.finditer(text) if _title_case(m.group(1))]
+    if not titles:
+        return candidates
+    return [c for c in candidates if not any(start <= c.start and c.end <= end for start, end in titles)]
+
+
+def _title_case(phrase: str) -> bool:
+    words = TOKEN.findall(phrase)
+    return len(words) >= 3 and all(w[:1].isupper() or w in TITLE_SMALL_WORDS for w in words) \
+        and any(w[:1].isupper() for w in words)
 
 
 def _bracketed_first_names(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:

@@ -284,3 +284,14 @@ def test_first_name_in_brackets_is_no_entity_and_makes_the_surname_a_person():
     found = links('"He reminded me of (Dwayne) Tallqvist when he started," the manager said.\n')
     assert ("Tallqvist", "tallqvist", "person") in found
     assert not any(text == "Dwayne" for text, _, _ in found)
+
+
+def test_names_inside_a_quoted_title_are_no_entities():
+    found = links('She is best known for "Night Train to Varnholt" and for her work in Oslo.\n')
+    assert not any(text == "Varnholt" for text, _, _ in found)
+    assert ("Oslo", "oslo", "place") in found
+
+
+def test_quoted_speech_keeps_its_names():
+    found = links('"We met Kessler in Varnholt last week," the minister said.\n')
+    assert any(text == "Varnholt" for text, _, _ in found)
