@@ -202,10 +202,20 @@ class Linker(ShortFormRules, TypeRules):
             return True
         if word in self.name_parts or (candidate.initial and not self._worth_creating(candidate, singles)):
             return False  # "Yeltsin" before "Boris Yeltsin": link it once the full name is known
+        if word in self.gaz.org_cues and (target := self._organisation_ending_with(word)):
+            self._attach(candidate, target)
+            return True
         if self._ordinary_word(candidate):
             return True  # "Intelligence" in "Director of Intelligence": a word, left as text
         self._create_or_near(candidate)
         return True
+
+    def _organisation_ending_with(self, word: str) -> str | None:
+        """"Department" after "the Commerce Department": the one organisation this text named whose
+        name ends with this word of a kind of organisation, which the text now calls by it alone."""
+        found = {i for i in self.by_name_part.get(("tail", match_key(word)), ())
+                 if i in self.recent and self._looks_organization(i)}
+        return found.pop() if len(found) == 1 else None
 
     def _ordinary_word(self, candidate: Candidate) -> bool:
         """A lone capitalised word that is an ordinary English word, with nothing around it saying

@@ -295,3 +295,11 @@ def test_names_inside_a_quoted_title_are_no_entities():
 def test_quoted_speech_keeps_its_names():
     found = links('"We met Kessler in Varnholt last week," the minister said.\n')
     assert any(text == "Varnholt" for text, _, _ in found)
+
+
+def test_kind_of_organisation_alone_links_to_the_one_the_text_named():
+    text = ("Spending rose in July, the Varnholt Trade Department said on Friday.\n"
+            "Department officials said the gain was small.\n")
+    found = links(text)
+    assert ("Department", "varnholt-trade-department", "organization") in found
+    assert not any(entity_id == "department" for _, entity_id, _ in found)
