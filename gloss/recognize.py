@@ -27,6 +27,8 @@ TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
               "van", "von", "der", "den", "bin", "ibn", "le", "la", "wa"}
 ORG_CONNECTORS = {"of", "for"}
+LEGAL_FORMS = {"Ltd", "Limited", "Inc", "Incorporated", "Plc", "PLC", "Corp", "Corporation", "Co", "AG", "SA", "NV",
+               "BV", "AB", "ASA", "GmbH", "SpA", "Pty", "LLC"}
 # A quotation on one line: a title or a slogan when its words are in title case.
 QUOTED = re.compile(r"[\"“]([^\"“”\n]{5,80})[\"”]")
 TITLE_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "from", "by"}
@@ -240,7 +242,25 @@ def _connects(text: str, run: list[Token], tokens: list[Token], index: int) -> i
     if word in CONNECTORS:
         return 1
     heads = gazetteer().org_cues | OF_HEADS
-    return int(word in ORG_CONNECTORS and (any(t.text in gazetteer().org_cues for t in run) or run[-1].text in heads))
+    return int(word in ORG_CONNECTORS and (any(t.text in gazetteer().org_cues for t in run) or run[-1].text in heads
+                                           or (_company_head(run) and _legal_form_ends(text, tokens, index + 1))))
+
+
+def _company_head(run: list[Token]) -> bool:
+    """Whether the words before "of" may begin a company's name: not a person's ("Lynn Reaser of
+    Barnett Banks Inc") nor one word opening a sentence ("Shares of Douglas & Lomason Co")."""
+    return run[0].text not in gazetteer().given_names and not (len(run) == 1 and run[0].initial)
+
+
+def _legal_form_ends(text: str, tokens: list[Token], index: int) -> bool:
+    """Whether the capitalised words from `index` end in a company's legal form ("Gold Fields of
+    South Africa Ltd"): the "of" before them is inside the company's name."""
+    for position in range(index, min(index + 5, len(tokens))):
+        if not tokens[position].cap or (position > index and not _joins(text, tokens[position - 1], tokens[position])):
+            return False
+        if tokens[position].text.rstrip(".") in LEGAL_FORMS:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- candidates

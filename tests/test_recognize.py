@@ -303,3 +303,13 @@ def test_kind_of_organisation_alone_links_to_the_one_the_text_named():
     found = links(text)
     assert ("Department", "varnholt-trade-department", "organization") in found
     assert not any(entity_id == "department" for _, entity_id, _ in found)
+
+
+def test_of_inside_a_company_name_that_ends_in_a_legal_form():
+    found = links("Strikes spread, mine managers Dravik Fields of Norway Ltd said on Friday.\n")
+    assert ("Dravik Fields of Norway Ltd", "dravik-fields-of-norway-ltd", "organization") in found
+
+
+def test_person_of_a_company_stays_a_person():
+    found = links('"It will be slow," said Dwayne Tallqvist of Dravik Holdings Ltd in Oslo.\n')
+    assert ("Dwayne Tallqvist", "dwayne-tallqvist", "person") in found
