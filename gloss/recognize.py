@@ -27,6 +27,7 @@ TOKEN = re.compile(r"[^\W\d_]\w*(?:['’.&-][^\W_]\w*)*")
 CONNECTORS = {"de", "da", "del", "della", "dello", "delle", "dei", "degli", "di", "do", "dos", "das", "du", "des",
               "van", "von", "der", "den", "bin", "ibn", "le", "la", "wa"}
 ORG_CONNECTORS = {"of", "for"}
+ARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ul)-[A-Z]")  # "Ayman al-Zawahiri", "Inzamam-ul-Haq"
 LEGAL_FORMS = {"Ltd", "Limited", "Inc", "Incorporated", "Plc", "PLC", "Corp", "Corporation", "Co", "AG", "SA", "NV",
                "BV", "AB", "ASA", "GmbH", "SpA", "Pty", "LLC"}
 # A quotation on one line: a title or a slogan when its words are in title case.
@@ -129,7 +130,8 @@ class Token:
 
     @property
     def cap(self) -> bool:
-        return self.text[0].isupper()
+        """Capitalised, or an Arabic name with its article ("al-Zawahiri", "el-Sheikh")."""
+        return self.text[0].isupper() or ARTICLE_NAME.match(self.text) is not None
 
 
 @dataclass

@@ -313,3 +313,9 @@ def test_of_inside_a_company_name_that_ends_in_a_legal_form():
 def test_person_of_a_company_stays_a_person():
     found = links('"It will be slow," said Dwayne Tallqvist of Dravik Holdings Ltd in Oslo.\n')
     assert ("Dwayne Tallqvist", "dwayne-tallqvist", "person") in found
+
+
+def test_arabic_article_keeps_a_name_whole():
+    found = links("The cleric Yusuf al-Qaradeni said the talks had failed.\n")
+    assert ("Yusuf al-Qaradeni", "yusuf-al-qaradeni", "person") in found
+    assert not any(text == "Yusuf" for text, _, _ in found)
