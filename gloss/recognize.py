@@ -30,6 +30,9 @@ ORG_CONNECTORS = {"of", "for"}
 ARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ul)-[A-Z]")  # "Ayman al-Zawahiri", "Inzamam-ul-Haq"
 LEGAL_FORMS = {"Ltd", "Limited", "Inc", "Incorporated", "Plc", "PLC", "Corp", "Corporation", "Co", "AG", "SA", "NV",
                "BV", "AB", "ASA", "GmbH", "SpA", "Pty", "LLC"}
+# Kinds of place before "of" and a place's name ("Republic of Ireland", "Gulf of Mexico").
+PLACES_OF = {"Republic", "Kingdom", "City", "Isle", "Island", "Islands", "Gulf", "Bay", "Cape", "Strait", "Sea",
+             "Province", "State", "Port", "Emirate", "Principality", "Duchy", "Straits", "Lake", "Coast"}
 # A quotation on one line: a title or a slogan when its words are in title case.
 QUOTED = re.compile(r"[\"“]([^\"“”\n]{5,80})[\"”]")
 TITLE_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "from", "by"}
@@ -701,6 +704,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
         scores["organization"] += 5 if words[-1] in gaz.org_cues or " & " in candidate.text else 3
     if words[-1].lower() in PLACE_WORDS | PLACE_HEADS:
         scores["place"] += 3
+    if _place_of_a_place(words, gaz):
+        scores["place"] += 4
     if words[0] in gaz.honorifics or (len(words) > 1 and words[0] in gaz.given_names):
         scores["person"] += 4
     elif words[0] in gaz.given_names and not tier:
@@ -739,6 +744,15 @@ def _shaped_like_a_person(words: list[str], gaz: Gazetteer) -> bool:
     if any(len(word) > 1 and word.isupper() for word in words):
         return False
     return not (words[0].lower() in gaz.words and any(gaz.place_tier(word) for word in words[1:]))
+
+
+def _place_of_a_place(words: list[str], gaz: Gazetteer) -> bool:
+    """"Federal Republic of Yugoslavia", "Holy City of Jerusalem", "Gulf of Mexico": a word for a
+    kind of place, then "of" and a known place, names a place."""
+    if "of" not in words:
+        return False
+    at = len(words) - 1 - words[::-1].index("of")
+    return 0 < at < len(words) - 1 and words[at - 1] in PLACES_OF and bool(gaz.place_tier(" ".join(words[at + 1:])))
 
 
 def _named_after_a_place(words: list[str], gaz: Gazetteer) -> bool:

@@ -319,3 +319,8 @@ def test_arabic_article_keeps_a_name_whole():
     found = links("The cleric Yusuf al-Qaradeni said the talks had failed.\n")
     assert ("Yusuf al-Qaradeni", "yusuf-al-qaradeni", "person") in found
     assert not any(text == "Yusuf" for text, _, _ in found)
+
+
+def test_kind_of_place_of_a_known_place_is_a_place():
+    found = links("Talks with the Federal Republic of Norway began on Monday.\n")
+    assert ("Federal Republic of Norway", "federal-republic-of-norway", "place") in found
