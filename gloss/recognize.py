@@ -79,6 +79,8 @@ TEAM_PAIRS = {("victory", "over"), ("win", "over"), ("winners", "over"), ("lead"
               ("loss", "to"), ("lost", "to"), ("draw", "with"), ("drew", "with"), ("draw", "at"), ("win", "at"),
               ("homered", "for"), ("homer", "for"), ("scored", "for"), ("played", "for"), ("signed", "for"),
               ("debut", "for"), ("signed", "from"), ("transfer", "from"), ("joined", "from")}
+# What a team is called just before its name: "champions Bath", "title rivals Essex".
+TEAM_TITLES = {"champions", "holders", "rivals", "favourites", "favorites", "underdogs", "outsiders", "runners-up"}
 TEAM_VERBS = {"won", "lost", "drew", "trailed", "rallied", "edged", "clinched", "routed", "thrashed", "scored"}
 OFFICERS = {"ceo", "chairman", "spokesman", "spokeswoman", "spokesperson", "president", "chief", "executive",
             "executives", "official", "officials", "director"}
@@ -794,10 +796,11 @@ def _place_frame(text: str, candidate: Candidate, gaz: Gazetteer) -> float:
 
 
 def _team_frame(text: str, candidate: Candidate) -> float:
-    """What a place's name stands for a team by: "victory over X", "played for X" (4), "X won" (2).
+    """What a place's name stands for a team by: "victory over X", "played for X", "champions X"
+    (4), "X won" (2).
     Said of a person these mean nothing of the kind, so only places are asked."""
     before = [w.lower().strip(",\"“") for w in text[max(0, candidate.start - 30):candidate.start].split()[-2:]]
-    if tuple(before) in TEAM_PAIRS:
+    if tuple(before) in TEAM_PAIRS or (before and before[-1] in TEAM_TITLES):
         return 4.0
     after = text[candidate.end:candidate.end + 12].split()
     return 2.0 if after and after[0].strip(",.;") in TEAM_VERBS else 0.0

@@ -324,3 +324,8 @@ def test_arabic_article_keeps_a_name_whole():
 def test_kind_of_place_of_a_known_place_is_a_place():
     found = links("Talks with the Federal Republic of Norway began on Monday.\n")
     assert ("Federal Republic of Norway", "federal-republic-of-norway", "place") in found
+
+
+def test_champions_before_a_town_make_it_the_team():
+    found = links("There were big wins for champions Leicester on Saturday.\n")
+    assert ("Leicester", "leicester", "organization") in found
