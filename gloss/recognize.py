@@ -33,6 +33,8 @@ LEGAL_FORMS = {"Ltd", "Limited", "Inc", "Incorporated", "Plc", "PLC", "Corp", "C
 # Kinds of place before "of" and a place's name ("Republic of Ireland", "Gulf of Mexico").
 PLACES_OF = {"Republic", "Kingdom", "City", "Isle", "Island", "Islands", "Gulf", "Bay", "Cape", "Strait", "Sea",
              "Province", "State", "Port", "Emirate", "Principality", "Duchy", "Straits", "Lake", "Coast"}
+# Arabic and Urdu compound names joined by a particle: "Inzamam-ul-Haq", "Salah-ud-Din", "Ata-ur-Rehman".
+LINKED_NAME = re.compile(r"[A-Z][a-z]+-u[lrdnsz]-[A-Z][a-z]+")
 # A quotation on one line: a title or a slogan when its words are in title case.
 QUOTED = re.compile(r"[\"“]([^\"“”\n]{5,80})[\"”]")
 TITLE_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "from", "by"}
@@ -714,6 +716,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
         scores["person"] += 2  # "Hector", "Rachel": a given name alone is still a person's
     if candidate.role_before and not candidate.possessive:
         scores["person"] += 3
+    if any(LINKED_NAME.fullmatch(word) for word in words):
+        scores["person"] += 3  # "Inzamam-ul-Haq", "Ata-ur-Rehman": a given name joined by its particle
     _context_scores(scores, prev, nxt, after, candidate, tier)
     if frame := _place_frame(text, candidate, gaz):
         scores["place"] += frame

@@ -329,3 +329,8 @@ def test_kind_of_place_of_a_known_place_is_a_place():
 def test_champions_before_a_town_make_it_the_team():
     found = links("There were big wins for champions Leicester on Saturday.\n")
     assert ("Leicester", "leicester", "organization") in found
+
+
+def test_name_joined_by_an_arabic_particle_is_a_person():
+    found = links("Karachi made 230, with Nadim-ul-Rashad taking four wickets.\n")
+    assert ("Nadim-ul-Rashad", "nadim-ul-rashad", "person") in found
