@@ -113,13 +113,13 @@ def test_a_place_whose_words_say_a_team_in_one_section_is_a_possible_conflation(
     root = make_site(dict([
         entity("moldova", "Moldova", "place"),
         article("qualifier", "England beat [[moldova|Moldova]] 3-0, and the team flew home.\n", "[soccer]"),
-        article("friendly", "Wales drew with [[moldova|Moldova]] on Sunday.\n", "[soccer]"),
+        article("friendly", "Wales met [[moldova|Moldova]] on Sunday.\n", "[soccer]"),
         article("election", "Voters in [[moldova|Moldova]] went to the polls.\n")]), theme=False)
     [item] = items_of(root, "conflation")
     assert item.entities == ["moldova"]
     assert item.mentions == 2
     assert "1 of 3 mentions read as an organization ('England beat Moldova 3-0, and')" in item.why
-    assert "1 mention(s) in the soccer articles, where places' names stand for teams" in item.why  # "drew with"
+    assert "1 mention(s) in the soccer articles, where places' names stand for teams" in item.why  # "met"
     assert "build.py split moldova --in qualifier --as moldova-soccer --type organization" in item.fix
 
 
