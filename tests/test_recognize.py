@@ -334,3 +334,8 @@ def test_champions_before_a_town_make_it_the_team():
 def test_name_joined_by_an_arabic_particle_is_a_person():
     found = links("Karachi made 230, with Nadim-ul-Rashad taking four wickets.\n")
     assert ("Nadim-ul-Rashad", "nadim-ul-rashad", "person") in found
+
+
+def test_given_name_that_is_an_english_word_opening_a_sentence_is_no_name():
+    found = links('"Will they come back?" he asked. Hope is fading in the valley.\n')
+    assert found == []
