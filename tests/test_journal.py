@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_gloss, tree_hash
+from conftest import ROOT, run_gloss, tree_hash, wait_stopped
 
 ARTICLES = 200
 JOURNAL = "content/.gloss-journal"
@@ -74,18 +74,6 @@ def wait_for(found: Callable[[], bool], process: subprocess.Popen, what: str) ->
             return found()
         time.sleep(0.001)
     raise AssertionError(f"the command never got to {what}")
-
-
-def wait_stopped(process: subprocess.Popen) -> None:
-    """Block until the command stopped itself at its GLOSS_TEST_STOP_AT point."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        pid, status = os.waitpid(process.pid, os.WNOHANG | os.WUNTRACED)
-        if pid:
-            assert os.WIFSTOPPED(status), f"the command ended before its stop point: {process.stderr.read()}"
-            return
-        time.sleep(0.005)
-    raise AssertionError("the command never stopped")
 
 
 def strays(root: Path) -> list[str]:
