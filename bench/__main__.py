@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gloss.search import SEARCHED_PAGES, pagefind_command
 
-from .corpus import make_entities, write_seeds, write_site
+from .corpus import CORPORA, make_entities, write_seeds, write_site
 from .measure import (
     TRASH,
     MakeRun,
@@ -132,20 +132,21 @@ def row(name: str, run: Run, pages: str, hugo: float | None, paired: float | Non
 
 
 def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool,
-               pagefind: bool = True) -> tuple[list[str], HoverBytes | None]:
-    site = work / f"gloss-{n}"
+               pagefind: bool = True, corpus: str = "news") -> tuple[list[str], HoverBytes | None]:
+    named = f"{n}" if corpus == "news" else f"{corpus}-{n}"
+    site = work / f"gloss-{named}"
     # The corpus afresh each run: the edit cases change articles and entities, and on a kept copy
     # they would repeat an earlier run's edits (an entity's description already as edited, an article's
     # mentions already unlinked), timing smaller edits than they should.
     set_aside(site, "content")
-    write_site(site, n)
+    CORPORA[corpus](site, n)
     shutil.copytree(ROOT / "theme", site / "theme", dirs_exist_ok=True)  # a kept site gets today's theme
     lines = []
     hugo_cold = hugo_noop = None
     floor_cmd = [sys.executable, "-m", "bench.floor", str(site), str(site / "_floor")]
     cases: dict[str, tuple[MakeRun, Callable[[], None]]] = {}
     if hugo:
-        hsite = work / f"hugo-{n}"
+        hsite = work / f"hugo-{named}"
         if not hsite.exists():
             write_hugo_site(site, hsite)
         cmd = [hugo_binary(), "--quiet", "-s", str(hsite), "-d", str(hsite / "public")]
@@ -171,7 +172,7 @@ def bench_size(n: int, runs: int, work: Path, hugo: bool, pelican: bool,
             pf = median_run(1, command([*PAGEFIND, "--site", str(hsite / "public")]))
             lines.append(row(f"Pagefind on Hugo's {n}", pf, hugo_pages, None))
     if pelican and n <= 1000:
-        psite = work / f"pelican-{n}"
+        psite = work / f"pelican-{named}"
         if not psite.exists():
             write_pelican_site(site, psite)
         pelican_run = median_run(max(1, runs - 1), command(pelican_command(psite)),
@@ -255,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ingest", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--no-pagefind", action="store_true")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="news",
+                        help="the cold and edit cases' generator (bench/corpus.py): news, or features")
     parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "gloss-bench")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -274,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
     hovers = []
     for n in (int(s) for s in args.sizes.split(",") if s):
         lines, hover = bench_size(n, args.runs, args.workdir, not args.no_hugo, not args.no_pelican,
-                                  not args.no_pagefind)
+                                  not args.no_pagefind, args.corpus)
         for line in lines:
             print(line, flush=True)
         if hover:

@@ -5,7 +5,7 @@ This machine's speed drifts by a third within minutes, more than most single cha
 take turns on one corpus (and Hugo's, with --hugo), and the table gives, besides medians of wall
 time, CPU time and each stage, the median of the paired differences against the first revision.
 
-python -m bench.ab REV [REV ...] [--size 10000] [--runs 5] [--hugo] [--workdir DIR]
+python -m bench.ab REV [REV ...] [--size 10000] [--runs 5] [--hugo] [--corpus features] [--workdir DIR]
 
 REV is anything `git archive` takes (HEAD~3, a commit, a branch); "." is the working tree as it is.
 Every revision runs on this checkout's interpreter and packages.
@@ -25,7 +25,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import write_site
+from .corpus import CORPORA
 from .measure import TRASH, Run, empty_trash, run_measured, set_aside
 from .others import hugo_binary, write_hugo_site
 
@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=10_000, help="articles (default 10,000)")
     parser.add_argument("--runs", type=int, default=5, help="turns (default 5)")
     parser.add_argument("--hugo", action="store_true", help="Hugo's cold build takes turns too")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="news",
+                        help="bench/corpus.py's generator: news (default) or features (other word and name statistics)")
     parser.add_argument("--workdir", type=Path,
                         default=Path(os.environ.get("TMPDIR", "/tmp")) / "gloss-bench" / "ab")
     args = parser.parse_args(argv)
@@ -136,11 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         # The last run's corpus and sites are moved aside, not deleted: creating files just after
         # deleting thousands is slow on ext4 (see measure.set_aside), and the turns would pay for it.
         set_aside(work, corpus.name)
-        write_site(corpus, args.size)
+        CORPORA[args.corpus](corpus, args.size)
         contenders = [gloss_contender(rev, i, corpus, work) for i, rev in enumerate(args.revisions)]
         hugo = hugo_contender(corpus, work) if args.hugo else None
         take_turns([*([hugo] if hugo else []), *contenders], args.runs)
-        print(f"{args.size} articles, {args.runs} turns, cold builds (no cache, no search index)")
+        print(f"{args.size} articles ({args.corpus} corpus), {args.runs} turns, "
+              "cold builds (no cache, no search index)")
         print("\n".join(table(contenders, hugo)))
     finally:
         empty_trash()

@@ -50,8 +50,8 @@ def write_hugo_site(gloss_root: Path, hugo_root: Path) -> None:
         folder = hugo_root / "content/entities" / path.stem
         folder.mkdir(parents=True, exist_ok=True)
         fields = dict(line.split(": ", 1) for line in FRONT.match(path.read_text()).group(1).splitlines())
-        (folder / "_index.md").write_text(
-            f"---\ntitle: \"{fields['name']}\"\ndescription: \"{fields['description']}\"\n---\n")
+        name = fields["name"].strip('"')  # the features corpus quotes its names
+        (folder / "_index.md").write_text(f"---\ntitle: \"{name}\"\ndescription: \"{fields['description']}\"\n---\n")
 
 
 PELICAN_CONF = """SITENAME = "Bench"

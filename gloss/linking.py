@@ -10,57 +10,37 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import ChainMap, Counter, defaultdict
+from collections import ChainMap, defaultdict
 from dataclasses import dataclass, field
 
 from .content import EntityRegistry, normalize_name
 from .data import gazetteer
+from .linktypes import TypeRules
 from .names import equivalents, match_key, usual_name
 from .recognize import (
-    ACRONYM_DEF,
-    OFFICERS,
-    ORG_NOUNS,
     PLACE_HEADS,
     PLACE_WORDS,
-    SPEECH_VERBS,
     Candidate,
     Mention,
     NameIndex,
-    context_scores,
+    NewEntity,
     describe,
     entity_id_for,
     find_candidates,
     is_acronym,
     name_index,
-    neighbours,
     registry_matches,
     score_types,
 )
 from .seedtext import headline_end, parse_seed
-from .spelling import NameTable, deletions
+from .shortforms import ShortFormRules, one_edit
+from .spelling import NameTable
 
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
 # Not "Mexico City" or "Hudson River": a capitalised place word makes another place of its own.
 AREA_WORDS = {"valley", "province", "region", "district"}
-UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
-# Context evidence that a place's name stands for an organisation in one article: two strong cues
-# ("beat X", "X coach"), each worth 4 in recognize's context scores.
-METONYM_EVIDENCE = 8
 # Type evidence a capitalised ordinary word needs before it is taken for a name ("Shell shares": 4).
 ORDINARY_WORD_EVIDENCE = 4
-# A short form is weighed against this many of the nearest mentions that share its word: all of them
-# in any real article, and a bound on the work in a text that repeats one name 40,000 times.
-SHORT_FORM_REACH = 200
-
-
-@dataclass
-class NewEntity:
-    id: str
-    name: str
-    type: str
-    aliases: list[str] = field(default_factory=list)
-    description: str = ""
-    review: bool = False
 
 
 @dataclass
@@ -138,7 +118,7 @@ def _rest_is_a_name(text: str, run: Candidate, mention: Mention, index: NameInde
     return bool(gaz.place_tier(rest) or (index is not None and (key in index.keys or key in index.surnames)))
 
 
-class Linker:
+class Linker(ShortFormRules, TypeRules):
     """Turns candidates into mentions of entities: the registry's, or new ones for this text.
 
     Full names create entities; short forms ("Mujahid"), acronyms ("NRF"), "X Valley" and
@@ -203,28 +183,6 @@ class Linker:
         self.mentions.sort(key=lambda m: m.start)
         evidence = {entity_id: dict(scores) for entity_id, scores in self.scores.items() if scores}
         return Recognition(self.mentions, self.new, {k: v for k, v in self.aliases.items() if v}, evidence)
-
-    # -- acronyms
-
-    def _find_acronyms(self, candidates: list[Candidate]) -> None:
-        """"National Resistance Front (NRF)": the acronym names the entity before it."""
-        by_end = {c.end: c for c in candidates}
-        for mention in self.mentions:  # a registry name can be defined an acronym too
-            by_end.setdefault(mention.end, Candidate(mention.start, mention.end, mention.text, mention.text.split(),
-                                                     False))
-        for match in ACRONYM_DEF.finditer(self.text):
-            owner = by_end.get(match.start())
-            acronym = match.group(1)
-            if owner is None or is_acronym(owner.text):
-                continue
-            letters = acronym.replace(".", "")
-            initials = _initials(owner.words)
-            if letters in initials:
-                self.acronyms[letters] = (owner.text, False)
-            elif any(sorted(letters) == sorted(i) or _one_edit(letters, i) for i in initials):
-                self.acronyms.setdefault(letters, (owner.text, True))
-            elif len(owner.words) > 1:  # "Armed Forces of Liberia (AFL)": the text defines it, whatever the initials
-                self.acronyms.setdefault(letters, (owner.text, False))
 
     # -- resolution
 
@@ -353,7 +311,7 @@ class Linker:
             if self.index is not None and self.registry is not None else []
         for known, entity_id in [(normalize_name(n), self.names[n]) for n in self.names.near(key)] + registry_names:
             if known[:1] == key[:1] and abs(len(known) - len(key)) <= 1 and known != key \
-                    and not known.endswith("'s") and _one_edit(known, key):
+                    and not known.endswith("'s") and one_edit(known, key):
                 return entity_id, self._name_of(entity_id)
         return None
 
@@ -433,309 +391,6 @@ class Linker:
         elif alias not in self.registry.by_id[entity_id].aliases:
             self.aliases[entity_id].append(alias)
 
-    # -- short forms, acronyms, headlines
-
-    def _link_deferred(self, candidate: Candidate) -> None:
-        if candidate.caps_line:
-            self._link_caps(candidate)
-            return
-        word = candidate.words[0]
-        if is_acronym(word.replace(".", "")) and self._link_acronym(candidate):
-            return
-        if known := self._known(word):
-            self._attach(candidate, known)
-        elif target := self._short_form(candidate):
-            self._attach(candidate, target, short=True)
-        elif is_acronym(word.replace(".", "")) or (word in self.name_parts and not candidate.initial):
-            self._attach(candidate, self._create(candidate))
-
-    def _link_acronym(self, candidate: Candidate) -> bool:
-        letters = candidate.text.replace(".", "")
-        definition = self.acronyms.get(letters)
-        misspelt = definition is not None and definition[1]
-        if definition is None:
-            near = [a for a in self._acronyms_filed(["".join(sorted(letters)), *deletions(letters)])
-                    if not self.acronyms[a][1] and (sorted(a) == sorted(letters) or _one_edit(a, letters))]
-            if not near:
-                return self._link_registry_acronym(candidate, letters)
-            definition, misspelt = self.acronyms[near[0]], True
-        owner = self.names.get(match_key(definition[0]))
-        if owner is None:
-            return False
-        if misspelt:
-            good = next(iter(self._acronyms_filed(["=" + k for k in self.names.names_of(owner)])), None)
-            hint = f"'{letters}' looks like a misspelling of '{good}'" if good else \
-                f"'{letters}' does not match the initials of '{self._name_of(owner)}'"
-            self._attach(candidate, owner, review=hint)
-        else:
-            self._attach(candidate, owner)
-        return True
-
-    def _acronyms_filed(self, keys: list[str]) -> list[str]:
-        """The defined acronyms filed under any of `keys`, in the order defined. Each (well-spelt) one
-        is filed under its letters sorted, its forms with a letter deleted, and "=" and the compared
-        form of the name defining it: so an acronym is not compared with every other one."""
-        if self.acronym_keys is None:
-            self.acronym_keys = defaultdict(list)
-            for position, (acronym, (name, bad)) in enumerate(self.acronyms.items()):
-                if not bad:
-                    for key in {"".join(sorted(acronym)), *deletions(acronym), "=" + match_key(name)}:
-                        self.acronym_keys[key].append((position, acronym))
-        return [a for _, a in sorted({entry for key in keys for entry in self.acronym_keys.get(key, ())})]
-
-    def _link_registry_acronym(self, candidate: Candidate, letters: str) -> bool:
-        """"NFR" when the registry knows "NRF": two neighbouring letters swapped."""
-        if self.registry is None:
-            return False
-        for i in range(len(letters) - 1):
-            swapped = letters[:i] + letters[i + 1] + letters[i] + letters[i + 2:]
-            found = self.registry.candidates(swapped) if swapped != letters else []
-            if len(found) == 1 and swapped in self.registry.by_id[found[0]].names():
-                self._attach(candidate, found[0], review=f"'{letters}' looks like a misspelling of '{swapped}'")
-                return True
-        return False
-
-    def _short_form(self, candidate: Candidate, before_only: bool = False) -> str | None:
-        """The person mentioned before (else after) whose name has this word.
-
-        When several fit ("Yeltsin" after Boris and Naina Yeltsin), the one named most often so
-        far: a story's subject is named again and again, someone in passing once; a tie goes to
-        the nearest.
-        """
-        word = candidate.words[0]
-        history = self.by_part.get(word, [])  # only mentions whose name starts or ends with the word can fit
-        at = bisect.bisect_left(history, (candidate.start,))
-        before = history[max(0, at - SHORT_FORM_REACH):at][::-1]
-        after = [p for p in history[at:at + SHORT_FORM_REACH] if p[0] > candidate.start] if not before_only else []
-        for side in (before, after):
-            fits: dict[str, bool] = {}
-            fitting = [entity_id for _, entity_id in side if fits.setdefault(
-                entity_id, self._fits_short_form(word, entity_id, side is before))]
-            if fitting:
-                counts = Counter(fitting)
-                return max(fitting, key=counts.__getitem__)  # max keeps the nearest of a tie
-        return None
-
-    def _fits_short_form(self, word: str, entity_id: str, before: bool = True) -> bool:
-        """A person by surname, or by first name once named in full before ("Jansher" after
-        "Jansher Khan"); an organisation by its own last word ("Yankees") or by its first when
-        the rest only says what or where it is ("Pirelli" for "Pirelli Cables", "Real" for
-        "Real Madrid")."""
-        parts = self._name_of(entity_id).split()
-        if len(parts) < 2 or word in self.gaz.honorifics or "of" in parts or "for" in parts:
-            return False
-        if self._looks_person(entity_id):
-            return word == parts[-1] or (word == parts[0] and (before or word in self.gaz.given_names))
-        if not self._looks_organization(entity_id) or word.lower() in self.gaz.common:
-            return False
-        if word == parts[-1]:
-            return word not in self.gaz.org_cues and not self.gaz.place_tier(word)
-        rest = parts[1:]
-        return word == parts[0] and not self.gaz.place_tier(word) and all(
-            w in self.gaz.org_cues or self.gaz.place_tier(w) for w in rest)
-
-    def _looks_organization(self, entity_id: str) -> bool:
-        if entity_id not in self.new:
-            return self.registry is not None and self.registry.by_id[entity_id].type == "organization"
-        scores = self.scores[entity_id]
-        return bool(scores) and max(scores, key=scores.get) == "organization"
-
-    def _looks_person(self, entity_id: str) -> bool:
-        if entity_id not in self.new:
-            return self.registry is not None and self.registry.by_id[entity_id].type == "person"
-        scores = {t: s for t, s in self.scores[entity_id].items() if s > 0}
-        if not scores:  # "MaliVai Washington", nothing said around it: a person, as _settle_types decides
-            words = self.new[entity_id].name.split()
-            return len(words) > 1 and not any(w in self.gaz.org_cues for w in words)
-        return max(scores, key=scores.get) == "person"
-
-    def _worth_creating(self, candidate: Candidate, singles: dict[str, list[Candidate]]) -> bool:
-        """A lone capitalised word starting a sentence is a name only with other evidence."""
-        word = candidate.words[0]
-        if word in self.gaz.places or word in self.gaz.given_names:
-            return True
-        _, nxt, _ = neighbours(self.text, candidate)
-        if nxt in OFFICERS | ORG_NOUNS | SPEECH_VERBS | PLACE_WORDS:
-            return True  # "Taliban spokesman ...", "Itar-Tass news agency ...", "Kosevo stadium"
-        if self._appears_in_lower_case(word.lower()):
-            return False
-        return any(not other.initial for other in singles[word])
-
-    def _appears_in_lower_case(self, word: str) -> bool:
-        """Whether `word` occurs as a whole word in the text: a set of the text's words, built once."""
-        if not re.fullmatch(r"\w+", word):
-            return bool(re.search(r"\b" + re.escape(word) + r"\b", self.text))
-        if self.words is None:
-            self.words = set(re.findall(r"\w+", self.text))
-        return word in self.words
-
-    def _link_caps(self, candidate: Candidate) -> None:
-        """In an ALL-CAPS headline, link only words known from the rest of the text or places."""
-        words = candidate.text.split()
-        offset = candidate.start
-        index = 0
-        while index < len(words):
-            for size in range(min(4, len(words) - index), 0, -1):
-                phrase = " ".join(words[index:index + size])
-                start = self.text.index(phrase, offset)
-                end = start + len(phrase)
-                entity_id = self._caps_target(phrase)
-                if entity_id:
-                    part = Candidate(start, end, phrase, phrase.split(), True, caps_line=True)
-                    self._attach(part, entity_id)
-                    index += size
-                    offset = end
-                    break
-            else:
-                offset = self.text.index(words[index], offset) + len(words[index])
-                index += 1
-
-    def _caps_target(self, phrase: str) -> str | None:
-        key = normalize_name(phrase)
-        if known := self._known(phrase):
-            return known
-        if person := self._latest(i for i in self.by_name_part.get(("last", key), ()) if self._looks_person(i)):
-            return person  # a surname of a person named in full
-        titled = phrase.title()
-        if self.gaz.place_tier(titled) == 1 and is_acronym(phrase) is False:
-            candidate = Candidate(0, 0, titled, titled.split(), True)
-            return self._create(candidate)
-        return None
-
-    # -- types
-
-    def _separate_metonyms(self) -> None:
-        """A place's name that stands for a team or company in this article ("England beat
-        Pakistan", "against Chicago", "Santa Fe shares") is linked to that organisation: one the
-        text names in full ("Chicago White Sox"), else one named after the place and the article's
-        section ("England (cricket)"). Linking respects type: the place keeps its own mentions
-        elsewhere, and the words around each name are the evidence."""
-        by_entity: dict[str, list[int]] = defaultdict(list)
-        for position, mention in enumerate(self.mentions):
-            by_entity[mention.entity].append(position)
-        for entity_id, positions in list(by_entity.items()):
-            if not self._is_place(entity_id):
-                continue
-            evidence: dict[str, float] = defaultdict(float)
-            for position in positions:
-                mention = self.mentions[position]
-                candidate = Candidate(mention.start, mention.end, mention.text, mention.text.split(), False)
-                for type_id, score in context_scores(candidate, self.text).items():
-                    evidence[type_id] += score
-            named = self._organisation_named_after(entity_id)
-            needed = METONYM_EVIDENCE / 2 if named else METONYM_EVIDENCE  # "Seattle" beside "Seattle Mariners"
-            if evidence["organization"] < needed or \
-                    evidence["organization"] < 2 * (evidence["place"] + evidence["person"]) + 2:
-                continue
-            target = named or self._metonym_entity(entity_id)
-            for position in positions:
-                mention = self.mentions[position]
-                why = mention.review or (f"the words around '{mention.text}' say an organisation, not the place "
-                                         f"{entity_id}")
-                self.mentions[position] = Mention(mention.start, mention.end, mention.text, target,
-                                                  "" if target in self.new else self.registry.by_id[target].type, why)
-            self.scores[target]["organization"] += evidence["organization"]
-            if entity_id in self.new and len(positions) == len(by_entity[entity_id]):
-                self._forget(entity_id)
-
-    def _people_before_registry_words(self) -> None:
-        """"Washington" after "MaliVai Washington" is the player, though the registry knows the
-        city: a registry name found as written yields to the surname of a person this article
-        named in full before it, unless the words around it say place ("in Washington")."""
-        for position, mention in enumerate(self.mentions):
-            if (mention.start, mention.end) not in self.known or " " in mention.text or mention.type == "person":
-                continue
-            candidate = Candidate(mention.start, mention.end, mention.text, [mention.text], False)
-            person = self._short_form(candidate, before_only=True)
-            if person is None or person == mention.entity:
-                continue
-            context = context_scores(candidate, self.text)
-            if context.get("place", 0) or context.get("organization", 0) >= 2:
-                continue
-            self.mentions[position] = Mention(mention.start, mention.end, mention.text, person,
-                                              "" if person in self.new else "person",
-                                              f"'{mention.text}' read as {self._name_of(person)}, named before it; "
-                                              f"it may be {mention.entity}")
-
-    def _is_place(self, entity_id: str) -> bool:
-        if entity_id not in self.new:
-            return self.registry is not None and self.registry.by_id[entity_id].type == "place"
-        return bool(self.gaz.place_tier(self.new[entity_id].name))
-
-    def _organisation_named_after(self, entity_id: str) -> str | None:
-        """"Chicago White Sox" for "Chicago", when this text names it: the one such organisation."""
-        named = self.by_name_part.get(("start", match_key(self._name_of(entity_id))), ())
-        found = {i for i in named if i in self.recent and i != entity_id and self._looks_organization(i)}
-        return found.pop() if len(found) == 1 else None
-
-    def _metonym_entity(self, entity_id: str) -> str:
-        name = f"{self._name_of(entity_id)} ({self.topic or 'organization'})"
-        if (known := self.names.get(match_key(name))) or (known := self._known(name)):
-            return known
-        taken = ChainMap(self.new, self.registry.by_id if self.registry else {})
-        target = entity_id_for(name, taken)
-        self.new[target] = NewEntity(target, name, "organization")
-        self.names[match_key(name)] = target
-        return target
-
-    def _forget(self, entity_id: str) -> None:
-        """A new entity none of whose mentions are left: no file is written for it."""
-        parts = self._name_of(entity_id).split()
-        del self.new[entity_id]
-        self.scores.pop(entity_id, None)
-        self.recent.pop(entity_id, None)
-        for part in {parts[0], parts[-1]} if parts else ():
-            self.by_part[part] = [entry for entry in self.by_part[part] if entry[1] != entity_id]
-        for key in self.names.names_of(entity_id):
-            del self.names[key]
-
-    def _score_registry_mentions(self) -> None:
-        """Type evidence for the registry names found as written, which skip `_attach`: the site
-        settles their type from every article (gloss/sitetypes.py)."""
-        for mention in self.mentions:
-            if (mention.start, mention.end) not in self.known:
-                continue
-            words = mention.text.split()
-            candidate = Candidate(mention.start, mention.end, mention.text, words, False)
-            for type_id, score in score_types(candidate, self.text, self.gaz).items():
-                self.scores[mention.entity][type_id] += score
-
-    def _settle_types(self) -> None:
-        """Each new entity takes its best-scored type; a weak score is marked for review."""
-        for entity_id, entity in self.new.items():
-            scores = {t: s for t, s in self.scores[entity_id].items() if t in self.type_ids}
-            best = max(scores, key=scores.get) if scores else ""
-            if not best or scores[best] < UNCLEAR:
-                entity.review = True
-                best = best or ("person" if len(entity.name.split()) > 1 else "organization")
-                if best not in self.type_ids:
-                    best = self.type_ids[0]
-            entity.type = best
-        types = {e.id: e.type for e in self.new.values()}
-        for mention in self.mentions:
-            if not mention.type:
-                mention.type = types[mention.entity]
-                if self.new[mention.entity].review and not mention.review:
-                    mention.review = f"type of '{self.new[mention.entity].name}' is a guess ({mention.type})"
-
-
-def _initials(words: list[str]) -> set[str]:
-    """Initials of a name, with and without its "of X" tail and small words."""
-    capitals = [w for w in words if w[:1].isupper()]
-    head = words[:words.index("of")] if "of" in words else words
-    return {"".join(w[0] for w in capitals), "".join(w[0] for w in head if w[:1].isupper()),
-            "".join(w[0].upper() for w in words)}
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `b` is `a` with one letter changed, added, dropped, or two neighbours swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
 
 
 def _part_of(alias: str, name: str) -> bool:

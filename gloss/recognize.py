@@ -14,7 +14,7 @@ import re
 import weakref
 from collections import defaultdict
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -82,6 +82,18 @@ class Mention:
     entity: str
     type: str
     review: str = ""  # why an editor should look at this mention; empty when sure
+
+
+@dataclass
+class NewEntity:
+    """An entity a text names that the registry does not hold: its entity file is made at ingest."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    description: str = ""
+    review: bool = False
 
 
 @dataclass

@@ -1,9 +1,13 @@
-"""Render stage: the site graph through the theme's Jinja2 templates into files in a folder."""
+"""Render stage: the content of each kind of page, made from the site graph and put through the
+theme's templates (gloss/templates.py).
+
+Which pages there are and which an edit touches is gloss/pageplan.py; where they live, gloss/urls.py;
+their JSON-LD, gloss/jsonld.py; writing them to disk, gloss/pagewriter.py.
+"""
 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import functools
 import heapq
@@ -14,7 +18,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -27,11 +31,23 @@ from .config import SiteConfig
 from .content import Article, Entity
 from .errors import GlossError
 from .graph import MentionSite, SiteGraph, article_year
+from .jsonld import COMPACT_JSON, StructuredData
 from .markup import MENTION_PLACEHOLDER
+from .pageplan import PageSpec
 from .parse import ParsedDocument
 from .svggraph import Edge, Node, circle_graph, ego_graph
-from .symlinks import check_below, check_tree
+from .symlinks import check_tree
+from .templates import jinja_env, template_error
 from .timeline import timeline
+from .urls import (
+    archive_url,
+    article_url,
+    climb_to_root,
+    entity_url,
+    entity_year_url,
+    relative,
+    tag_url,
+)
 from .words import counted, in_words
 
 # ---------------------------------------------------------------- what render rules read
@@ -90,76 +106,9 @@ class Page:
         return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
 
 
-class PageSpec(NamedTuple):
-    """One output file, before rendering: what kind of page it is and for which article, entity or tag.
-    (A named tuple: a site of 10,000 articles lists 22,000 of them on every rebuild.)"""
-
-    path: str
-    kind: str
-    key: str = ""
-
-
-@dataclass
-class Changes:
-    """What changed since the last build, as `Renderer.affected` needs it."""
-
-    articles: set[str] = field(default_factory=set)  # slugs: text, front matter or resolution changed, added, removed
-    entities: set[str] = field(default_factory=set)  # ids whose file changed (name, type, description…)
-    mentions: set[str] = field(default_factory=set)  # ids whose passages changed somewhere
-    listed: set[str] = field(default_factory=set)  # slugs whose front matter changed, added or removed
-    previous: dict[str, Article] = field(default_factory=dict)  # the last build's articles, in its order
-    previous_lists: tuple = ((), {})  # the last build's Renderer.list_counts()
-    neighbours: set[str] = field(default_factory=set)  # slugs whose previous or next article changed
-    page_set: bool = False  # pages were added or removed, or the articles' order changed
-    quoted: dict[str, set[str]] = field(default_factory=dict)  # changed slug -> entity ids it quotes, before and after
-    entity_years: set[str] = field(default_factory=set)  # entity ids whose year pages were added or removed
-
-
 def article_neighbours(slugs: list[str]) -> dict[str, tuple[str | None, str | None]]:
     return {slug: (slugs[i - 1] if i else None, slugs[i + 1] if i + 1 < len(slugs) else None)
             for i, slug in enumerate(slugs)}
-
-
-def article_url(slug: str) -> str:
-    return f"articles/{slug}/"
-
-
-def entity_url(entity_id: str) -> str:
-    return f"entities/{entity_id}/"
-
-
-def entity_card_url(entity_id: str) -> str:
-    """What a hover card fetches: a few dozen bytes, where the whole site's entities.json grows with it."""
-    return f"entities/{entity_id}/card.json"
-
-
-def entity_year_url(entity_id: str, year: str) -> str:
-    return f"entities/{entity_id}/{year}/"
-
-
-def archive_url(year: str) -> str:
-    return f"archive/{year}/"
-
-
-def tag_url(tag: str) -> str:
-    return f"tags/{tag}/"
-
-
-def climb_to_root(from_page: str) -> str:
-    """The relative link from the page at `from_page` to the site's root folder ("" at the root)."""
-    return "../" * from_page.count("/")
-
-
-def relative(from_page: str, target: str) -> str:
-    """A link from the page at `from_page` to the site path `target`, as a relative URL.
-
-    Always climbs to the site root and back down: the same link text wherever the page is, and
-    cheap enough to call for every link of every page.
-    """
-    up = climb_to_root(from_page)
-    if target.startswith("#"):
-        return target
-    return (up + target) or "./"
 
 
 class Renderer:
@@ -175,8 +124,7 @@ class Renderer:
         self._article_by_slug: dict[str, Article] | None = None
         self._cards: dict[str, str] = {}
         self._mention_tag_cache: dict[tuple[str, int, bool], MentionTags] = {}
-        self._things: dict[str, dict[str, Any]] = {}  # entity id -> its schema.org JSON-LD object
-        self._things_json: dict[str, str] = {}  # and that object as JSON
+        self.structured = StructuredData(config, graph)
         self._types = {t.id: t for t in config.entity_types}  # the entity types, for every template
         self._bodies: dict[str, str] = {}  # entity id -> its annotations' body (see article_annotations)
         self._passage_heads: dict[tuple[str, int], tuple[str, str, str]] = {}  # see passage_group_html
@@ -250,7 +198,7 @@ class Renderer:
             "article": article, "body": lead_with(self.body_html(article.slug, doc, path), dateline),
             "dateline_html": dateline, "whos_who": whos_who, "whos_who_html": self.whos_who_html(whos_who, path),
             "notes": doc.notes,
-            "json_ld": self.article_json_ld(article), "more": more, "more_html": self.more_html(more, path),
+            "json_ld": self.structured.article_json_ld(article), "more": more, "more_html": self.more_html(more, path),
         })
 
     def dateline_html(self, article: Article, page_path: str) -> Markup:
@@ -401,7 +349,8 @@ class Renderer:
             "related_html": self.related_html(related, path),
             "first_seen": first_seen, "last_seen": last_seen, "notes_html": notes,
             "datelines": datelined[:self.ENTITY_LATEST], "datelines_count": len(datelined),
-            "json_ld": self.entity_json_ld(entity), "graph_svg": self.neighbourhood_graph(entity, path, strongest),
+            "json_ld": self.structured.entity_json_ld(entity),
+            "graph_svg": self.neighbourhood_graph(entity, path, strongest),
             "timeline": timeline(self._site_dates(entity.id), entity.name), "said": self.said_by(entity.id),
         })
 
@@ -574,166 +523,14 @@ class Renderer:
         first = next((s.article.date for s in reversed(sites) if s.article.date), None)
         card = {"articles": self.graph.article_count(entity_id), "mentions": len(sites),
                 "first": first.isoformat() if first else None, "last": last.isoformat() if last else None}
-        return _COMPACT_JSON.encode(card).encode("utf-8")
-
-    # -- structured data
-
-    def absolute(self, path: str) -> str | None:
-        return self.config.base_url.rstrip("/") + "/" + path if self.config.base_url else None
-
-    def article_json_ld(self, article: Article) -> Markup:
-        counts = self.graph.article_entities.get(article.slug, Counter())
-        data = {
-            "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-            "datePublished": article.date.isoformat() if article.date else None,
-            "description": article.summary or None,
-            "author": {"@type": "Person", "name": article.author} if article.author else None,
-            "dateline": str(article.dateline) if article.dateline else None,
-            "mentions": sorted(counts), "url": self.absolute(article_url(article.slug)),
-            "inLanguage": self.config.language, "keywords": article.tags,
-        }
-        mentions = ", ".join(self._thing_json(self.graph.registry.by_id[i]) for i in data["mentions"])
-        return json_ld(data, {"mentions": f"[{mentions}]"})
-
-    def entity_json_ld(self, entity: Entity) -> Markup:
-        return json_ld({"@context": "https://schema.org", **self._thing(entity),
-                        "description": entity.description or None})
-
-    def _thing(self, entity: Entity) -> dict[str, Any]:
-        """The entity as a schema.org object, made once per build: each article page lists a dozen."""
-        thing = self._things.get(entity.id)
-        if thing is None:
-            thing = self._things[entity.id] = self._make_thing(entity)
-        return thing
-
-    def _thing_json(self, entity: Entity) -> str:
-        """_thing as JSON, written once per build: each article page lists a dozen."""
-        text = self._things_json.get(entity.id)
-        if text is None:
-            text = self._things_json[entity.id] = _JSON.encode(self._thing(entity))
-        return text
-
-    def _make_thing(self, entity: Entity) -> dict[str, Any]:
-        kind = {"person": "Person", "organization": "Organization", "place": "Place"}.get(entity.type, "Thing")
-        same_as = list(entity.links.values())
-        if entity.wikidata:
-            same_as.append(f"https://www.wikidata.org/wiki/{entity.wikidata}")
-        thing: dict[str, Any] = {"@type": kind, "name": entity.name}
-        if entity.aliases:
-            thing["alternateName"] = entity.aliases
-        if same_as:
-            thing["sameAs"] = same_as
-        url = self.absolute(entity_url(entity.id))
-        if url:
-            thing["url"] = url
-        return thing
+        return COMPACT_JSON.encode(card).encode("utf-8")
 
     # -- what to render, and rendering one page
-
-    def page_set(self) -> tuple:
-        """What decides `page_specs()`: equal values give equal lists."""
-        return (tuple(a.slug for a in self.graph.articles), tuple(sorted(self.graph.registry.by_id)),
-                tuple(sorted(self.graph.tags)), tuple(year for year, _ in self.archive_years()),
-                tuple(self.entity_year_pages()))
 
     def entity_year_pages(self) -> list[tuple[str, str]]:
         """(entity id, year) of every year page, the busy entities' in id order."""
         busy = [i for i in sorted(self.graph.sites) if self.is_busy(i)]
         return [(i, year) for i in busy for year in self.graph.years_quoting(i)]
-
-    def page_specs(self) -> list[PageSpec]:
-        """Every output of the site, in a stable order, with the inputs each one reads."""
-        specs = [PageSpec(path, kind) for path, kind in self.FIXED_PAGES + self.LIST_PAGES]
-        for article in self.graph.articles:
-            specs.append(PageSpec(article_url(article.slug) + "index.html", "article", article.slug))
-            specs.append(PageSpec(f"annotations/{article.slug}.jsonld", "article-annotations", article.slug))
-        ids = sorted(self.graph.registry.by_id)
-        specs += [PageSpec(entity_url(i) + "index.html", "entity", i) for i in ids]
-        specs += [PageSpec(entity_card_url(i), "entity-card", i) for i in ids]
-        specs += [PageSpec(entity_year_url(i, year) + "index.html", "entity-year", f"{i}/{year}")
-                  for i, year in self.entity_year_pages()]
-        specs += [PageSpec(tag_url(tag) + "index.html", "tag", tag) for tag in sorted(self.graph.tags)]
-        specs += [PageSpec(archive_url(year) + "index.html", "archive", year) for year, _ in self.archive_years()]
-        return specs
-
-    # Pages that read nothing from content, and lists that read all of it.
-    FIXED_PAGES = [("404.html", "404"), ("search/index.html", "search"), ("robots.txt", "robots")]
-    LIST_PAGES = [("index.html", "home"), ("entities/index.html", "entities"), ("tags/index.html", "tags"),
-                  ("entities.json", "entities.json"), ("feed.xml", "feed"), ("sitemap.xml", "sitemap"),
-                  ("annotations.jsonld", "annotations")]
-
-    def affected(self, changes: Changes) -> set[str]:
-        """Paths of the pages that read something in `changes`: the only ones a rebuild renders.
-
-        Each rule mirrors what a page shows: an article page shows its entities' names and
-        descriptions; an entity page its passages, its notes' mentions and its companions' names;
-        archive and tag pages only front matter; the home page and the feed their first articles.
-        """
-        paths: set[str] = set()
-        if changes.articles or changes.entities:
-            paths.add("annotations.jsonld")
-        if changes.mentions or changes.entities:
-            paths.update(("entities/index.html", "entities.json"))
-        if changes.page_set:
-            paths.add("sitemap.xml")
-        paths |= self._lists_affected(changes)
-        for slug in changes.articles:
-            paths.update((article_url(slug) + "index.html", f"annotations/{slug}.jsonld"))
-        paths.update(f"annotations/{slug}.jsonld" for slug in changes.neighbours)
-        paths |= self._more_affected(changes)
-        shown_entities = set(changes.mentions) | set(changes.entities)
-        for entity_id in changes.entities:
-            paths.update(article_url(a.slug) + "index.html" for a in self.graph.articles_mentioning(entity_id))
-            shown_entities.update(self.graph.co_mentions.get(entity_id, {}))
-        if changes.entities:
-            shown_entities.update(owner for owner in self.graph.entity_documents
-                                  if any(i in changes.entities for i in self.graph.resolved.get(f"entity:{owner}", ())))
-        paths.update(entity_url(i) + "index.html" for i in shown_entities)
-        paths.update(entity_card_url(i) for i in changes.mentions | changes.entities)  # counts and dates
-        paths |= self._year_pages_affected(changes)
-        return paths
-
-    def _more_affected(self, changes: Changes) -> set[str]:
-        """The article pages whose "more on these people" list may show a changed article, or may change
-        because one quotes other entities now: those quoting an entity the changed articles quote or
-        quoted, unless it is quoted too widely to count (see more_on), before or after the change."""
-        paths: set[str] = set()
-        up_to = self.MORE_QUOTED_UP_TO + len(changes.articles)  # each changed article moves a count by one
-        for entity_id in set().union(*changes.quoted.values()) if changes.quoted else ():
-            if self.graph.article_count(entity_id) <= up_to:
-                articles = self.graph.articles
-                paths.update(article_url(articles[place].slug) + "index.html" for place in self.postings(entity_id))
-        return paths
-
-    def _year_pages_affected(self, changes: Changes) -> set[str]:
-        """A year page shows its entity's name, the years it has pages for, and that year's passages."""
-        whole = set(changes.entities) | changes.entity_years
-        paths = {entity_year_url(i, year) + "index.html" for i in whole for year in self.graph.years_quoting(i)}
-        for slug, entity_ids in changes.quoted.items():
-            years = {article_year(a) for a in (changes.previous.get(slug), self.article_by_slug.get(slug)) if a}
-            paths.update(entity_year_url(i, year) + "index.html" for i in entity_ids for year in years)
-        return paths
-
-    def _lists_affected(self, changes: Changes) -> set[str]:
-        """The home page, feed, archive and tags pages that show a changed article."""
-        paths: set[str] = set()
-        before, now = list(changes.previous), [a.slug for a in self.graph.articles]
-        years, tag_counts = self.list_counts()
-        years_changed = years != changes.previous_lists[0]
-        for path, count in (("index.html", self.HOME_ARTICLES), ("feed.xml", self.FEED_ARTICLES)):
-            first = set(before[:count]) | set(now[:count])
-            if changes.entities or (path == "index.html" and years_changed) or changes.articles & first:
-                paths.add(path)
-        listed = [a for slug in changes.listed
-                  for a in (changes.previous.get(slug), self.article_by_slug.get(slug)) if a]
-        if years_changed:
-            paths.update(archive_url(year) + "index.html" for year, _ in years)
-        else:
-            paths.update(archive_url(article_year(a)) + "index.html" for a in listed)
-        paths.update(tag_url(tag) + "index.html" for a in listed for tag in a.tags)
-        if tag_counts != changes.previous_lists[1]:
-            paths.add("tags/index.html")
-        return paths
 
     def list_counts(self) -> tuple[list[tuple[str, int]], dict[str, int]]:
         """Articles per year and per tag: what the year and tag lists show."""
@@ -910,19 +707,6 @@ def _time_element(day: dt.date) -> str:
     return f'<time datetime="{day.isoformat()}">{_long_date(day)}</time> · '
 
 
-def template_error(exc: jinja2.TemplateSyntaxError, config: SiteConfig) -> GlossError:
-    path = Path(exc.filename) if exc.filename else config.theme_dir / "templates" / (exc.name or "?")
-    try:
-        path = path.relative_to(config.root)
-    except ValueError:
-        pass
-    return GlossError(f"template syntax error: {exc.message}", path, exc.lineno, 1,
-                      hint="fix the Jinja2 tag on this line")
-
-
-# json.dumps makes an encoder at each call with any argument besides the object: one, made once.
-_JSON = json.JSONEncoder(ensure_ascii=False)
-_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def lead_with(body: Markup, lead: Markup) -> Markup:
@@ -933,107 +717,3 @@ def lead_with(body: Markup, lead: Markup) -> Markup:
         return Markup(f"<p>{lead} {body[3:]}")
     return Markup(f'<p class="dateline-line">{lead}</p>\n{body}')
 
-
-def json_ld(data: dict[str, Any], encoded: dict[str, str] | None = None) -> Markup:
-    """JSON for a <script> element: '<', '>' and '&' escaped so text cannot close the element. Values
-    empty or None are left out; `encoded` gives the JSON of some keys' values, written beforehand."""
-    clean = {k: v for k, v in data.items() if v not in (None, [], "")}
-    text = _dumps_in_order(clean, encoded) if encoded else _JSON.encode(clean)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
-
-
-def _dumps_in_order(data: dict[str, Any], encoded: dict[str, str]) -> str:
-    """What json.dumps(data) writes, with the values of `encoded`'s keys as given there."""
-    pieces: list[str] = []
-    run: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in encoded:
-            if run:
-                pieces.append(_JSON.encode(run)[1:-1])
-                run = {}
-            pieces.append(f"{_JSON.encode(key)}: {encoded[key]}")
-        else:
-            run[key] = value
-    if run:
-        pieces.append(_JSON.encode(run)[1:-1])
-    return "{" + ", ".join(pieces) + "}"
-
-
-class TemplateCodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in `.gloss-cache/templates/`: compiling the theme took 40 ms in every
-    process that renders, loading it 2 ms. Jinja2 compiles a template again when its source changed;
-    like the parse cache, the folder is safe to delete, and a file that cannot be read or written
-    only costs that compile."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - a damaged file: Jinja2 checks only its header and source checksum
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-class TemplateLoader(jinja2.FileSystemLoader):
-    """theme/templates/, refusing a template that is a symbolic link or is reached through one
-    (gloss/symlinks.py); `include` and `extends` load through here too."""
-
-    def __init__(self, config: SiteConfig) -> None:
-        super().__init__(str(config.theme_dir / "templates"))
-        self.root = config.root
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        check_below(Path(self.searchpath[0]), Path(filename), self.root)
-        return source, filename, uptodate
-
-
-def jinja_env(config: SiteConfig, code_cache: Path | None = None) -> jinja2.Environment:
-    """The theme's templates; one environment can serve many builds (it caches compiled templates),
-    and `code_cache` keeps them compiled between processes (see TemplateCodeCache).
-
-    Without `auto_reload` Jinja2 does not look at each template file's time again for every page (two
-    stat calls a page, 45,000 at 10,000 articles): the builder makes a new environment whenever a file
-    of the theme changes."""
-    bytecode_cache = None
-    if code_cache is not None:
-        with contextlib.suppress(OSError):
-            code_cache.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = TemplateCodeCache(str(code_cache))
-    env = jinja2.Environment(
-        loader=TemplateLoader(config),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-        bytecode_cache=bytecode_cache,
-    )
-    env.globals["url"] = _url
-    env.globals["absolute_url"] = _absolute_url
-    env.globals["article_url"] = article_url
-    env.globals["entity_url"] = entity_url
-    env.globals["tag_url"] = tag_url
-    env.globals["archive_url"] = archive_url
-    env.globals["entity_year_url"] = entity_year_url
-    # The same as filters: a filter is called straight from the template's code, a function through
-    # the context's call machinery (2.1 against 0.5 µs for `url(article_url(slug))` in a list of 2,000).
-    for name in ("url", "article_url", "entity_url", "tag_url", "archive_url", "entity_year_url"):
-        env.filters[name] = env.globals[name]
-    env.filters["counted"] = counted
-    env.filters["in_words"] = in_words
-    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
-    env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B %Y')}" if d else ""
-    return env
-
-
-@jinja2.pass_context
-def _url(context: Any, target: str) -> str:
-    page = context["page"]
-    return relative(page.path, target) if page.root is None else page.root + target
-
-
-@jinja2.pass_context
-def _absolute_url(context: Any, target: str) -> str:
-    base = context["site"].base_url
-    return base.rstrip("/") + "/" + target if base else target

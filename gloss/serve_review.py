@@ -19,8 +19,8 @@ from .config import SiteConfig
 from .content import is_slug
 from .errors import GlossError
 from .fixes import parse_fix, run_fix
-from .render import article_url, entity_url
 from .reviewqueue import build_queue, queue_json
+from .urls import article_url, entity_url
 
 ID_FIELDS = ("id", "old", "new", "article")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")

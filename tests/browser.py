@@ -4,7 +4,8 @@ Fixtures (import them into a test module with `from browser import *`):
 - `browser`: one Chromium for the whole session (started lazily, closed at the end);
 - `served_mini`: the mini site built once with the project's theme and served over HTTP on 127.0.0.1;
 - `served_example`, `served_generated`: the same for the shipped example (content/, site.yml) and for a
-  generated site of 40 articles (bench.corpus);
+  generated site of 40 articles (bench.corpus), whose busiest entities
+  have pages of passages by year;
 - `page`: a fresh browser context and page for one test, which fails the test if the page logs a
   console error, throws, or a request fails (or answers 4xx/5xx).
 
@@ -142,6 +143,8 @@ def _generated_project(folder: Path) -> Path:
     from bench.corpus import write_site
 
     write_site(folder, 40)
+    with (folder / "site.yml").open("a", encoding="utf-8") as config:
+        config.write("passages_by_year_after: 20\n")  # its busiest entities get pages of passages by year
     return folder
 
 

@@ -6,6 +6,7 @@ import ctypes
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# Tests interrupt Gloss with Ctrl+C (SIGINT). A shell starts a background job (`make test &`, nohup)
+# with SIGINT ignored, and every process it starts inherits that: the interrupted command would
+# run on. A handler (unlike "ignored") is not inherited, so Gloss's processes get the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import quote
+
 import pytest
 from browser import *  # noqa: F403 - pytest fixtures
-from browser import Served, axe_violations, deployed_at
+from browser import ROOT, Served, axe_violations, deployed_at
 
 
 def test_every_page_loads_without_errors(page, served_mini: Served) -> None:
@@ -65,15 +68,72 @@ def test_print_stylesheet_shows_notes_and_hides_chrome(page, served_mini: Served
     assert page.locator("#note-1-text").is_visible()
 
 
-ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
+# ---------------------------------------------------------------- every page kind, every impact
+
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def first_page(served: Served, pattern: str, containing: str = "") -> str | None:
+    """The site path (ending in '/') of the first page matching `pattern` whose HTML has `containing`."""
+    for found in sorted(served.root.glob(pattern)):
+        if containing in found.read_text(encoding="utf-8"):
+            return str(found.parent.relative_to(served.root)) + "/"
+    return None
+
+
+def busiest_entity(served: Served) -> str:
+    data = json.loads((served.root / "entities.json").read_text(encoding="utf-8"))
+    return max(data, key=lambda i: (data[i]["articles"], i))
+
+
+def page_kinds(served: Served) -> list[tuple[str, str, str]]:
+    """(kind, template, site path) of one page of each kind the build wrote (path None: the site has none)."""
+    busiest = busiest_entity(served)
+    name = json.loads((served.root / "entities.json").read_text(encoding="utf-8"))[busiest]["name"]
+    article = first_page(served, "articles/*/index.html")
+    kinds = [("home", "home.html", ""), ("year archive", "archive.html", first_page(served, "archive/*/index.html")),
+             ("entities index", "entities.html", "entities/"), ("article", "article.html", article),
+             ("article with a card open", "article.html", article),
+             ("entity with a timeline", "entity.html", first_page(served, "entities/*/index.html", "timeline-chart")),
+             ("entity with quotes", "entity.html", first_page(served, "entities/*/index.html", "said-quote")),
+             ("entity's year", "entity-year.html", first_page(served, "entities/*/*/index.html")),
+             ("search with results", "search.html", f"search/?q={quote(name)}"),
+             ("tags index", "tags.html", "tags/"), ("tag", "tag.html", first_page(served, "tags/*/index.html")),
+             ("not found", "404.html", "404.html")]
+    return kinds
+
+
+def show(page, served: Served, kind: str, path: str) -> None:
+    """Open the page as a reader sees that kind of it: search results in, a card open, a sidenote shown."""
+    page.goto(served.url + path)  # at "load": the deferred gloss.js has run
+    if kind == "search with results":
+        page.locator("#search-results li .type-badge").first.wait_for()
+    if kind == "article with a card open":
+        page.hover(".article-body .mention")  # after the hover delay, with its count fetched
+        page.locator("#gloss-card .card-count:not(:empty)").wait_for()
+    if kind == "article" and page.locator(".sidenote").count():
+        if page.viewport_size["width"] < 1024:
+            page.locator("label.note-ref").first.click()  # a phone's note opens under its line
+        page.locator(".sidenote").first.wait_for()  # a wide screen's is beside the text, without a tap
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1440])
-def test_search_page_has_no_accessibility_violation_of_any_impact(page, served_example: Served, scheme: str,
-                                                                   width: int) -> None:
+def test_no_accessibility_violation_of_any_impact_on_any_page_kind(page, served_example: Served,
+                                                                  served_generated: Served, scheme: str,
+                                                                  width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
-    page.goto(served_example.url + "search/?q=Massoud")  # entity results with type badges, then articles
-    page.locator("#search-results li .type-badge").first.wait_for()
-    assert axe_violations(page, ALL_IMPACTS) == []  # landmark-unique: the two search forms have their own names
+    deployed_at(page, "https://bench.example/", served_generated)  # its 404 page links to its own address
+    found, checked = [], set()
+    for site, served in (("example", served_example), ("generated", served_generated)):
+        kinds = [kind for kind in page_kinds(served) if kind[2] is not None]
+        for kind, template, path in kinds:
+            show(page, served, kind, path)
+            found += [f"{site} {kind} ({path}): {v}" for v in axe_violations(page, EVERY_IMPACT)]
+            checked |= {kind, template}
+        assert page.problems.items == [], f"{site}: {page.problems.items}"
+    page_templates = {t.name for t in (ROOT / "theme/templates").glob("*.html")} - {"base.html"}
+    every_kind = {kind for kind, _, _ in page_kinds(served_example)}
+    assert checked == page_templates | every_kind  # each kind on one of the sites at least, each page template
+    assert found == [], "\n".join(found)

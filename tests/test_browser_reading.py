@@ -23,7 +23,7 @@ def test_hovering_a_mention_shows_its_card(page, served_mini: Served) -> None:
     assert "Zabihullah Mujahid" in box.inner_text()
     assert "Taliban spokesman." in box.inner_text()
     page.wait_for_function("document.querySelector('#gloss-card .card-count').textContent !== ''")
-    assert "Mentioned in 2 articles" in box.inner_text()  # from its card.json, not baked into the page
+    assert "First seen 6 September 2021 · 2 articles since" in box.inner_text()  # from its card.json
     assert box.locator("a.card-link").get_attribute("href").endswith("entities/zabihullah-mujahid/")
     assert page.get_attribute("#m-3", "aria-describedby") == "gloss-card"
     # the card is next to the mention, inside the viewport
@@ -244,15 +244,33 @@ def opened(page) -> dict:
     return page.evaluate("cardLog[cardLog.length - 1]")
 
 
-def test_card_waits_for_a_resting_pointer_but_opens_at_once_on_focus(page, served_mini: Served) -> None:
-    page.goto(served_mini.url + ARTICLE)
+SITES = ["example", "generated"]
+SITE_ARTICLE = {"example": "articles/the-taliban-say-they-now-have-full-control-over-panjshir/",
+                "generated": "articles/article-000003/"}
+
+
+def site(request, name: str) -> Served:
+    return request.getfixturevalue(f"served_{name}")
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_card_waits_300_to_500_ms_for_a_resting_pointer_but_opens_at_once_on_focus(page, request,
+                                                                                   name: str) -> None:
+    served = site(request, name)
+    page.goto(served.url + SITE_ARTICLE[name])
     page.evaluate(CARD_LOG)
-    page.hover("#m-3")
-    hovered = opened(page)
-    delay = hovered["at"] - page.evaluate("started.mouseover")
-    assert 300 <= delay < 2000, delay  # a pointer passing over the text opens nothing
-    page.mouse.move(0, 0)
-    card(page).wait_for(state="hidden")
+    delays = []
+    for mention in ("#m-3", "#m-4", "#m-5"):
+        page.evaluate("started = {}")
+        page.hover(mention)
+        hovered = opened(page)
+        assert hovered["id"] == mention[1:]
+        delays.append(hovered["at"] - page.evaluate("started.mouseover"))
+        page.mouse.move(0, 0)
+        card(page).wait_for(state="hidden")
+    # A timer never fires early, and a busy machine only makes it late: every delay is at least the
+    # wait, and the shortest is the wait itself. A pointer passing over the text opens nothing.
+    assert 300 <= min(delays) < 500, delays
     page.focus("#m-1")
     focused = opened(page)
     assert focused["id"] == "m-1"
@@ -273,16 +291,17 @@ def overlap(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
+@pytest.mark.parametrize("name", SITES)
 @pytest.mark.parametrize("where", ["start", "end"])  # the mention at the top of the window, or at its bottom
-def test_card_never_covers_its_mention_and_points_at_it(page, served_generated: Served, where: str) -> None:
+def test_card_never_covers_its_mention_and_points_at_it(page, request, name: str, where: str) -> None:
     page.set_viewport_size({"width": 800, "height": 600})
-    page.goto(served_generated.url + "articles/article-000003/")
+    page.goto(site(request, name).url + SITE_ARTICLE[name])
     page.evaluate(CARD_LOG)
     page.evaluate(f"document.getElementById('m-6').scrollIntoView({{block: '{where}'}})")
     page.focus("#m-6")
     first = opened(page)  # placed before its card file came: the count line is empty but kept
     assert first["count"] == "" and not overlap(first["card"], first["mention"])
-    page.locator("#gloss-card .card-count").filter(has_text="Mentioned in").wait_for()
+    page.locator("#gloss-card .card-count").filter(has_text="First seen").wait_for()
     final = page.evaluate("""() => ({card: document.getElementById('gloss-card').getBoundingClientRect().toJSON(),
         mention: document.getElementById('m-6').getBoundingClientRect().toJSON(),
         arrow: document.querySelector('.gloss-card-arrow').getBoundingClientRect().toJSON(),
@@ -299,16 +318,49 @@ def test_card_never_covers_its_mention_and_points_at_it(page, served_generated: 
         assert box["bottom"] - 1 <= arrow["top"] and arrow["bottom"] <= mention["top"]
 
 
-def test_first_card_fetches_only_its_entity_file(page, served_generated: Served) -> None:
+@pytest.mark.parametrize("name", SITES)
+def test_first_card_fetches_only_its_entity_file(page, request, name: str) -> None:
+    served = site(request, name)
     fetched = []
     page.on("request", lambda request: fetched.append(request.url) if request.resource_type == "fetch" else None)
-    page.goto(served_generated.url + "articles/article-000003/")
+    page.goto(served.url + SITE_ARTICLE[name])
     page.focus("#m-6")
-    page.locator("#gloss-card .card-count").filter(has_text="Mentioned in").wait_for()
+    page.locator("#gloss-card .card-count").filter(has_text="First seen").wait_for()
     entity = page.get_attribute("#m-6", "data-entity")
-    assert fetched == [served_generated.url + f"entities/{entity}/card.json"]  # not the site's entities.json
-    size = len((served_generated.root / f"entities/{entity}/card.json").read_bytes())
+    assert fetched == [served.url + f"entities/{entity}/card.json"]  # not the site's entities.json
+    size = len((served.root / f"entities/{entity}/card.json").read_bytes())
     assert size < 200, size
+
+
+def long_date(iso: str) -> str:
+    import datetime as dt
+
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_card_says_when_its_entity_was_first_seen_and_in_how_many_articles_since(page, request,
+                                                                                 name: str) -> None:
+    import json
+
+    served = site(request, name)
+    page.goto(served.url + SITE_ARTICLE[name])
+    seen = {}
+    for mention in page.locator(".article-body .mention[data-entity]").all()[:12]:
+        entity = mention.get_attribute("data-entity")
+        if entity in seen:
+            continue
+        mention.focus()
+        line = page.locator("#gloss-card .card-count").filter(has_text="First seen")
+        line.wait_for()
+        data = json.loads((served.root / f"entities/{entity}/card.json").read_text(encoding="utf-8"))
+        seen[entity] = data["articles"]
+        since = "1 article" if data["articles"] == 1 else f"{data['articles']} articles since"
+        assert line.inner_text() == f"First seen {long_date(data['first'])} · {since}"
+        assert line.locator("span").count() == 2  # it breaks between its two parts, if it must, never inside one
+    # the example has one article (the singular), the generated site's entities are in many (the plural)
+    assert set(seen.values()) == {1} if name == "example" else max(seen.values()) > 1
 
 
 # ---------------------------------------------------------------- arriving at a mention from its entity's page
@@ -337,6 +389,38 @@ def test_read_in_context_arrives_at_the_highlighted_sentence_without_a_card(page
     assert page.get_attribute("#m-5", "aria-describedby") == "gloss-card"
 
 
+def busiest_entity(served: Served) -> str:
+    import json
+
+    data = json.loads((served.root / "entities.json").read_text(encoding="utf-8"))
+    return max(data, key=lambda i: (data[i]["articles"], data[i]["mentions"], i))
+
+
+@pytest.mark.parametrize("name", SITES)
+@pytest.mark.parametrize("context_options", [{"viewport": {"width": 800, "height": 500}}])
+def test_every_read_in_context_arrives_at_its_sentence_highlighted_with_room_above(page, request,
+                                                                                    name: str) -> None:
+    served = site(request, name)
+    entity_page = served.url + f"entities/{busiest_entity(served)}/"
+    page.goto(entity_page)
+    count = page.locator("a.passage-link").count()
+    assert count >= 3
+    for nth in (0, count // 2, count - 1):  # the first passage, one in the middle, the last
+        page.goto(entity_page)
+        link = page.locator("a.passage-link").nth(nth)
+        passage = link.locator("xpath=preceding-sibling::blockquote").inner_text()
+        target = link.get_attribute("href").split("#")[1]
+        with page.expect_navigation():
+            link.click()
+        page.wait_for_function("id => document.activeElement.id === id && CSS.highlights.has('gloss-arrival')",
+                               arg=target)
+        assert not page.locator("#gloss-card").is_visible()
+        highlighted = page.evaluate("[...CSS.highlights.get('gloss-arrival')].map(r => r.toString()).join('')")
+        assert highlighted == passage, nth
+        top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", target)
+        assert 0.2 * 500 <= top < 500, (nth, top)
+
+
 def test_a_jump_on_the_same_page_highlights_without_a_card(page, served_example: Served) -> None:
     page.goto(served_example.url + "articles/the-taliban-say-they-now-have-full-control-over-panjshir/")
     page.get_by_role("link", name="go to the first mention of Ahmad Massoud in the text").click()
@@ -348,14 +432,18 @@ def test_a_jump_on_the_same_page_highlights_without_a_card(page, served_example:
 
 # ---------------------------------------------------------------- sidenotes
 
+@pytest.mark.parametrize("name", ["mini", "example"])  # the generated site has no notes
 @pytest.mark.parametrize("width", [1024, 1100, 1260])
-def test_sidenote_uses_the_margin_whenever_it_fits(page, served_mini: Served, width: int) -> None:
+def test_sidenote_uses_the_margin_whenever_it_fits(page, request, name: str, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(served_mini.url + ARTICLE)
-    note = page.locator("#note-1-text")
-    assert note.is_visible()  # without a tap
-    body, box = page.locator(".article-body").bounding_box(), note.bounding_box()
-    assert box["x"] >= body["x"] + body["width"] and box["x"] + box["width"] <= width  # beside the text, on screen
+    page.goto(site(request, name).url + (ARTICLE if name == "mini" else SITE_ARTICLE[name]))
+    notes = page.locator(".sidenote").all()
+    assert notes
+    body = page.locator(".article-body").bounding_box()
+    for note in notes:
+        assert note.is_visible()  # without a tap
+        box = note.bounding_box()
+        assert box["x"] >= body["x"] + body["width"] and box["x"] + box["width"] <= width  # beside the text, on screen
 
 
 @pytest.mark.parametrize("context_options", [{"viewport": {"width": 375, "height": 740}, "has_touch": True}])
@@ -442,4 +530,22 @@ def test_search_excerpts_have_no_labels_glued_to_numbers(page, served_example: S
     for query in ("Massoud", "Panjshir", "NFR"):
         for result in search_results(page, served_example.url + f"search/?q={query}"):
             assert not re.search(r"[^\W\d]\d", result["excerpt"]), result  # "Mentions3", "NFR1"
+            assert "Read in context" not in result["excerpt"]
+
+
+def test_generated_site_search_puts_the_entity_named_first_then_articles_with_clean_excerpts(
+        page, served_generated: Served) -> None:
+    import json
+    from urllib.parse import quote
+
+    data = json.loads((served_generated.root / "entities.json").read_text(encoding="utf-8"))
+    labels = {"person": "Person", "organization": "Organization", "place": "Place"}
+    for entity in sorted(data, key=lambda i: -data[i]["articles"])[:3]:  # the three most mentioned
+        found = search_results(page, served_generated.url + f"search/?q={quote(data[entity]['name'])}")
+        assert found[0]["href"].endswith(f"/entities/{entity}/") and found[0]["badge"] == labels[data[entity]["type"]]
+        kinds = ["entity" if "/entities/" in r["href"] else "article" for r in found]
+        assert "article" in kinds and kinds == sorted(kinds, key=lambda k: k == "article")
+        assert all(r["badge"] for r in found if "/entities/" in r["href"])
+        for result in found:
+            assert not re.search(r"[^\W\d]\d", result["excerpt"]), result
             assert "Read in context" not in result["excerpt"]

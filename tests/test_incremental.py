@@ -14,9 +14,10 @@ import pytest
 from conftest import ROOT, run_gloss, tree_hash
 
 from bench.corpus import write_site
-from gloss.builder import PARALLEL_MIN, PIPE_SIZE, SiteBuilder, _widen_pipes
+from gloss.builder import SiteBuilder
 from gloss.config import load_config
 from gloss.errors import BuildFailed, Problems
+from gloss.workers import PARALLEL_MIN, PIPE_SIZE, _widen_pipes
 
 
 def output(root: Path) -> dict[str, str]:
@@ -145,7 +146,7 @@ def test_output_is_identical_with_one_and_with_two_workers(tmp_path: Path) -> No
     two = cold_build(site, tmp_path / "b", "--workers", "2")
     assert one == two and len(one) > 2 * PARALLEL_MIN
     big = SiteBuilder(load_config(site), search=False, workers=2)
-    big.full_documents_up_to = 0  # as on a big site: the render workers read documents back from the cache
+    big.files.full_documents_up_to = 0  # as on a big site: the render workers read documents back from the cache
     big.build(Problems())
     assert output(site) == one
 
@@ -279,7 +280,7 @@ def test_long_lived_builder_matches_a_cold_build_after_every_kind_of_edit(tmp_pa
     with open(site / "site.yml", "a") as config:
         config.write("passages_by_year_after: 6\n")  # some entities with year pages, some without
     builder = SiteBuilder(load_config(site), search=False, workers=1)
-    builder.full_documents_up_to = 0  # lightened documents, read back from the cache, as on a big site;
+    builder.files.full_documents_up_to = 0  # lightened documents, read back from the cache, as on a big site;
     builder.build(Problems())  # the cold builds it is compared with hold full ones
     editor = RandomEditor(site, seed=7)
     for step in range(24):
@@ -303,9 +304,9 @@ def test_failed_rebuild_in_between_still_renders_every_earlier_edit(built: Path,
 def test_pages_render_from_the_sources_when_the_parse_cache_is_deleted_under_a_running_builder(
         built: Path, tmp_path: Path) -> None:
     builder = SiteBuilder(load_config(built), search=False)
-    builder.full_documents_up_to = 0  # hold lightened documents, as on a big site
+    builder.files.full_documents_up_to = 0  # hold lightened documents, as on a big site
     builder.build(Problems())
-    assert all(e.doc.light for e in builder.sources["article"].values())
+    assert all(e.doc.light for e in builder.files.entries["article"].values())
     (built / ".gloss-cache/parse.sqlite").unlink()
     edit(built / "content/entities/kabul.md", "Capital of Afghanistan.", "Largest city of Afghanistan.")
     model = builder.build(Problems())
@@ -339,11 +340,11 @@ def test_moving_a_dateline_rewrites_both_places_pages_as_a_cold_build_would(buil
 def test_a_new_parse_cache_format_parses_and_renders_everything_again(built: Path, monkeypatch) -> None:
     """A parser change (as the typographer was) bumps CACHE_FORMAT: the files are untouched, but their
     cached parses, and the pages made from them, must not be trusted."""
-    import gloss.builder
     import gloss.cache
+    import gloss.incremental
 
     assert "nothing changed" in run_gloss(built, "build", "--no-search").stdout
-    for module in (gloss.cache, gloss.builder):
+    for module in (gloss.cache, gloss.incremental):
         monkeypatch.setattr(module, "CACHE_FORMAT", gloss.cache.CACHE_FORMAT + 1, raising=False)
     model = SiteBuilder(load_config(built), search=False).build(Problems())
     assert "(6 parsed)" in model.stages[0].summary and "(full)" in model.stages[-1].summary

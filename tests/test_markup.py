@@ -11,9 +11,10 @@ from gloss.config import SiteConfig
 from gloss.content import Article, Entity, EntityRegistry
 from gloss.errors import Problems
 from gloss.graph import build_graph
+from gloss.jsonld import json_ld
 from gloss.markup import create_markdown, escape_markdown
 from gloss.parse import parse_document
-from gloss.render import Renderer, json_ld
+from gloss.render import Renderer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markup"
 

@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                 if kind == "article" and width > 600:  # show a hover card on the first mention
                     first = page.locator("a.mention").first
                     if first.count():
-                        first.focus()
-                        page.wait_for_timeout(300)
+                        first.focus()  # the card opens at once; its count line fills when its file arrives
+                        page.locator("#gloss-card .card-count:not(:empty)").wait_for()
                 elif kind == "article":  # open the first note inline, scrolled into view
                     label = page.locator("label.note-ref").first
                     if label.count():

@@ -61,7 +61,9 @@
     card.className = "gloss-card";
     card.id = "gloss-card";
     card.hidden = true;
-    document.body.appendChild(card);
+    // In the main landmark with the mentions it describes, not loose in the body; place() measures
+    // where its containing block starts, so main may be one (a size container is).
+    (document.querySelector("main") || document.body).appendChild(card);
     card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     card.addEventListener("mouseleave", function () { scheduleHide(); });
     card.addEventListener("focusout", function (event) {
@@ -76,10 +78,26 @@
     return node;
   }
 
-  function countText(data) {
-    if (!data) return "";
-    var n = data.articles;
-    return "Mentioned in " + n + " article" + (n === 1 ? "" : "s");
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  function longDate(iso) { // "2021-09-06" → "6 September 2021", as the pages write dates
+    var part = iso.split("-");
+    return +part[2] + " " + MONTHS[+part[1] - 1] + " " + part[0];
+  }
+
+  // "First seen 6 September 2021 · 14 articles since", in two pieces that wrap only between them (the
+  // line keeps room for two); "Mentioned in 3 articles" for an entity of undated articles only.
+  function fillCount(count, data) {
+    count.textContent = "";
+    if (!data) return;
+    var n = data.articles, articles = n + " article" + (n === 1 ? "" : "s");
+    if (!data.first) {
+      count.appendChild(el("span", "", "Mentioned in " + articles));
+      return;
+    }
+    count.appendChild(el("span", "", "First seen " + longDate(data.first)));
+    count.appendChild(document.createTextNode(" · "));
+    count.appendChild(el("span", "", n === 1 ? articles : articles + " since"));
   }
 
   function fillMentionCard(mention) {
@@ -92,7 +110,8 @@
     card.appendChild(el("p", "card-name", mention.getAttribute("data-name")));
     var description = mention.getAttribute("data-description");
     if (description) card.appendChild(el("p", "card-description", description));
-    var count = el("p", "card-count", countText(cardValues[id])); // its line is kept while the file loads
+    var count = el("p", "card-count"); // its lines are kept while the file loads
+    fillCount(count, cardValues[id]);
     card.appendChild(count);
     var link = el("a", "card-link", "Open the page on " + mention.getAttribute("data-name"));
     link.href = mention.getAttribute("href") || new URL("entities/" + id + "/", root).href;
@@ -100,7 +119,7 @@
     if (!(id in cardValues)) {
       loadCard(id).then(function (data) {
         if (cardFor !== mention || card.hidden) return;
-        count.textContent = countText(data);
+        fillCount(count, data);
         if (!data) count.hidden = true; // no card file (a copy without it): the line goes
         place(mention);
       });
@@ -134,8 +153,10 @@
     var line = lines.length ? lines[below ? lines.length - 1 : 0] : rect;
     var middle = line.left + line.width / 2;
     var left = Math.max(8, Math.min(middle - 32, view - width - 8));
-    card.style.left = (left + window.scrollX) + "px";
-    card.style.top = ((below ? rect.bottom + GAP : rect.top - GAP - height) + window.scrollY) + "px";
+    card.style.left = card.style.top = "0px";
+    var origin = card.getBoundingClientRect();
+    card.style.left = (left - origin.left) + "px";
+    card.style.top = ((below ? rect.bottom + GAP : rect.top - GAP - height) - origin.top) + "px";
     card.setAttribute("data-side", below ? "below" : "above");
     arrow.style.left = Math.max(10, Math.min(middle - left, width - 10)) + "px";
   }

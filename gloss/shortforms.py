@@ -1,0 +1,245 @@
+"""Linking rules for names that are not written in full: short forms ("Mujahid", "Suu Kyi"),
+acronyms ("National Resistance Front (NRF)" then "NRF"), misspellings of them, names on a
+headline's capitals line, and single capitalised words.
+
+`ShortFormRules` is part of `Linker` (gloss/linking.py): its methods read and extend the linker's
+record of the text so far (names, history, mentions).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+
+from .content import normalize_name
+from .names import match_key
+from .recognize import (
+    ACRONYM_DEF,
+    OFFICERS,
+    ORG_NOUNS,
+    PLACE_WORDS,
+    SPEECH_VERBS,
+    Candidate,
+    is_acronym,
+    neighbours,
+)
+from .spelling import deletions
+
+# A short form is weighed against this many of the nearest mentions that share its word: all of them
+# in any real article, and a bound on the work in a text that repeats one name 40,000 times.
+SHORT_FORM_REACH = 200
+
+
+class ShortFormRules:
+    """The linker's rules for short forms and acronyms (mixed into gloss/linking.py's Linker)."""
+
+    # -- acronyms
+
+    def _find_acronyms(self, candidates: list[Candidate]) -> None:
+        """"National Resistance Front (NRF)": the acronym names the entity before it."""
+        by_end = {c.end: c for c in candidates}
+        for mention in self.mentions:  # a registry name can be defined an acronym too
+            by_end.setdefault(mention.end, Candidate(mention.start, mention.end, mention.text, mention.text.split(),
+                                                     False))
+        for match in ACRONYM_DEF.finditer(self.text):
+            owner = by_end.get(match.start())
+            acronym = match.group(1)
+            if owner is None or is_acronym(owner.text):
+                continue
+            letters = acronym.replace(".", "")
+            initials = name_initials(owner.words)
+            if letters in initials:
+                self.acronyms[letters] = (owner.text, False)
+            elif any(sorted(letters) == sorted(i) or one_edit(letters, i) for i in initials):
+                self.acronyms.setdefault(letters, (owner.text, True))
+            elif len(owner.words) > 1:  # "Armed Forces of Liberia (AFL)": the text defines it, whatever the initials
+                self.acronyms.setdefault(letters, (owner.text, False))
+
+    # -- short forms, acronyms, headlines
+
+    def _link_deferred(self, candidate: Candidate) -> None:
+        if candidate.caps_line:
+            self._link_caps(candidate)
+            return
+        word = candidate.words[0]
+        if is_acronym(word.replace(".", "")) and self._link_acronym(candidate):
+            return
+        if known := self._known(word):
+            self._attach(candidate, known)
+        elif target := self._short_form(candidate):
+            self._attach(candidate, target, short=True)
+        elif is_acronym(word.replace(".", "")) or (word in self.name_parts and not candidate.initial):
+            self._attach(candidate, self._create(candidate))
+
+    def _link_acronym(self, candidate: Candidate) -> bool:
+        letters = candidate.text.replace(".", "")
+        definition = self.acronyms.get(letters)
+        misspelt = definition is not None and definition[1]
+        if definition is None:
+            near = [a for a in self._acronyms_filed(["".join(sorted(letters)), *deletions(letters)])
+                    if not self.acronyms[a][1] and (sorted(a) == sorted(letters) or one_edit(a, letters))]
+            if not near:
+                return self._link_registry_acronym(candidate, letters)
+            definition, misspelt = self.acronyms[near[0]], True
+        owner = self.names.get(match_key(definition[0]))
+        if owner is None:
+            return False
+        if misspelt:
+            good = next(iter(self._acronyms_filed(["=" + k for k in self.names.names_of(owner)])), None)
+            hint = f"'{letters}' looks like a misspelling of '{good}'" if good else \
+                f"'{letters}' does not match the initials of '{self._name_of(owner)}'"
+            self._attach(candidate, owner, review=hint)
+        else:
+            self._attach(candidate, owner)
+        return True
+
+    def _acronyms_filed(self, keys: list[str]) -> list[str]:
+        """The defined acronyms filed under any of `keys`, in the order defined. Each (well-spelt) one
+        is filed under its letters sorted, its forms with a letter deleted, and "=" and the compared
+        form of the name defining it: so an acronym is not compared with every other one."""
+        if self.acronym_keys is None:
+            self.acronym_keys = defaultdict(list)
+            for position, (acronym, (name, bad)) in enumerate(self.acronyms.items()):
+                if not bad:
+                    for key in {"".join(sorted(acronym)), *deletions(acronym), "=" + match_key(name)}:
+                        self.acronym_keys[key].append((position, acronym))
+        return [a for _, a in sorted({entry for key in keys for entry in self.acronym_keys.get(key, ())})]
+
+    def _link_registry_acronym(self, candidate: Candidate, letters: str) -> bool:
+        """"NFR" when the registry knows "NRF": two neighbouring letters swapped."""
+        if self.registry is None:
+            return False
+        for i in range(len(letters) - 1):
+            swapped = letters[:i] + letters[i + 1] + letters[i] + letters[i + 2:]
+            found = self.registry.candidates(swapped) if swapped != letters else []
+            if len(found) == 1 and swapped in self.registry.by_id[found[0]].names():
+                self._attach(candidate, found[0], review=f"'{letters}' looks like a misspelling of '{swapped}'")
+                return True
+        return False
+
+    def _short_form(self, candidate: Candidate, before_only: bool = False) -> str | None:
+        """The person mentioned before (else after) whose name has this word.
+
+        When several fit ("Yeltsin" after Boris and Naina Yeltsin), the one named most often so
+        far: a story's subject is named again and again, someone in passing once; a tie goes to
+        the nearest.
+        """
+        word = candidate.words[0]
+        history = self.by_part.get(word, [])  # only mentions whose name starts or ends with the word can fit
+        at = bisect.bisect_left(history, (candidate.start,))
+        before = history[max(0, at - SHORT_FORM_REACH):at][::-1]
+        after = [p for p in history[at:at + SHORT_FORM_REACH] if p[0] > candidate.start] if not before_only else []
+        for side in (before, after):
+            fits: dict[str, bool] = {}
+            fitting = [entity_id for _, entity_id in side if fits.setdefault(
+                entity_id, self._fits_short_form(word, entity_id, side is before))]
+            if fitting:
+                counts = Counter(fitting)
+                return max(fitting, key=counts.__getitem__)  # max keeps the nearest of a tie
+        return None
+
+    def _fits_short_form(self, word: str, entity_id: str, before: bool = True) -> bool:
+        """A person by surname, or by first name once named in full before ("Jansher" after
+        "Jansher Khan"); an organisation by its own last word ("Yankees") or by its first when
+        the rest only says what or where it is ("Pirelli" for "Pirelli Cables", "Real" for
+        "Real Madrid")."""
+        parts = self._name_of(entity_id).split()
+        if len(parts) < 2 or word in self.gaz.honorifics or "of" in parts or "for" in parts:
+            return False
+        if self._looks_person(entity_id):
+            return word == parts[-1] or (word == parts[0] and (before or word in self.gaz.given_names))
+        if not self._looks_organization(entity_id) or word.lower() in self.gaz.common:
+            return False
+        if word == parts[-1]:
+            return word not in self.gaz.org_cues and not self.gaz.place_tier(word)
+        rest = parts[1:]
+        return word == parts[0] and not self.gaz.place_tier(word) and all(
+            w in self.gaz.org_cues or self.gaz.place_tier(w) for w in rest)
+
+    def _looks_organization(self, entity_id: str) -> bool:
+        if entity_id not in self.new:
+            return self.registry is not None and self.registry.by_id[entity_id].type == "organization"
+        scores = self.scores[entity_id]
+        return bool(scores) and max(scores, key=scores.get) == "organization"
+
+    def _looks_person(self, entity_id: str) -> bool:
+        if entity_id not in self.new:
+            return self.registry is not None and self.registry.by_id[entity_id].type == "person"
+        scores = {t: s for t, s in self.scores[entity_id].items() if s > 0}
+        if not scores:  # "MaliVai Washington", nothing said around it: a person, as _settle_types decides
+            words = self.new[entity_id].name.split()
+            return len(words) > 1 and not any(w in self.gaz.org_cues for w in words)
+        return max(scores, key=scores.get) == "person"
+
+    def _worth_creating(self, candidate: Candidate, singles: dict[str, list[Candidate]]) -> bool:
+        """A lone capitalised word starting a sentence is a name only with other evidence."""
+        word = candidate.words[0]
+        if word in self.gaz.places or word in self.gaz.given_names:
+            return True
+        _, nxt, _ = neighbours(self.text, candidate)
+        if nxt in OFFICERS | ORG_NOUNS | SPEECH_VERBS | PLACE_WORDS:
+            return True  # "Taliban spokesman ...", "Itar-Tass news agency ...", "Kosevo stadium"
+        if self._appears_in_lower_case(word.lower()):
+            return False
+        return any(not other.initial for other in singles[word])
+
+    def _appears_in_lower_case(self, word: str) -> bool:
+        """Whether `word` occurs as a whole word in the text: a set of the text's words, built once."""
+        if not re.fullmatch(r"\w+", word):
+            return bool(re.search(r"\b" + re.escape(word) + r"\b", self.text))
+        if self.words is None:
+            self.words = set(re.findall(r"\w+", self.text))
+        return word in self.words
+
+    def _link_caps(self, candidate: Candidate) -> None:
+        """In an ALL-CAPS headline, link only words known from the rest of the text or places."""
+        words = candidate.text.split()
+        offset = candidate.start
+        index = 0
+        while index < len(words):
+            for size in range(min(4, len(words) - index), 0, -1):
+                phrase = " ".join(words[index:index + size])
+                start = self.text.index(phrase, offset)
+                end = start + len(phrase)
+                entity_id = self._caps_target(phrase)
+                if entity_id:
+                    part = Candidate(start, end, phrase, phrase.split(), True, caps_line=True)
+                    self._attach(part, entity_id)
+                    index += size
+                    offset = end
+                    break
+            else:
+                offset = self.text.index(words[index], offset) + len(words[index])
+                index += 1
+
+    def _caps_target(self, phrase: str) -> str | None:
+        key = normalize_name(phrase)
+        if known := self._known(phrase):
+            return known
+        if person := self._latest(i for i in self.by_name_part.get(("last", key), ()) if self._looks_person(i)):
+            return person  # a surname of a person named in full
+        titled = phrase.title()
+        if self.gaz.place_tier(titled) == 1 and is_acronym(phrase) is False:
+            candidate = Candidate(0, 0, titled, titled.split(), True)
+            return self._create(candidate)
+        return None
+
+
+def name_initials(words: list[str]) -> set[str]:
+    """Initials of a name, with and without its "of X" tail and small words."""
+    capitals = [w for w in words if w[:1].isupper()]
+    head = words[:words.index("of")] if "of" in words else words
+    return {"".join(w[0] for w in capitals), "".join(w[0] for w in head if w[:1].isupper()),
+            "".join(w[0].upper() for w in words)}
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter changed, added, dropped, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
