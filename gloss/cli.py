@@ -265,9 +265,21 @@ def system_error(error: OSError, root: Path | None = None, outcome: str | None =
                       hint=f"{hint}; then run the command again" + (f" ({outcome})" if outcome else ""))
 
 
+SHOWN_PER_FILE = 20  # a file of 40,000 broken mentions would print 7 MB: its first problems say what is wrong
+
+
 def report(problems: Problems) -> None:
+    """Every problem, in file and line order, but at most SHOWN_PER_FILE of one file."""
+    by_file: dict[str | None, int] = {}
     for problem in problems.sorted():
-        print(problem.format(), file=sys.stderr)
+        shown = by_file[problem.path] = by_file.get(problem.path, 0) + 1
+        if shown <= SHOWN_PER_FILE:
+            print(problem.format(), file=sys.stderr)
+    for path, count in by_file.items():
+        if count > SHOWN_PER_FILE:
+            more = counted(count - SHOWN_PER_FILE, "more problem")
+            print(f"{path or '<gloss>'}: {more} in this file, not shown\n"
+                  f"    hint: fix the first {SHOWN_PER_FILE} and run `build.py check` again", file=sys.stderr)
 
 
 def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
@@ -369,7 +381,7 @@ def run_entities(config: SiteConfig, args: argparse.Namespace, problems: Problem
     from .review import entity_rows, format_rows
 
     if args.entity_type and args.entity_type not in config.type_ids():
-        raise GlossError(f"entity type '{args.entity_type}' is not declared in site.yml", config.path,
+        raise GlossError(f"entity type '{args.entity_type}' is not declared in site.yml", "site.yml",
                          hint=f"use one of: {', '.join(config.type_ids())}")
     rows, found = entity_rows(config, args.entity_type, args.sort)
     print(format_rows(rows))
