@@ -72,6 +72,17 @@ def wait_stopped(process: subprocess.Popen) -> None:
     raise AssertionError("the command never stopped")
 
 
+def interrupt_keeping_the_site(build: subprocess.Popen, signum: int, code: int) -> str:
+    """Stop a build held at a test point with `signum`: it must exit with `code`, saying (without a
+    traceback) that the last good site was kept. Returns what it printed on stderr."""
+    build.send_signal(signum)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == code, err
+    assert "interrupted; the last good site was kept" in err
+    assert "Traceback" not in err
+    return err
+
+
 def permissions_apply() -> None:
     """For a subprocess (preexec_fn): make file permissions bind it even when the tests run as root,
     by dropping from its capability bounding set the rights to override them (CAP_DAC_OVERRIDE,

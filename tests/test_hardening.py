@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_gloss, tree_hash, wait_while_running
+from conftest import ROOT, interrupt_keeping_the_site, run_gloss, tree_hash, wait_while_running
 
 from gloss.testpoints import PAUSE_ENV
 
@@ -86,11 +86,7 @@ def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_si
     before = tree_hash(big_site / "_site")
     with held_build(big_site) as (build, _):
         wait_until_rendering(big_site, build)
-        build.send_signal(signum)
-        out, err = build.communicate(timeout=60)
-    assert build.returncode == code, err
-    assert "interrupted; the last good site was kept" in err
-    assert "Traceback" not in err
+        interrupt_keeping_the_site(build, signum, code)
     assert tree_hash(big_site / "_site") == before
     assert stray_outputs(big_site) == []
 
