@@ -51,12 +51,17 @@ eval: setup
 	$(PY) -m gloss.evaluate $(EVAL_ARGS)
 
 # A long fuzz session: the properties of tests/test_fuzz.py with many more examples (GLOSS_FUZZ_EXAMPLES),
-# and its worst-case inputs at GLOSS_FUZZ_BYTES (ingested and built in linear time, under a memory limit).
+# and its worst-case inputs at GLOSS_FUZZ_BYTES and a quarter of it (CPU time and peak memory must grow
+# linearly, under a memory limit); and the inputs refused at a limit (a 3 GB seed, a 4 MB article, a seed
+# of 2,600 names), each refused before it is read whole.
 GLOSS_FUZZ_EXAMPLES ?= 20000
 GLOSS_FUZZ_BYTES ?= 1000000
+FUZZ_LIMITS := "tests/test_robustness.py::test_a_three_gigabyte_seed_is_refused_by_its_size_without_being_read" \
+	"tests/test_robustness.py::test_bad_input_gets_a_located_message_and_changes_nothing[article larger than 4 MB]" \
+	"tests/test_robustness.py::test_bad_input_gets_a_located_message_and_changes_nothing[seed naming more new entities than an article has]"
 fuzz: setup
 	GLOSS_FUZZ_EXAMPLES=$(GLOSS_FUZZ_EXAMPLES) GLOSS_FUZZ_BYTES=$(GLOSS_FUZZ_BYTES) \
-		$(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py \
+		$(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py $(FUZZ_LIMITS) \
 		--hypothesis-show-statistics
 
 # The guide's generated pages: docs/reference/site-yml.md and cli.md (a test fails when they drift).

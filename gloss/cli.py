@@ -185,17 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
     except OSError as error:  # the disk is full, a file stands where a folder must go…
         report(problems)
-        print(system_error(error, args.root, site_updated(error)).format(), file=sys.stderr)
+        print(system_error(error, args.root, outcome(command, error)).format(), file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt as stop:  # a note, if any, says what became of content/ (gloss/journal.py)
         notes = getattr(stop, "__notes__", None)
-        if notes:
-            kept = notes[-1]
-        elif command in FIXES:
-            kept = "content/ was left as it was"  # stopped before its change began (gloss/journal.py)
-        else:
-            kept = UPDATED if site_updated(stop) else "the last good site was kept"
-        print(f"interrupted; {kept}", file=sys.stderr)
+        print(f"interrupted; {notes[-1] if notes else outcome(command, stop) or 'nothing was changed'}",
+              file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     return code
 
@@ -207,6 +202,16 @@ UPDATED = "the new pages were already written; the search index is brought up to
 def site_updated(error: BaseException) -> bool:
     """Whether the build had changed the output folder when `error` stopped it (SiteBuilder.build)."""
     return getattr(error, "site_updated", False)
+
+
+def outcome(command: str, error: BaseException) -> str | None:
+    """What a command stopped by `error` left as it was, for its message; None for one that writes nothing.
+    A change to content/ is all or none (gloss/journal.py), and one stopped half-way says so itself."""
+    if command in ("ingest", "new-entity", *FIXES):
+        return "content/ was left as it was"
+    if command in ("build", "serve"):
+        return UPDATED if site_updated(error) else "the last good site was kept"
+    return None
 
 
 # What a build made, kept alive until the process ends when run from build.py (see run_command_line);
@@ -248,21 +253,33 @@ _SYSTEM_HINTS = {
 }
 
 
-def system_error(error: OSError, root: Path | None = None, site_updated: bool = False) -> GlossError:
+def system_error(error: OSError, root: Path | None = None, outcome: str | None = None) -> GlossError:
     """What the operating system refused, as the one error type the command line reports: at the
-    path it names (else the project folder), with the hint that fits the reason."""
+    path it names (else the project folder), with the hint that fits the reason, and what the
+    command left as it was (`outcome`)."""
     path = error.filename if error.filename is not None else error.filename2
     reason = error.strerror or str(error) or type(error).__name__
     message = f"the system refused this path: {reason}" if path is not None else f"the system refused: {reason}"
     hint = _SYSTEM_HINTS.get(error.errno, "check the disk and what is in the way of this path")
-    outcome = UPDATED if site_updated else "a build that failed leaves the last good site as it was"
     return GlossError(message, path if path is not None else root,
-                      hint=f"{hint}; then run the command again ({outcome})")
+                      hint=f"{hint}; then run the command again" + (f" ({outcome})" if outcome else ""))
+
+
+SHOWN_PER_FILE = 20  # a file of 40,000 broken mentions would print 7 MB: its first problems say what is wrong
 
 
 def report(problems: Problems) -> None:
+    """Every problem, in file and line order, but at most SHOWN_PER_FILE of one file."""
+    by_file: dict[str | None, int] = {}
     for problem in problems.sorted():
-        print(problem.format(), file=sys.stderr)
+        shown = by_file[problem.path] = by_file.get(problem.path, 0) + 1
+        if shown <= SHOWN_PER_FILE:
+            print(problem.format(), file=sys.stderr)
+    for path, count in by_file.items():
+        if count > SHOWN_PER_FILE:
+            more = counted(count - SHOWN_PER_FILE, "more problem")
+            print(f"{path or '<gloss>'}: {more} in this file, not shown\n"
+                  f"    hint: fix the first {SHOWN_PER_FILE} and run `build.py check` again", file=sys.stderr)
 
 
 def run_build(config: SiteConfig, args: argparse.Namespace, problems: Problems) -> int:
@@ -364,7 +381,7 @@ def run_entities(config: SiteConfig, args: argparse.Namespace, problems: Problem
     from .review import entity_rows, format_rows
 
     if args.entity_type and args.entity_type not in config.type_ids():
-        raise GlossError(f"entity type '{args.entity_type}' is not declared in site.yml", config.path,
+        raise GlossError(f"entity type '{args.entity_type}' is not declared in site.yml", "site.yml",
                          hint=f"use one of: {', '.join(config.type_ids())}")
     rows, found = entity_rows(config, args.entity_type, args.sort)
     print(format_rows(rows))

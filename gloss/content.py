@@ -544,7 +544,7 @@ def write_entity_stub(config: SiteConfig, name: str, entity_type: str, entity_id
                       aliases: list[str] | None = None, description: str = "") -> Path:
     """Create content/entities/<id>.md; refuses to overwrite or to clash with a known name."""
     if entity_type not in config.type_ids():
-        raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", config.path,
+        raise GlossError(f"entity type '{entity_type}' is not declared in site.yml", "site.yml",
                          hint=f"use one of: {', '.join(config.type_ids())}")
     for what, text in (("name", name), *(("alias", a) for a in aliases or []), ("description", description)):
         if not text.strip() and what != "description":

@@ -92,7 +92,7 @@ def plan_retype(config: SiteConfig, entity_id: str, new_type: str) -> Plan:
     """`retype ID TYPE`: the entity's type set by a person, so confirmed (ingest never retypes it)."""
     entity = _require(load_registry(config), entity_id, config)
     if new_type not in config.type_ids():
-        raise GlossError(f"entity type '{new_type}' is not declared in site.yml", config.path, None, None,
+        raise GlossError(f"entity type '{new_type}' is not declared in site.yml", "site.yml", None, None,
                          hint=f"use one of: {', '.join(config.type_ids())}")
     plan = Plan(summary=f"retyped {entity_id} from {entity.type} to {new_type}, confirmed")
     if entity.type == new_type and entity.confirmed and not entity.review:
@@ -290,7 +290,7 @@ def _new_entity(config: SiteConfig, site: _Site, old: Entity, new_id: str, name:
                               f"{owners[0]} with --as {owners[0]}")
     new_type = new_type or old.type
     if new_type not in config.type_ids():
-        raise GlossError(f"entity type '{new_type}' is not declared in site.yml", config.path, None, None,
+        raise GlossError(f"entity type '{new_type}' is not declared in site.yml", "site.yml", None, None,
                          hint=f"use one of: {', '.join(config.type_ids())}")
     front = {"name": name, "type": new_type, "aliases": [], "source": file.path.stem}
     text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10**6)

@@ -61,6 +61,7 @@ def changing_content(config: SiteConfig) -> Iterator[None]:
     """Hold content/ for one command from planning to writing, after repairing any interrupted change."""
     with _lock(config):
         _repair(config.content_dir)
+        _test_stop("planning")
         yield
 
 
@@ -162,16 +163,19 @@ def _entry(config: SiteConfig, path: Path, write: bool, checked: set[str]) -> En
         raise GlossError(f"refusing to write outside content/: {os.path.relpath(full, config.root)}")
     shown = Path("content", rel)
     folder = os.path.dirname(rel)
-    while folder and folder not in checked:
-        if os.path.islink(os.path.join(content, folder)):
-            raise link_refused(os.path.join(content, folder), Path("content", folder))
-        mode = os.stat(os.path.join(content, folder)).st_mode if os.path.isdir(os.path.join(content, folder)) else None
+    while folder not in checked:  # the file's folder and those above it, content/ itself included
+        here = os.path.join(content, folder) if folder else content
+        if folder and os.path.islink(here):
+            raise link_refused(here, Path("content", folder))
+        mode = os.stat(here).st_mode if os.path.isdir(here) else None
         if mode is not None and not mode & stat.S_IWUSR:  # a person's "do not touch", even for root
             where = Path("content", folder)
             raise GlossError(f"{where} is a read-only folder, so nothing was changed", where,
                              hint=f"to let Gloss change it, make it writable (chmod u+w {where}) and run the "
                                   "command again")
         checked.add(folder)
+        if not folder:
+            break
         folder = os.path.dirname(folder)
     try:
         info = os.lstat(full)
@@ -216,12 +220,16 @@ def _write_temps(folder: Path, entries: list[Entry], texts: list[bytes | None]) 
 
 
 def _in_threads(func: Callable[[Any], None], items: Iterable) -> None:
-    """func on each item in 8 threads; on Ctrl-C, the calls under way finish and the others never start."""
-    pool = ThreadPoolExecutor(8)
-    try:
-        list(pool.map(func, items))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """func on each item in 8 threads. Ctrl-C is held until they are done (a fraction of a second
+    for thousands of files) and raised after: raised inside the pool's own waiting and locking, it
+    could leave a lock held and the command hanging instead of stopping. The threads start with
+    the signals held too, so none of them takes the signal in the main thread's place."""
+    with deferred_signals():
+        pool = ThreadPoolExecutor(8)
+        try:
+            list(pool.map(func, items))
+        finally:
+            pool.shutdown(wait=True)
 
 
 def _commit(content: Path, folder: Path, entries: list[Entry], command: str) -> None:
@@ -319,7 +327,9 @@ def _sync(folder: Path) -> None:
 
 
 def _test_stop(point: str) -> None:
-    """Test hook (tests/test_journal.py): GLOSS_TEST_STOP_AT=prepared or =committing stops this process
-    with SIGSTOP at that point of a change, so a test can kill it at a known moment. Unset: nothing."""
+    """Test hook (tests/test_journal.py, tests/test_all_or_none.py): GLOSS_TEST_STOP_AT=planning,
+    =prepared or =committing stops this process with SIGSTOP at that point of a change (before it
+    reads content/ to plan it; its new texts written aside; half of them in place), so a test can
+    interrupt or kill it at a known moment. Unset: nothing."""
     if os.environ.get("GLOSS_TEST_STOP_AT") == point:
         os.kill(os.getpid(), signal.SIGSTOP)

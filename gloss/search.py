@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import testpoints
 from .errors import Problems
 
 # The pages readers search: articles and entities (not an entity's year pages, lists or indexes). Pagefind
@@ -42,15 +43,21 @@ def index_site(site_dir: Path, problems: Problems, config_path: Path | None = No
                       hint=MISSING_HINT)
         return False, "skipped (Pagefind missing)"
     try:
-        result = subprocess.run([*command, "--site", str(site_dir), "--glob", SEARCHED_PAGES, "--quiet"],
-                                capture_output=True, text=True, timeout=600)
+        with subprocess.Popen([*command, "--site", str(site_dir), "--glob", SEARCHED_PAGES, "--quiet"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as pagefind:
+            try:
+                testpoints.pause("search")
+                stdout, stderr = pagefind.communicate(timeout=600)
+            except BaseException:  # a timeout, Ctrl-C: Pagefind stops with the build
+                pagefind.kill()
+                raise
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.warn(f"Pagefind could not run ({exc}): the site is built without its search index", where,
                       hint=MISSING_HINT)
         return False, "skipped (Pagefind failed)"
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        problems.warn(f"Pagefind failed: {detail[-1] if detail else 'exit ' + str(result.returncode)}; "
+    if pagefind.returncode != 0:
+        detail = (stderr or stdout).strip().splitlines()
+        problems.warn(f"Pagefind failed: {detail[-1] if detail else 'exit ' + str(pagefind.returncode)}; "
                       "the site is built without its search index", where, hint=MISSING_HINT)
         return False, "skipped (Pagefind failed)"
     return True, "search index written"

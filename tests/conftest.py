@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +45,54 @@ def run_gloss(root: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the real command line, as a user would."""
     return subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(root), *args],
                           capture_output=True, text=True, cwd=root, timeout=300)
+
+
+def wait_while_running(found: Callable[[], bool], process: subprocess.Popen, what: str,
+                       timeout: float = 120) -> None:
+    """Block until `found()` holds, failing if `process` ends first: the state a test acts on. The
+    timeout only bounds a test that fails; a passing one waits no longer than the state takes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found():
+            return
+        assert process.poll() is None, f"the command ended before {what}: {process.communicate()}"
+        time.sleep(0.002)
+    raise AssertionError(f"the command never got to {what}")
+
+
+def wait_stopped(process: subprocess.Popen) -> None:
+    """Block until the command stopped itself at its GLOSS_TEST_STOP_AT point (gloss/journal.py)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(process.pid, os.WNOHANG | os.WUNTRACED)
+        if pid:
+            assert os.WIFSTOPPED(status), f"the command ended before its stop point: {process.stderr.read()}"
+            return
+        time.sleep(0.005)
+    raise AssertionError("the command never stopped")
+
+
+def interrupt_keeping_the_site(build: subprocess.Popen, signum: int, code: int) -> str:
+    """Stop a build held at a test point with `signum`: it must exit with `code`, saying (without a
+    traceback) that the last good site was kept. Returns what it printed on stderr."""
+    build.send_signal(signum)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == code, err
+    assert "interrupted; the last good site was kept" in err
+    assert "Traceback" not in err
+    return err
+
+
+def permissions_apply() -> None:
+    """For a subprocess (preexec_fn): make file permissions bind it even when the tests run as root,
+    by dropping from its capability bounding set the rights to override them (CAP_DAC_OVERRIDE,
+    CAP_DAC_READ_SEARCH, CAP_FOWNER), which the program it runs then does not get."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
 
 
 @pytest.fixture

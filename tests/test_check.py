@@ -130,3 +130,17 @@ def test_dateline_linked_to_a_person_is_a_warning(make_site) -> None:
     result = run_gloss(root, "check")
     assert result.returncode == 0
     assert "content/articles/p.md:3:1: warning: the dateline's place 'ahmad-massoud' is a person" in result.stderr
+
+
+def test_a_file_with_thousands_of_problems_shows_its_first_twenty_and_counts_the_rest(make_site) -> None:
+    broken = "\n\n".join(f"It [[Kabul said {n}." for n in range(500))  # 500 unclosed mentions
+    root = make_site({**ENTITIES, "content/articles/many.md": f"---\ntitle: M\n---\n{broken}\n",
+                      "content/articles/unknown.md": "---\ntitle: U\n---\nIn [[Atlantis]].\n"})
+    result = run_gloss(root, "check")
+    assert result.returncode == 1
+    shown = [line for line in result.stderr.splitlines() if line.startswith("content/articles/many.md:")]
+    assert len(shown) == 21  # the first twenty, in line order, and the count of the rest
+    assert shown[0].startswith("content/articles/many.md:4:4: unclosed '[['")
+    assert shown[-1] == "content/articles/many.md: 480 more problems in this file, not shown"
+    assert "content/articles/unknown.md:4:4: unknown entity 'Atlantis'" in result.stderr  # other files in full
+    assert "check: 501 errors" in result.stdout  # every problem still counted

@@ -2,22 +2,18 @@
 
 Each command runs on a copy of tests/fixtures/review through the real command line, and the
 expected result is spelt out file by file: every other byte stays as it was. A refusal leaves
-content/ byte-identical, whether the cause is a conflict, a read-only file or Ctrl-C.
+content/ byte-identical, whether the cause is a conflict or a read-only file; a full disk, Ctrl-C
+and kill -9 are in tests/test_all_or_none.py, for every command that writes content/.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import stat
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, run_gloss, tree_hash
+from conftest import FIXTURES, run_gloss, tree_hash
 
 from gloss.config import SiteConfig
 from gloss.errors import GlossError
@@ -264,44 +260,6 @@ def test_plans_say_what_they_change_before_anything_is_written(site: Path):
     assert {p.relative_to(site).as_posix() for p in plan.deletes} == {TALIBAN}
     assert plan_split(config, "kabul", "second", "kabul-2").rewritten == 1
     assert tree_hash(site) == before
-
-
-# ---------------------------------------------------------------- Ctrl-C
-
-def many_articles(root: Path, count: int) -> None:
-    """`count` articles that each mention kabul: enough that writing them takes a while."""
-    folder = root / "content/articles"
-    for n in range(count):
-        (folder / f"filler-{n:05d}.md").write_text(
-            f"---\ntitle: Filler {n}\n---\nNews from [[kabul|Kabul]] on day {n}.\n", encoding="utf-8")
-
-
-def listing(folder: Path) -> list[str]:
-    try:
-        return os.listdir(folder)
-    except FileNotFoundError:
-        return []
-
-
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_fix_stopped_while_writing_changes_nothing(site: Path, signum: int, code: int):
-    many_articles(site, 2000)
-    before = tree_hash(site)
-    journal = site / "content/.gloss-journal"
-    command = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(site), "unlink", "kabul"],
-                               cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not any(name.endswith(".tmp") for name in listing(journal)):  # the journal's temp files: writing began
-        assert command.poll() is None, f"the command ended before writing: {command.communicate()}"
-        assert time.monotonic() < deadline, "the command never started writing"
-        time.sleep(0.001)
-    command.send_signal(signum)
-    out, err = command.communicate(timeout=120)
-    assert command.returncode == code, (out, err)
-    assert "interrupted; content/ was left as it was" in err
-    assert "Traceback" not in err
-    assert tree_hash(site) == before
-    assert not [p for p in site.rglob("*.tmp")]
 
 
 # ---------------------------------------------------------------- decisions stick across ingests

@@ -229,15 +229,20 @@ def test_fast_escape_gives_what_markupsafe_gives(value: str) -> None:
 
 # `make test` feeds each stage worst cases of tens of kilobytes (where a quadratic stage already takes
 # seconds, and the build's old per-mention copies a gigabyte); `make fuzz` a megabyte, the most a seed
-# may have.
+# may have. Each shape runs at a tiny size, at a quarter of the full one and at the full one.
 HUGE = {"ingest": int(os.environ.get("GLOSS_FUZZ_BYTES", "60000")),
         "build": int(os.environ.get("GLOSS_FUZZ_BYTES", "200000"))}
-MEMORY_LIMIT = 1536 * 2**20  # address space of the process doing all the shapes of one stage
+TINY = 2000  # what every run costs whatever its input: starting, reading the site, writing its pages
+MEMORY_LIMIT = 1536 * 2**20  # address space of each process: the runner and each run it forks
+# 4 times the input may cost at most 8 times as much beyond the tiny run's cost (linear: 4; quadratic:
+# 16), give or take what CPU time and peak memory vary by between two runs of the same input.
+GROWTH, CPU_SLACK, MEMORY_SLACK_MB = 8, 0.25, 32
 
 
 def cpu_budget(size: int) -> float:
-    """CPU seconds one shape may take: a start-up allowance, then linear in the size (a megabyte takes
-    under 20 s on a busy two-core machine; these allow twice that)."""
+    """CPU seconds one run may take: a start-up allowance, then linear in the size (a megabyte takes
+    under 20 s on a busy two-core machine; these allow twice that). A guard against a stage slow on
+    every size, which the ratio does not see; CPU time, not wall time, so a busy machine does not count."""
     return 10 + size / 25_000
 
 
@@ -245,22 +250,35 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+def grows_linearly(tiny: float, quarter: float, full: float, slack: float) -> bool:
+    return full - tiny <= GROWTH * max(quarter - tiny, 0) + slack
+
+
 @pytest.mark.parametrize(("stage", "shapes"), [("ingest", worstcase.SEED_SHAPES), ("build", worstcase.ARTICLE_SHAPES)])
-def test_worst_case_inputs_take_linear_time_and_bounded_memory(tmp_path: Path, stage: str, shapes: list[str]) -> None:
-    """Each shape ingests (or builds) within its CPU budget and the memory limit, and a refusal is the
-    limit's own message, never a traceback."""
+def test_worst_case_inputs_take_linear_time_and_memory_under_a_limit(tmp_path: Path, stage: str,
+                                                                     shapes: list[str]) -> None:
+    """Each shape ingests (or builds) under the memory limit, with CPU time and peak memory that grow
+    linearly with its size (measured by the system for each run), and a refusal is the limit's own
+    message, never a traceback."""
     template = tmp_path / "site"
     shutil.copytree(FIXTURES / "mini", template)
     shutil.copytree(ROOT / "theme", template / "theme")
     size = HUGE[stage]
-    command = [sys.executable, str(ROOT / "tests/worstcase.py"), stage, str(template), str(size), *shapes]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=len(shapes) * cpu_budget(size) * 4,
-                            preexec_fn=_limit_memory)
+    sizes = (TINY, size // 4, size)
+    command = [sys.executable, str(ROOT / "tests/worstcase.py"), stage, str(template), ",".join(map(str, sizes)),
+               *shapes]
+    result = subprocess.run(command, capture_output=True, text=True, preexec_fn=_limit_memory,
+                            timeout=len(shapes) * sum(map(cpu_budget, sizes)) * 4)  # only if it hangs
     done = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [d["shape"] for d in done] == shapes, f"stopped after {[d['shape'] for d in done]}:\n{result.stderr[-3000:]}"
+    assert [(d["shape"], d["size"]) for d in done] == [(s, n) for s in shapes for n in sizes], \
+        f"stopped after {[(d['shape'], d['size']) for d in done]}:\n{result.stderr[-3000:]}"
+    refused = {"ingest": "new entities, more than the 2,000 ingest makes for one article",
+               "build": ": unclosed '"}[stage]  # too many names for one seed; the unclosed [[ and {== shapes
     for found in done:
         assert "Traceback" not in found["stderr"], found
-        assert found["seconds"] < cpu_budget(size), found
-        refused = {"ingest": "new entities, more than the 2,000 ingest makes for one article",
-                   "build": ": unclosed '"}[stage]  # the unclosed [[ and {== shapes
         assert found["code"] == 0 or (found["code"] == 1 and refused in found["stderr"]), found
+        assert found["seconds"] < cpu_budget(found["size"]), found
+    for tiny, quarter, full in zip(done[::3], done[1::3], done[2::3], strict=True):
+        runs = f"{tiny}\n{quarter}\n{full}"
+        assert grows_linearly(tiny["seconds"], quarter["seconds"], full["seconds"], CPU_SLACK), runs
+        assert grows_linearly(tiny["peak_mb"], quarter["peak_mb"], full["peak_mb"], MEMORY_SLACK_MB), runs

@@ -8,12 +8,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_gloss, tree_hash
+from conftest import ROOT, interrupt_keeping_the_site, run_gloss, tree_hash, wait_while_running
 
 from gloss.testpoints import PAUSE_ENV
 
@@ -64,28 +63,17 @@ def held_build(root: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
             build.communicate()
 
 
-def wait_until(found: Callable[[], bool], build: subprocess.Popen, what: str, timeout: float = 60) -> None:
-    """Block until `found()` holds, while `build` is still running."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found():
-            return
-        assert build.poll() is None, f"the build ended before {what}: {build.communicate()}"
-        time.sleep(0.002)
-    raise AssertionError(f"the build never got to {what}")
-
-
 def wait_until_rendering(root: Path, build: subprocess.Popen) -> None:
     """Block until the build has written pages into its temporary output folder (not only the
     marker that it makes the folder with)."""
-    wait_until(lambda: any(p.name != ".gloss-output" for temp in root.glob("._site.tmp-*") for p in temp.iterdir()),
-               build, "rendering")
+    wait_while_running(lambda: any(p.name != ".gloss-output" for temp in root.glob("._site.tmp-*")
+                                   for p in temp.iterdir()), build, "rendering")
 
 
 def wait_until_locked(root: Path, build: subprocess.Popen) -> None:
     """Block until the build holds the project's build lock (the lock file names its process)."""
     lock = root / ".gloss-cache/build.lock"
-    wait_until(lambda: lock.exists() and lock.read_text().strip() == str(build.pid), build, "taking the lock")
+    wait_while_running(lambda: lock.exists() and lock.read_text().strip() == str(build.pid), build, "taking the lock")
 
 
 def stray_outputs(root: Path) -> list[str]:
@@ -98,11 +86,7 @@ def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_si
     before = tree_hash(big_site / "_site")
     with held_build(big_site) as (build, _):
         wait_until_rendering(big_site, build)
-        build.send_signal(signum)
-        out, err = build.communicate(timeout=60)
-    assert build.returncode == code, err
-    assert "interrupted; the last good site was kept" in err
-    assert "Traceback" not in err
+        interrupt_keeping_the_site(build, signum, code)
     assert tree_hash(big_site / "_site") == before
     assert stray_outputs(big_site) == []
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_gloss, tree_hash
+from conftest import ROOT, run_gloss, tree_hash, wait_stopped
 
 ARTICLES = 200
 JOURNAL = "content/.gloss-journal"
@@ -59,7 +59,8 @@ def site(corpus: dict, tmp_path: Path) -> Path:
 
 
 def start(root: Path, command: tuple[str, ...], stop_at: str | None = None) -> subprocess.Popen:
-    env = {**os.environ, "GLOSS_TEST_STOP_AT": stop_at} if stop_at else None
+    """The command, writing its threads' stacks to stderr on SIGABRT (see finish)."""
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1", **({"GLOSS_TEST_STOP_AT": stop_at} if stop_at else {})}
     return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), *command], cwd=root,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -76,16 +77,14 @@ def wait_for(found: Callable[[], bool], process: subprocess.Popen, what: str) ->
     raise AssertionError(f"the command never got to {what}")
 
 
-def wait_stopped(process: subprocess.Popen) -> None:
-    """Block until the command stopped itself at its GLOSS_TEST_STOP_AT point."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        pid, status = os.waitpid(process.pid, os.WNOHANG | os.WUNTRACED)
-        if pid:
-            assert os.WIFSTOPPED(status), f"the command ended before its stop point: {process.stderr.read()}"
-            return
-        time.sleep(0.005)
-    raise AssertionError("the command never stopped")
+def finish(process: subprocess.Popen) -> tuple[str, str]:
+    """What the command printed once it ended. One that has not ended two minutes after its signal
+    hangs: its stacks (faulthandler, on SIGABRT) go into the failure."""
+    try:
+        return process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        raise AssertionError(f"the command hangs; its stacks:\n{process.communicate()[1][-6000:]}") from None
 
 
 def strays(root: Path) -> list[str]:
@@ -133,7 +132,7 @@ def test_command_stopped_while_writing_leaves_content_whole(site: Path, corpus: 
     seen = wait_for(lambda: MOMENTS[moment](before, listing(site)), process, moment)
     assert seen or moment == "replacing", "the command never wrote"  # its commit takes milliseconds
     process.send_signal(signum)
-    out, err = process.communicate(timeout=120)
+    out, err = finish(process)
     assert "Traceback" not in err
     if signum == signal.SIGINT and process.returncode == 130:
         assert ("interrupted; content/ was left as it was" in err
@@ -147,7 +146,7 @@ def test_killed_before_its_commit_the_next_command_removes_the_temp_files(site: 
     wait_stopped(process)
     assert list((site / JOURNAL).glob("*.tmp"))  # every new text is written, none is in place
     process.kill()
-    process.communicate(timeout=60)
+    finish(process)
     result = run_gloss(site, "check")
     assert "a command was stopped before it changed content/; its temporary files were removed" in result.stderr
     assert assert_whole(site, corpus, name) == "before"
@@ -159,7 +158,7 @@ def test_killed_half_way_through_its_commit_the_next_command_finishes_it(site: P
     wait_stopped(process)
     assert tree_hash(site / "content") != corpus["before"]  # half the files are in place
     process.kill()
-    process.communicate(timeout=60)
+    finish(process)
     result = run_gloss(site, "build", "--no-ingest", "--no-search")
     assert result.returncode == 0, result.stderr
     assert f"`{' '.join(corpus['commands'][name])}` was stopped while it wrote content/" in result.stderr
@@ -173,7 +172,7 @@ def test_ctrl_c_during_the_commit_is_held_until_the_change_is_whole(site: Path, 
     wait_stopped(process)
     process.send_signal(signum)
     process.send_signal(signal.SIGCONT)
-    out, err = process.communicate(timeout=60)
+    out, err = finish(process)
     assert process.returncode == (130 if signum == signal.SIGINT else 143), err
     assert "interrupted; the change to content/ was finished before stopping" in err
     assert "Traceback" not in err
@@ -186,7 +185,7 @@ def test_ctrl_c_before_the_commit_leaves_content_as_it_was(site: Path, corpus: d
     wait_stopped(process)
     process.send_signal(signal.SIGINT)
     process.send_signal(signal.SIGCONT)
-    out, err = process.communicate(timeout=60)
+    out, err = finish(process)
     assert process.returncode == 130, err
     assert "interrupted; content/ was left as it was" in err
     assert tree_hash(site / "content") == corpus["before"]
@@ -199,7 +198,7 @@ def test_a_system_error_during_the_commit_puts_every_file_back(site: Path, corpu
     wait_stopped(process)
     (site / f"content/entities/{new}.md").mkdir()  # the new entity file cannot be moved into place
     process.send_signal(signal.SIGCONT)
-    out, err = process.communicate(timeout=60)
+    out, err = finish(process)
     assert process.returncode == 1
     assert (f"content/entities/{new}.md: the system refused to write content/entities/{new}.md (Is a directory); "
             "every file was put back as it was") in err
@@ -213,7 +212,7 @@ def test_killed_while_undoing_the_next_command_undoes_the_rest(site: Path, corpu
     process = start(site, corpus["commands"]["merge"], stop_at="committing")
     wait_stopped(process)
     process.kill()
-    process.communicate(timeout=60)
+    finish(process)
     # the first step of an undo (see gloss/journal.py): the journal says "undo", then files go back
     (site / JOURNAL / "journal.json").rename(site / JOURNAL / "undo.json")
     result = run_gloss(site, "check")
@@ -229,7 +228,7 @@ def test_a_second_command_is_refused_while_one_is_changing_content(site: Path, c
         assert result.returncode == 1, command
         assert "another Gloss command is changing content/ right now" in result.stderr
     first.send_signal(signal.SIGCONT)
-    out, err = first.communicate(timeout=60)
+    out, err = finish(first)
     assert first.returncode == 0, err
     assert tree_hash(site / "content") == corpus["finished"]["merge"]
 

@@ -4,6 +4,7 @@ index brought up to date by the next build."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import resource
@@ -11,15 +12,16 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, run_gloss
+from conftest import FIXTURES, ROOT, interrupt_keeping_the_site, permissions_apply, run_gloss, wait_while_running
+
+from gloss.testpoints import PAUSE_ENV
 
 TALKS = "content/articles/talks.md"
-KEPT = "a build that failed leaves the last good site as it was"
+KEPT = "the last good site was kept"
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -162,13 +164,14 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("case", list(REFUSED.values()), ids=list(REFUSED))
-def test_output_dir_that_gloss_did_not_make_is_refused_and_left_as_it_was(mini: Path, tmp_path: Path,
+def test_output_dir_that_gloss_did_not_make_is_refused_and_left_as_it_was(built: Path, tmp_path: Path,
                                                                         case: tuple[Callable, str]) -> None:
     make, reason = case
-    value = make(mini)
-    line = set_output_dir(mini, value)
-    before = snapshot(tmp_path)
-    result = run_gloss(mini, "build", "--no-search")
+    value = make(built)
+    line = set_output_dir(built, value)
+    before = snapshot(tmp_path)  # the folder named, content/, the last good _site/ and all beside them
+    assert "mini/content/articles/talks.md" in before and "mini/_site/index.html" in before
+    result = run_gloss(built, "build", "--no-search")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert f"site.yml:{line}:1: output_dir '{value}'" in result.stderr
@@ -254,22 +257,35 @@ def _folder_in_the_way(root: Path) -> None:
     (page / "other.txt").write_text("in the way\n")
 
 
+def _folder_out_of_the_way(root: Path) -> None:
+    shutil.rmtree(root / "_site/entities/kabul/index.html")
+
+
+def _read_only_folder(root: Path) -> None:
+    """The edited article's folder, read-only: its page comes after the home page and the lists."""
+    (root / "_site/articles/talks").chmod(0o555)
+
+
 def _file_size_limit() -> None:  # in the build's process, before it starts: no file may pass 64 KB
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
-FAILURES = {  # what is in the way, the limit, the page named and what the system said of it
+FAILURES = {  # what is in the way, the limit, the page named, what the system said of it, and the cure
     "a folder where a page must go": (_folder_in_the_way, None, "entities/kabul/index.html",
-                                      "a folder stands where a page must go"),
+                                      "a folder stands where a page must go", _folder_out_of_the_way),
     # the feed holds the long article whole; the home page and the entity list come before it
-    "the file size limit (as a full disk)": (lambda root: None, _file_size_limit, "feed.xml", "File too large"),
+    "the file size limit (as a full disk)": (lambda root: None, _file_size_limit, "feed.xml", "File too large",
+                                             lambda root: None),
+    "a read-only folder (no permission)": (_read_only_folder, permissions_apply, "articles/talks/index.html",
+                                           "Permission denied",
+                                           lambda root: (root / "_site/articles/talks").chmod(0o755)),
 }
 
 
 @pytest.mark.parametrize("case", list(FAILURES.values()), ids=list(FAILURES))
 def test_rebuild_that_fails_while_writing_leaves_the_last_good_site(built: Path, tmp_path: Path,
                                                                     case: tuple) -> None:
-    in_the_way, limit, page, refusal = case
+    in_the_way, limit, page, refusal, cure = case
     in_the_way(built)
     # Pages before and after the one that fails change: index, feed, the article, its entities.
     edit_talks(built, "\nMore talks in [[Kabul]] and [[Panjshir]].\n\n" + "A long paragraph. " * 5000 + "\n")
@@ -282,8 +298,7 @@ def test_rebuild_that_fails_while_writing_leaves_the_last_good_site(built: Path,
     assert KEPT in result.stderr  # and it is true:
     assert snapshot(built / "_site") == before
     assert litter(built) == []
-    if limit is None:
-        shutil.rmtree(built / "_site/entities/kabul/index.html")
+    cure(built)
     result = run_gloss(built, "build", "--no-search")  # the cause removed, the next build finishes the work
     assert result.returncode == 0, result.stderr
     assert snapshot(built / "_site") == fresh_build(built, tmp_path)
@@ -317,6 +332,23 @@ def test_rebuild_killed_while_writing_its_temp_files_leaves_the_site_and_its_sta
     assert litter(built) == []
 
 
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_rebuild_interrupted_while_rendering_leaves_the_last_good_site(built: Path, tmp_path: Path, signum: int,
+                                                                       code: int) -> None:
+    """Stopped while its changed pages are rendered (held there by a test point): the message says
+    the last good site was kept, and it was, byte for byte; the next build does the work."""
+    edit_talks(built)
+    before = snapshot(built / "_site")
+    with build_held_at(built, "render", "--no-search") as (build, _):
+        interrupt_keeping_the_site(build, signum, code)
+    assert snapshot(built / "_site") == before
+    assert litter(built) == []
+    result = run_gloss(built, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert "(full)" not in result.stdout  # the saved state still describes the site: an incremental build
+    assert snapshot(built / "_site") == fresh_build(built, tmp_path)
+
+
 # ---------------------------------------------------------------- the search index follows the pages
 
 def search_ran(result: subprocess.CompletedProcess) -> bool:
@@ -334,40 +366,34 @@ def test_pages_written_without_search_are_indexed_by_the_next_build_with_search(
     assert not search_ran(run_gloss(mini, "build"))  # up to date now: not run again
 
 
-def wait_for_pagefind(build: subprocess.Popen) -> int:
-    """The pid of the Pagefind binary the build runs, once it runs (not before its exec: the build
-    waits for that, and a child stopped then would stop the build too)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert build.poll() is None, build.communicate()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                parent = int(Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()[1])
-                program = Path(os.readlink(f"/proc/{entry}/exe")).name
-            except (OSError, ValueError, IndexError):
-                continue
-            if parent == build.pid and program.startswith("pagefind"):
-                return int(entry)
-    raise AssertionError("the build never ran Pagefind")
+@contextlib.contextmanager
+def build_held_at(root: Path, point: str, *args: str) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """`build` in a subprocess, held at a test point (gloss/testpoints.py) once it gets there: yields
+    it and the file whose making releases it. Reaped at the end whatever happened."""
+    release = root.parent / f"release-{point}"
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
+                              *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, PAUSE_ENV: f"{point}:{release}"})
+    try:
+        wait_while_running(lambda: Path(f"{release}.waiting").exists(), build, f"the '{point}' point")
+        yield build, release
+    finally:
+        release.touch()
+        if build.poll() is None:
+            build.kill()
+        build.communicate()
 
 
 def test_rebuild_interrupted_while_indexing_says_its_pages_are_written_and_next_build_indexes(mini: Path) -> None:
     assert search_ran(run_gloss(mini, "build"))
     edit_talks(mini, "\nA sentence only a later build indexes.\n")
-    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(mini), "build", "--no-ingest"],
-                             cwd=mini, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        pagefind = wait_for_pagefind(build)
-        os.kill(pagefind, signal.SIGSTOP)  # held until the build is stopped (it then kills it)
+    with build_held_at(mini, "search") as (build, _):  # Pagefind runs; the build waits for it
         build.send_signal(signal.SIGINT)
         out, err = build.communicate(timeout=60)
-    finally:
-        build.kill()
     assert build.returncode == 130, err
     assert "interrupted; the new pages were already written; the search index is brought up to date by the " \
            "next build" in err
+    assert "Traceback" not in err
     assert "A sentence only a later build indexes." in (mini / "_site/articles/talks/index.html").read_text()
     result = run_gloss(mini, "build")
     assert result.returncode == 0, result.stderr

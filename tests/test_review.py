@@ -205,6 +205,7 @@ def test_entities_lists_mention_counts_and_articles(site: Path):
     assert [line.split()[0] for line in places[1:-1]] == ["kabul"]
     wrong = run_gloss(site, "entities", "--type", "planet")
     assert wrong.returncode == 1 and "entity type 'planet' is not declared in site.yml" in wrong.stderr
+    assert wrong.stderr.startswith("site.yml: entity type 'planet'")  # the project's file, as other messages name it
 
 
 def test_annotate_json_offsets_index_the_file_text(tmp_path: Path, site: Path):

@@ -132,7 +132,7 @@ def test_new_seed_is_ingested_and_appears(mini_site: Path) -> None:
         (mini_site / "seeds/kabul-airport.txt").write_text(
             "Flights resume at Kabul airport\n"
             "The first international flight since August landed in Kabul on Thursday, officials said.\n")
-        wait_until(lambda: "Flights resume at Kabul airport" in dev.get("")[1], timeout=30, what=dev.log)
+        wait_until(lambda: "Flights resume at Kabul airport" in dev.get("")[1], what=dev.log)
         status, page = dev.get("articles/flights-resume-at-kabul-airport/")
         assert status == 200 and 'data-entity="kabul"' in page
         assert "Flights resume at Kabul airport" in dev.get("entities/kabul/")[1]
@@ -270,6 +270,12 @@ def test_site_yml_edit_takes_effect_while_serving_and_after_it(mini_site: Path) 
     result = run_gloss(mini_site, "build", "--drafts", "--no-search")  # serve shows drafts too
     assert "nothing changed since the last build" in result.stdout, result.stdout
     assert "<title>Mini Renamed</title>" in (mini_site / "_site/index.html").read_text()
+    edit(mini_site / "site.yml", "title: Mini Renamed", "title: Mini Again")  # and while nothing runs:
+    dev = DevServer(mini_site)  # a restarted server does not trust the state saved under the old title
+    try:
+        wait_until(lambda: home_title(dev) == "Mini Again", what=dev.log)
+    finally:
+        dev.stop()
 
 
 def test_broken_site_yml_shows_overlay_and_keeps_the_last_good_site(server: DevServer, mini_site: Path) -> None:

@@ -105,13 +105,14 @@ def test_build_refuses_a_symbolic_link_and_publishes_nothing(built: Path, case: 
         rel, target = "theme/templates/article.html", built.parent / "elsewhere" / "article.html"
     else:
         rel, target = CASES[case](built)
-    before = tree_hash(built / "_site")
-    result = run_gloss(built, "build", "--no-search")
+    before, content = tree_hash(built / "_site"), tree_hash(built / "content")
+    result = run_gloss(built, "build", "--no-search")  # ingest first, then the build
     assert result.returncode == 1, result.stdout
     assert f"{rel} is a symbolic link to {target.resolve()}; Gloss does not follow links" in result.stderr
     assert "hint: replace the link by a copy of the file or folder it points to" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_hash(built / "_site") == before
+    assert tree_hash(built / "content") == content
     assert leaked(built) == []
 
 

@@ -1,5 +1,6 @@
-"""Worst-case inputs of a given size, and a runner that ingests or builds them one by one and reports
-the CPU time each took: what tests/test_fuzz.py runs under a memory limit (issue 19, point 6).
+"""Worst-case inputs of a given size, and a runner that ingests or builds each at several sizes and
+reports the CPU time and peak memory each took: what tests/test_fuzz.py runs under a memory limit,
+to check that 4 times the input costs about 4 times as much, not 16 (issue 19, point 6).
 
 Each shape is what once made a stage quadratic or worse: thousands of distinct names (every new name
 was compared with all before it), one endless sentence (each name read the whole line before it),
@@ -8,7 +9,7 @@ of mentions in one paragraph (each mention's position counted from the paragraph
 sentence copied for every mention; co-mentions paired every entity with every other), unclosed
 `[[` (each searched to the paragraph's end).
 
-    python tests/worstcase.py ingest|build ROOT BYTES SHAPE...   # one JSON line per shape
+    python tests/worstcase.py ingest|build ROOT SIZE[,SIZE...] SHAPE...   # one JSON line per shape and size
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
+import resource
 import shutil
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,31 +114,78 @@ def _run(args: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def run(stage: str, template: Path, size: int, shapes: list[str]) -> None:
-    """Ingest (or build) each shape in a copy of `template`, printing {shape, code, seconds, stderr}."""
-    root = template.parent / "work"
+def _forked(work: Callable[[], int]) -> tuple[int, resource.struct_rusage]:
+    """Run `work` in a child forked from this process: its exit code, and its own CPU time and peak
+    memory as the system counted them."""
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            code = work()
+        finally:
+            os._exit(code)
+    _, status, usage = os.wait4(pid, 0)
+    return os.waitstatus_to_exitcode(status), usage
+
+
+def _write_input(stage: str, root: Path, shape: str, size: int) -> int:
+    """Put one input of `shape` and `size` into the project at `root`."""
+    if stage == "ingest":
+        (root / "seeds").mkdir(exist_ok=True)
+        (root / "seeds/huge.txt").write_text(seed(shape, size), encoding="utf-8")
+        return 0
+    body, entities = article(shape, size)
+    for i in range(entities):
+        (root / f"content/entities/e{i}.md").write_text(f"---\nname: E{i}\ntype: place\n---\n", encoding="utf-8")
+    (root / "content/articles/huge.md").write_text(f"---\ntitle: Huge\ndate: 2021-09-06\n---\n{body}\n",
+                                                   encoding="utf-8")
+    return 0
+
+
+def _command(stage: str, root: Path) -> list[str]:
+    if stage == "ingest":
+        return ["--root", str(root), "ingest"]
+    return ["--root", str(root), "build", "--no-search", "--no-ingest", "--workers", "1"]
+
+
+def _tail(path: Path, size: int = 2000) -> str:
+    """The end of a file: an error output of megabytes, read whole, would grow this process."""
+    if not path.exists():
+        return ""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4 * size))
+        return handle.read().decode("utf-8", "replace")[-size:]
+
+
+def run(stage: str, template: Path, sizes: list[int], shapes: list[str]) -> None:
+    """Ingest (or build) each shape at each size in a copy of `template`, printing
+    {shape, size, code, seconds, peak_mb, stderr}. Each run is a child forked from this process once a
+    first run (not measured) has imported and compiled what every run needs, so that it pays only for
+    its input; the inputs are made in children of their own, so that this process, whose memory each
+    run starts with, stays as small as it was."""
+    root, errors = template.parent / "work", template.parent / "stderr.txt"
+    _fresh(root, template)
+    _forked(lambda: _write_input(stage, root, shapes[0], min(sizes)))
+    _run(_command(stage, root))
+
+    def measured() -> int:
+        code, err = _run(_command(stage, root))
+        errors.write_text(err, encoding="utf-8")
+        return code
+
     for shape in shapes:
-        _fresh(root, template)
-        if stage == "ingest":
-            (root / "seeds").mkdir(exist_ok=True)
-            (root / "seeds/huge.txt").write_text(seed(shape, size), encoding="utf-8")
-            args = ["--root", str(root), "ingest"]
-        else:
-            body, entities = article(shape, size)
-            for i in range(entities):
-                (root / f"content/entities/e{i}.md").write_text(f"---\nname: E{i}\ntype: place\n---\n",
-                                                                encoding="utf-8")
-            (root / "content/articles/huge.md").write_text(f"---\ntitle: Huge\ndate: 2021-09-06\n---\n{body}\n",
-                                                           encoding="utf-8")
-            args = ["--root", str(root), "build", "--no-search", "--no-ingest", "--workers", "1"]
-        start = time.process_time()
-        code, err = _run(args)
-        seconds = time.process_time() - start
-        print(json.dumps({"shape": shape, "code": code, "seconds": round(seconds, 2), "stderr": err[-2000:]}),
-              flush=True)
+        for size in sizes:
+            _fresh(root, template)
+            errors.unlink(missing_ok=True)
+            _forked(lambda shape=shape, size=size: _write_input(stage, root, shape, size))
+            code, usage = _forked(measured)
+            print(json.dumps({"shape": shape, "size": size, "code": code,
+                              "seconds": round(usage.ru_utime + usage.ru_stime, 3),
+                              "peak_mb": round(usage.ru_maxrss / 1024, 1),
+                              "stderr": _tail(errors)}), flush=True)
     shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    run(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:])
+    run(sys.argv[1], Path(sys.argv[2]), [int(size) for size in sys.argv[3].split(",")], sys.argv[4:])
