@@ -87,7 +87,8 @@ class QuotableText:
 def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: ParsedDocument,
                         bodies: dict[str, str] | None = None) -> list[str]:
     """One Annotation (as JSON) per resolved mention in the article's text `doc` (mentions inside notes
-    are left out). `bodies` keeps each entity's body (its page's URL, as JSON) from page to page."""
+    and footnotes are left out, as their text is: see QuotableText). `bodies` keeps each entity's body
+    (its page's URL, as JSON) from page to page."""
     bodies = {} if bodies is None else bodies
     page = json_string(site_url(config, f"articles/{slug}/", 1))
     anchor = json_string(site_url(config, f"{page_path(slug)}#m-", 1))[:-1]  # the id's JSON string, unclosed
@@ -96,7 +97,7 @@ def article_annotations(config: SiteConfig, graph: SiteGraph, slug: str, doc: Pa
     items = []
     for mention in doc.mentions:
         entity_id = ids[mention.index]
-        if entity_id is None or mention.in_note:
+        if entity_id is None or mention.in_note or mention.index not in text.starts:
             continue
         body = bodies.get(entity_id)
         if body is None:

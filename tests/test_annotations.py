@@ -106,6 +106,22 @@ def test_relative_urls_without_base_url(make_site) -> None:
     assert collection["id"] == "annotations.jsonld" and collection["first"] == "annotations/a.jsonld"
 
 
+def test_a_mention_inside_a_footnote_builds_and_is_left_out_like_one_in_a_note(make_site) -> None:
+    """The second bench corpus found it: a footnote naming an entity stopped the build with a KeyError."""
+    root = make_site({
+        "site.yml": "title: T\n",
+        "content/entities/kabul.md": "---\nname: Kabul\ntype: place\n---\n",
+        "content/articles/a.md": "---\ntitle: A\ndate: 2021-01-01\n---\nIn [[Kabul]] now.[^1]\n\n"
+                                 "[^1]: A footnote on [[Kabul]].\n",
+    })
+    result = run_gloss(root, "build", "--no-ingest")
+    assert result.returncode == 0, result.stderr
+    items = json.loads((root / "_site/annotations/a.jsonld").read_text(encoding="utf-8"))["items"]
+    assert [item["id"] for item in items] == ["../annotations/a.jsonld#m-1"]  # the footnote's is not quotable
+    check_annotation(items[0], body_texts(root), "../")
+    assert 'href="../../entities/kabul/"' in (root / "_site/articles/a/index.html").read_text().split("footnotes")[-1]
+
+
 def test_quotes_stop_short_of_notes_and_footnotes(built: Path) -> None:
     """A client may read the page's text with the sidenotes and footnote marks (its textContent) or
     without them: the quote is the same either way."""
