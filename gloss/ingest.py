@@ -28,6 +28,7 @@ from .rejected import Rejected, load_rejected
 from .seedtext import MAX_SEED_BYTES, SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
 from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle
 from .symlinks import link_refused
+from .teams import team_cues, team_sections
 from .textfile import UNPUBLISHABLE, more_than, read_limited
 
 MANIFEST = ".gloss-ingest.json"
@@ -162,21 +163,27 @@ def _ingest(config: SiteConfig, seeds: list[Path] | None, force: bool) -> Ingest
     evidence = load_evidence(config)
     rejected = load_rejected(config)
     touched: set[str] = set()  # entities this run brought new type evidence for
+    to_plan = []
     for seed in _seed_list(config, seeds):
         shown = _relative(seed, root)
         if UNPUBLISHABLE.search(shown.as_posix()):  # it is written into the article's front matter
             raise GlossError(f"seed file name {shown.name!r} has a control character", shown.parent, None, None,
                              hint="rename the file")
         seed_file = read_seed(seed, shown)
-        text, data = seed_file.text, seed_file.data
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(seed_file.data).hexdigest()
         owned = _article_of(manifest, shown.as_posix())
         unchanged = owned and manifest[owned]["seed_sha256"] == digest and (root / owned).exists()
         if unchanged and seeds is None and not force:  # a seed named on the command line is always redone
             report.skipped.append(Path(owned))
             continue
+        doc = parse_seed(seed_file.text, markdown=shown.suffix == ".md")
+        evidence.record_section(shown.as_posix(), " ".join(doc.tags[:1]), team_cues(doc.without_wire()))
+        to_plan.append((shown, seed_file, digest, owned, doc))
+    teams = team_sections(evidence.sections)  # every seed's section counted before any is linked
+    for shown, seed_file, digest, owned, doc in to_plan:
         registry = EntityRegistry(registry_entities)
-        plan = _plan(config, shown.as_posix(), text, digest, registry, index, manifest, owned, writes, rejected)
+        plan = _plan(config, shown.as_posix(), doc, digest, registry, index, manifest, owned, writes, rejected,
+                     teams)
         plan.review[:0] = seed_file.warnings
         if _decide(config, plan, manifest, force, report, writes, evidence):
             evidence.record(plan.article.as_posix(), plan.evidence)
@@ -202,11 +209,14 @@ def _check_recognizer(config: SiteConfig) -> None:
 
 
 def _recognize(text: str, registry: EntityRegistry | None, config: SiteConfig,
-               index: NameIndex | None = None, doc: SeedDoc | None = None) -> Recognition:
+               index: NameIndex | None = None, doc: SeedDoc | None = None,
+               teams: set[str] | None = None) -> Recognition:
     _check_recognizer(config)
     if doc is None:
         return link_mentions(text, registry, config.type_ids(), index)
-    return link_mentions(text, registry, config.type_ids(), index, headline_end(doc), " ".join(doc.tags[:1]))
+    section = " ".join(doc.tags[:1])
+    return link_mentions(text, registry, config.type_ids(), index, headline_end(doc), section,
+                         bool(section) and section in (teams or ()))
 
 
 def _seed_list(config: SiteConfig, seeds: list[Path] | None) -> list[Path]:
@@ -237,10 +247,11 @@ def _relative(path: Path, root: Path) -> Path:
     return path
 
 
-def _plan(config: SiteConfig, seed: str, text: str, digest: str, registry: EntityRegistry, index: NameIndex,
-          manifest: dict, owned: str | None, writes: dict[Path, str], rejected: Rejected | None = None) -> Planned:
-    doc = parse_seed(text, markdown=seed.endswith(".md"))
-    recognition = _without_rejected(_recognize(doc.without_wire(), registry, config, index, doc), rejected)
+def _plan(config: SiteConfig, seed: str, doc: SeedDoc, digest: str, registry: EntityRegistry, index: NameIndex,
+          manifest: dict, owned: str | None, writes: dict[Path, str], rejected: Rejected | None = None,
+          teams: set[str] | None = None) -> Planned:
+    """What the seed `doc` turns into; `teams`: the sections whose places' names stand for teams."""
+    recognition = _without_rejected(_recognize(doc.without_wire(), registry, config, index, doc, teams), rejected)
     if len(recognition.new_entities) > MAX_NEW_ENTITIES:
         raise GlossError(f"seed names {len(recognition.new_entities):,} new entities, more than the "
                          f"{MAX_NEW_ENTITIES:,} ingest makes for one article", seed, None, None,

@@ -52,12 +52,14 @@ class Recognition:
 
 
 def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str],
-                  index: NameIndex | None = None, headline: int | None = None, topic: str = "") -> Recognition:
+                  index: NameIndex | None = None, headline: int | None = None, topic: str = "",
+                  teams: bool = False) -> Recognition:
     """Mentions in `text`: registry names (found through `index`), then new names linked within the text.
 
     `headline`: where the text's headline ends, when the caller has read the seed's structure
     (else it is worked out from the text). `topic`: the article's section ("cricket"), which names
-    the team or company a place's name stands for here ("England (cricket)")."""
+    the team or company a place's name stands for here ("England (cricket)"). `teams`: the section
+    is one whose places' names stand for teams (gloss/teams.py)."""
     if registry is not None and index is None:
         index = name_index(registry)
     candidates = find_candidates(text)
@@ -71,6 +73,7 @@ def link_mentions(text: str, registry: EntityRegistry | None, type_ids: list[str
     candidates = [c for c in candidates if not _overlaps(c.start, c.end, taken)]
     linker = Linker(text, registry, type_ids, known, index)
     linker.topic = topic
+    linker.teams = teams
     return linker.link(candidates)
 
 
@@ -114,6 +117,8 @@ def _rest_is_a_name(text: str, run: Candidate, mention: Mention, index: NameInde
     if not rest or " of " in f" {rest} " or " for " in f" {rest} ":
         return False
     gaz = gazetteer()
+    if all(word in gaz.org_cues for word in rest.split()):
+        return False  # "Minsk Group": an organisation named after the place, resolved as a whole
     key = match_key(rest)
     return bool(gaz.place_tier(rest) or (index is not None and (key in index.keys or key in index.surnames)))
 
@@ -150,6 +155,8 @@ class Linker(ShortFormRules, TypeRules):
         self.words: set[str] | None = None  # every word of the text, once needed
         self.name_parts: set[str] = set()  # last words of the text's longer names: maybe surnames
         self.topic = ""  # the article's section, if the seed gives one ("cricket")
+        self.teams = False  # whether that section's places' names stand for teams (gloss/teams.py)
+        self.metonyms: set[tuple[int, int]] = set()  # spans of places' names read as their teams
         for mention in known:
             self.names.setdefault(match_key(mention.text), mention.entity)
 

@@ -19,6 +19,7 @@ from .recognize import (
     entity_id_for,
     score_types,
 )
+from .teams import reads_as_place
 
 UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 # Context evidence that a place's name stands for an organisation in one article: two strong cues
@@ -36,7 +37,9 @@ class TypeRules:
         Pakistan", "against Chicago", "Santa Fe shares") is linked to that organisation: one the
         text names in full ("Chicago White Sox"), else one named after the place and the article's
         section ("England (cricket)"). Linking respects type: the place keeps its own mentions
-        elsewhere, and the words around each name are the evidence."""
+        elsewhere, and the words around each name are the evidence. In a team section
+        (gloss/teams.py) a country's or city's name is its team unless the words around it make
+        it the place; elsewhere it takes strong words to."""
         by_entity: dict[str, list[int]] = defaultdict(list)
         for position, mention in enumerate(self.mentions):
             by_entity[mention.entity].append(position)
@@ -45,25 +48,43 @@ class TypeRules:
                 continue
             evidence: dict[str, float] = defaultdict(float)
             for position in positions:
-                mention = self.mentions[position]
-                candidate = Candidate(mention.start, mention.end, mention.text, mention.text.split(), False)
-                for type_id, score in context_scores(candidate, self.text).items():
+                for type_id, score in context_scores(self._candidate_at(position), self.text).items():
                     evidence[type_id] += score
             named = self._organisation_named_after(entity_id)
             needed = METONYM_EVIDENCE / 2 if named else METONYM_EVIDENCE  # "Seattle" beside "Seattle Mariners"
-            if evidence["organization"] < needed or \
-                    evidence["organization"] < 2 * (evidence["place"] + evidence["person"]) + 2:
+            strong = evidence["organization"] >= needed and \
+                evidence["organization"] >= 2 * (evidence["place"] + evidence["person"]) + 2
+            if not strong and not (self.teams and self._names_a_team(entity_id)):
                 continue
-            target = named or self._metonym_entity(entity_id)
-            for position in positions:
-                mention = self.mentions[position]
-                why = mention.review or (f"the words around '{mention.text}' say an organisation, not the place "
-                                         f"{entity_id}")
-                self.mentions[position] = Mention(mention.start, mention.end, mention.text, target,
-                                                  "" if target in self.new else self.registry.by_id[target].type, why)
-            self.scores[target]["organization"] += evidence["organization"]
-            if entity_id in self.new and len(positions) == len(by_entity[entity_id]):
+            moved = [p for p in positions if not (self.teams and reads_as_place(self._candidate_at(p), self.text))]
+            weight = evidence["organization"] + (0 if strong else len(moved))  # a team section says it
+            if moved:
+                self._read_as_organisation(entity_id, moved, named, weight)
+            if entity_id in self.new and len(moved) == len(by_entity[entity_id]):
                 self._forget(entity_id)
+
+    def _candidate_at(self, position: int) -> Candidate:
+        mention = self.mentions[position]
+        return Candidate(mention.start, mention.end, mention.text, mention.text.split(), False,
+                         possessive=self.text.startswith(("'s", "’s"), mention.end))
+
+    def _names_a_team(self, entity_id: str) -> bool:
+        """A country's or a city's name, which a national side or a club is named after (not "the
+        West", which is also a word)."""
+        name = self._name_of(entity_id)
+        return self.gaz.place_tier(name) in (1, 2) and name.lower() not in self.gaz.words
+
+    def _read_as_organisation(self, entity_id: str, positions: list[int], named: str | None,
+                              evidence: float) -> None:
+        target = named or self._metonym_entity(entity_id)
+        for position in positions:
+            mention = self.mentions[position]
+            why = mention.review or (f"the words around '{mention.text}' say an organisation, not the place "
+                                     f"{entity_id}")
+            self.mentions[position] = Mention(mention.start, mention.end, mention.text, target,
+                                              "" if target in self.new else self.registry.by_id[target].type, why)
+            self.metonyms.add((mention.start, mention.end))
+        self.scores[target]["organization"] += evidence
 
     def _people_before_registry_words(self) -> None:
         """"Washington" after "MaliVai Washington" is the player, though the registry knows the
@@ -72,7 +93,7 @@ class TypeRules:
         for position, mention in enumerate(self.mentions):
             if (mention.start, mention.end) not in self.known or " " in mention.text or mention.type == "person":
                 continue
-            candidate = Candidate(mention.start, mention.end, mention.text, [mention.text], False)
+            candidate = self._candidate_at(position)
             person = self._short_form(candidate, before_only=True)
             if person is None or person == mention.entity:
                 continue
@@ -120,8 +141,8 @@ class TypeRules:
         """Type evidence for the registry names found as written, which skip `_attach`: the site
         settles their type from every article (gloss/sitetypes.py)."""
         for mention in self.mentions:
-            if (mention.start, mention.end) not in self.known:
-                continue
+            if (mention.start, mention.end) not in self.known or (mention.start, mention.end) in self.metonyms:
+                continue  # a place's name read as its team was scored as the team's, by its context
             words = mention.text.split()
             candidate = Candidate(mention.start, mention.end, mention.text, words, False)
             # A registry word read as a person's surname ("Jordan" after "Neil Jordan") says of

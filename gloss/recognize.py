@@ -810,6 +810,17 @@ def _team_frame(text: str, candidate: Candidate) -> float:
     return 2.0 if after and after[0].strip(",.;") in TEAM_VERBS else 0.0
 
 
+def place_frame(text: str, candidate: Candidate) -> bool:
+    """Whether the words around a name frame it as a place: "the city of X", "X, Scotland"."""
+    return bool(_place_frame(text, candidate, gazetteer()))
+
+
+def team_cue(candidate: Candidate, text: str) -> bool:
+    """Whether the words around a name say it is a team: "beat X", "against X", "X won"."""
+    prev, nxt, _ = neighbours(text, candidate)
+    return prev in TEAM_BEFORE or nxt in TEAM_AFTER or bool(_team_frame(text, candidate))
+
+
 def neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:
     """The word before a name, the word after it (past a possessive), and the next few words."""
     before = text[max(0, candidate.start - 30):candidate.start].split()
@@ -825,7 +836,7 @@ def _context_scores(scores: dict[str, float], prev: str, nxt: str, after: list[s
     """What the neighbouring words say: "in X", "X province", "X striker", "beat X", "the X"."""
     if nxt in PLACE_WORDS:
         scores["place"] += 3
-    if prev in PLACE_PREPOSITIONS:
+    if prev in PLACE_PREPOSITIONS and not candidate.possessive:  # not "in Jordan's film"
         scores["place"] += 1
     if nxt in ORG_NOUNS or prev in TEAM_BEFORE or nxt in TEAM_AFTER or prev in ORG_BEFORE:
         scores["organization"] += 4

@@ -404,6 +404,7 @@ def _duplicates(view: SiteView) -> list[ReviewItem]:
     _one_letter_apart(view, add)
     _side_by_side(view, add)
     _defined_in_brackets(view, add)
+    _team_nicknames(view, add)
     return [_duplicate_item(view, a, b, doubt, why, n, keep) for (a, b), (doubt, why, n, keep) in pairs.items()
             if not (view.entities[a].confirmed and view.entities[b].confirmed)]
 
@@ -613,6 +614,19 @@ def _defined_in_brackets(view: SiteView, add: Add) -> None:
 MAX_RUN = 10  # words an acronym in brackets may abbreviate
 
 
+def _team_nicknames(view: SiteView, add: Add) -> None:
+    """A place's name that ingest read as its team ("Milwaukee (baseball)"), in the same sentences
+    as a team's nickname ("the Brewers"): likely that team, named two ways."""
+    for entity in view.entities.values():
+        if entity.type != "organization" or _bare(entity.name) == _words(entity.name):
+            continue
+        for slug in sorted({u.slug for u in view.uses.get(entity.id, [])}):
+            if teams := _teams_beside(view, entity, slug):
+                add(entity.id, teams[0], 0.6, f"in {slug}, '{' '.join(_bare(entity.name)).title()}' stands for a "
+                                              f"team in the sentences that name {view.entities[teams[0]].name}")
+                break
+
+
 def _qualifier(name: str, view: SiteView) -> bool:
     """A word that qualifies a name rather than names anything: "Northern", "Fed", "Cup", "OSCE"."""
     return len(name) < 3 or is_acronym(name) or name in COMPASS or _ordinary(name, view)
@@ -689,6 +703,8 @@ def _claimed(view: SiteView, entity: Entity, suspect: _Suspect, claims: Claims) 
     """An article whose longer name holds this entity's mention ("Jordan" beside "Neil Jordan"):
     there the mention likely means the longer name's entity."""
     for slug, (other_id, claimed) in sorted(claims.get(entity.id, {}).items()):
+        if _bare(view.entities[other_id].name) == _words(entity.name):
+            continue  # "Chicago (baseball)": ingest read the place's name as the team where it stands for it
         doubt = (0.75 if entity.type == "place" else 0.5) * (1 - _named_after(entity, view.entities[other_id]))
         suspect.add(claimed, doubt, f"in {slug}, '{claimed[0].text}' may be short for "
                                    f"{view.entities[other_id].name}, named there")
@@ -761,7 +777,8 @@ def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Susp
     names |= {_words(form) for form in equivalents(" ".join(_bare(entity.name)))}
     person = entity.type == "person" and not set(_bare(entity.name)) & {"of", "and", "in", "for", "the"}
     odd = [u for u in uses if _words(u.text) not in names and gazetteer().place_tier(u.text)
-           and not (person and _inside(_words(u.text), _bare(entity.name)))]  # "Washington" for MaliVai Washington
+           and not (person and _inside(_words(u.text), _bare(entity.name)))  # "Washington" for MaliVai Washington
+           and not (entity.type == "organization" and u.slug in view.team_articles)]  # "Texas" for its team
     if odd:
         places = sorted(i for i in index["key"].get(" ".join(_words(odd[0].text)), ())
                         if view.entities[i].type == "place")

@@ -38,6 +38,8 @@ class TypeEvidence:
 
     by_entity: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)  # entity id -> sha256 of the file ingest wrote
+    # section -> seed -> the seed's team cues (gloss/teams.py): which sections' places are teams
+    sections: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def record(self, article: str, scores: dict[str, dict[str, float]]) -> None:
         """This article's evidence, replacing what an earlier ingest of it said."""
@@ -46,6 +48,14 @@ class TypeEvidence:
         for entity_id, types in scores.items():
             if types:
                 self.by_entity.setdefault(entity_id, {})[article] = {t: round(s, 2) for t, s in types.items()}
+
+    def record_section(self, seed: str, section: str, team_cues: int) -> None:
+        """The seed's section and its team cues, replacing what an earlier ingest of it said."""
+        for seeds in self.sections.values():
+            seeds.pop(seed, None)
+        self.sections = {name: seeds for name, seeds in self.sections.items() if seeds}
+        if section:
+            self.sections.setdefault(section, {})[seed] = team_cues
 
     def totals(self, entity_id: str) -> dict[str, float]:
         summed: dict[str, float] = defaultdict(float)
@@ -68,10 +78,11 @@ def load_evidence(config: SiteConfig) -> TypeEvidence:
         return TypeEvidence()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        evidence = TypeEvidence(dict(data.get("evidence", {})), dict(data.get("written", {})))
+        evidence = TypeEvidence(dict(data.get("evidence", {})), dict(data.get("written", {})),
+                                dict(data.get("sections", {})))
         if not _well_formed(evidence):
-            raise ValueError("it is not what ingest writes (entity -> article -> type -> score, and "
-                             "entity -> file hash)")
+            raise ValueError("it is not what ingest writes (entity -> article -> type -> score, "
+                             "entity -> file hash, and section -> seed -> count)")
         return evidence
     except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError) as exc:
         raise GlossError(f"type evidence file is not valid: {exc}", path.relative_to(config.root), None, None,
@@ -86,12 +97,15 @@ def _well_formed(evidence: TypeEvidence) -> bool:
     return all(isinstance(articles, dict) and all(
         isinstance(types, dict) and all(isinstance(t, str) and number(s) for t, s in types.items())
         for types in articles.values()) for articles in evidence.by_entity.values()) \
-        and all(isinstance(sha, str) for sha in evidence.written.values())
+        and all(isinstance(sha, str) for sha in evidence.written.values()) \
+        and all(isinstance(seeds, dict) and all(isinstance(k, str) and number(n) for k, n in seeds.items())
+                for seeds in evidence.sections.values())
 
 
 def evidence_text(evidence: TypeEvidence) -> str:
     data = {"evidence": {k: evidence.by_entity[k] for k in sorted(evidence.by_entity)},
-            "written": dict(sorted(evidence.written.items()))}
+            "written": dict(sorted(evidence.written.items())),
+            "sections": {k: dict(sorted(evidence.sections[k].items())) for k in sorted(evidence.sections)}}
     return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 

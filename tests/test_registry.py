@@ -165,3 +165,18 @@ def test_a_registry_place_yields_to_the_surname_of_a_person_named_before_it():
     found = link_mentions(text, registry, TYPES).mentions
     assert [(m.text, m.entity) for m in found if m.text == "Washington"] == [
         ("Washington", "malivai-washington"), ("Washington", "washington")]
+
+
+def test_a_place_followed_by_a_kind_of_organisation_is_that_organisation():
+    # "Group" is also the last word of a name the registry knows, as a surname would be
+    registry = EntityRegistry([entity("minsk", "Minsk", "place"), entity("carlyle-group", "Carlyle Group",
+                                                                         "organization")])
+    found = links("Talks were led by the broad-based Minsk Group of countries.\n", registry)
+    assert found == [("Minsk Group", "minsk-group")]
+
+
+def test_a_possessive_after_in_is_not_said_to_be_a_place():
+    registry = EntityRegistry([entity("jordan", "Jordan", "place")])
+    text = ("Director Neil Jordan defended the film on Friday. Liam Neeson plays the lead role in "
+            "Jordan's film.\n")
+    assert [e for t, e in links(text, registry) if t == "Jordan"] == ["neil-jordan"]

@@ -371,3 +371,25 @@ def test_two_signals_on_one_mention_make_it_likelier_wrong_than_either(tmp_path:
     item = item_with(queue(fixture_site(tmp_path, "queue-names")), "conflation", "kelmoor")
     assert item.mentions == 1
     assert item.doubt == pytest.approx(1 - (1 - 0.6) * (1 - 0.35))
+
+
+def test_a_place_read_as_its_team_by_ingest_is_no_conflation_of_the_place_or_the_team(make_site):
+    # "Oskerville (baseball)" holds the mentions ingest read as the team; "In Oskerville" stays the place
+    root = make_site(dict([
+        entity("oskerville", "Oskerville", "place"),
+        entity("oskerville-baseball", "Oskerville (baseball)", "organization"),
+        article("roundup", "In [[oskerville|Oskerville]], rain fell. [[oskerville-baseball|Oskerville]] has won "
+                           "six straight.\n", "[baseball]"),
+        article("late", "[[oskerville-baseball|Oskerville]] beat Dunmore 3-2.\n", "[baseball]")]), theme=False)
+    assert not any({"oskerville", "oskerville-baseball"} & set(i.entities) for i in items_of(root, "conflation"))
+
+
+def test_a_place_read_as_its_team_beside_the_teams_nickname_is_a_possible_duplicate(make_site):
+    root = make_site(dict([
+        entity("oskerville-baseball", "Oskerville (baseball)", "organization"),
+        entity("foxhounds", "Foxhounds", "organization"),
+        article("roundup", "[[oskerville-baseball|Oskerville]] rallied late, and the [[foxhounds|Foxhounds]] "
+                           "won 5-4.\n", "[baseball]")]), theme=False)
+    [item] = items_of(root, "duplicate")
+    assert set(item.entities) == {"oskerville-baseball", "foxhounds"}
+    assert "in roundup, 'Oskerville' stands for a team in the sentences that name Foxhounds" in item.why
