@@ -25,6 +25,8 @@ UNCLEAR = 1.5  # below this score a type is a guess and is marked for review
 # Context evidence that a place's name stands for an organisation in one article: two strong cues
 # ("beat X", "X coach"), each worth 4 in recognize's context scores.
 METONYM_EVIDENCE = 8
+LIST_GAPS = {", ", " and ", ", and ", " or ", ", or "}  # between the names of a list
+LISTED = 1.0  # evidence a clear type gives a weak name listed beside it: below UNCLEAR, still a guess
 
 
 class TypeRules:
@@ -152,8 +154,33 @@ class TypeRules:
             for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
                 self.scores[mention.entity][type_id] += score
 
+    def _types_from_lists(self) -> None:
+        """"got back Breisach, Kehl and Freiburg": a new name with little evidence of its own, listed
+        beside a name whose type is clear, takes a little evidence of that type (still marked for
+        review). Twice, so the evidence passes along a list."""
+        ordered = sorted(self.mentions, key=lambda m: m.start)
+        listed = [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if self.text[a.end:b.start] in LIST_GAPS]
+        clear = {m.entity: t for a, b in listed for m in (a, b) if (t := self._clear_type(m.entity))}
+        for _ in range(2):
+            found = {}
+            for before, after in listed:
+                for this, other in ((before, after), (after, before)):
+                    if this.entity in self.new and this.entity not in clear and other.entity in clear:
+                        found[this.entity] = clear[other.entity]
+            for entity_id, type_id in found.items():
+                self.scores[entity_id][type_id] += LISTED
+            clear.update(found)
+
+    def _clear_type(self, entity_id: str) -> str:
+        if entity_id not in self.new:
+            return self.registry.by_id[entity_id].type if self.registry is not None else ""
+        scores = {t: s for t, s in self.scores[entity_id].items() if t in self.type_ids}
+        best = max(scores, key=scores.get) if scores else ""
+        return best if best and scores[best] >= UNCLEAR else ""
+
     def _settle_types(self) -> None:
         """Each new entity takes its best-scored type; a weak score is marked for review."""
+        self._types_from_lists()
         for entity_id, entity in self.new.items():
             scores = {t: s for t, s in self.scores[entity_id].items() if t in self.type_ids}
             best = max(scores, key=scores.get) if scores else ""

@@ -28,8 +28,9 @@ TEAM_CUES = 3
 # travels to Belgium" are said of teams as often.
 LOCATIVES = {"in", "at", "near", "across", "into", "outside", "inside", "throughout", "from", "of"}
 VENUES = {"stadium", "club"}  # "the Eschen stadium", "the north London club": a place's
-# "Sweden's Jesper Parnevik": a possessive place before a person's full name is the person's country.
-BEFORE_A_PERSON = re.compile(r"['’]s\s+[A-Z][\w'’.-]+\s+[A-Z]")
+# "Sweden's Jesper Parnevik", "England's irrepressible midfielder Paul Gascoigne": a possessive
+# country before a person's full name is the person's country.
+BEFORE_A_PERSON = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,3}[A-Z][\w'’.-]+\s+[A-Z]")
 AFTER_A_PLACE = re.compile(r"([A-Z][\w.'’-]*),\s*$")  # "Chisinau, Moldova"
 
 

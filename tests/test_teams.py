@@ -99,6 +99,7 @@ def test_the_words_that_keep_a_place_a_place_in_a_sports_report():
     assert place("He played in Chisinau, Moldova, last year.", "Moldova")
     assert place("Greg Norman (Australia) shot 68.", "Australia")
     assert place("Sweden's Jesper Parnevik led.", "Sweden")
+    assert place("England's irrepressible midfielder Paul Gascoigne was at it again.", "England")
     assert place("They met at the Eschen stadium.", "Eschen")
     assert not place("Foster outdueled Atlanta's Tom Glavine.", "Atlanta")  # a city's player: its club's
     assert not place("Hernandez made three of Chicago's four errors.", "Chicago")
