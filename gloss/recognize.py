@@ -67,11 +67,12 @@ ORG_NOUNS = {"agency", "news", "newspaper", "daily", "weekly", "company", "firm"
              "team", "side", "network", "channel", "magazine", "unit", "subsidiary", "shares", "stock",
              "board", "management", "executives", "fans", "players", "coach", "manager", "striker",
              "midfielder", "defender", "goalkeeper", "skipper", "chairman", "shareholders",
-             "forward", "winger", "pitcher", "outfielder", "batsman", "bowler", "goal"}
+             "forward", "winger", "pitcher", "outfielder", "batsman", "bowler", "goal", "movement", "flight"}
 # Nouns that name what an organisation is, right before its name: "the news weekly Der Spiegel",
 # "the Yugoslav news agency Tanjug", "the official newspaper Granma", "the national airline El Al".
 ORG_BEFORE = {"agency", "newspaper", "daily", "weekly", "magazine", "airline", "carrier", "broadcaster",
-              "network", "channel", "company", "firm", "bank", "insurer", "club", "publisher", "station"}
+              "network", "channel", "company", "firm", "bank", "insurer", "club", "publisher", "station",
+              "team", "group", "party", "conglomerate", "maker"}
 # Sports: a town is its team after these words ("against Karlsruhe", "joined Newcastle").
 TEAM_BEFORE = {"against", "beat", "beating", "joined", "v", "vs", "versus", "defeated", "hosts", "host",
                "visiting"}
@@ -156,6 +157,7 @@ class Candidate:
     owner: str = ""  # "Iran" in "Iran's Foreign Ministry"
     dateline: bool = False  # the place in "LONDON 1996-08-30"
     first_name: str = ""  # "Tom" in "(Tom) Seaver": a first name in brackets before the surname
+    surname: str = ""  # "Hussein" in "Saddam (Hussein)": a surname in brackets after the name
     entity: str = ""
     review: str = ""
 
@@ -286,15 +288,17 @@ def find_candidates(text: str) -> list[Candidate]:
         caps = is_all_caps(text[start:end])
         tokens = tokenize(text, start, end)
         for run in find_runs(text, tokens):
-            for part, role in _split_run(text, run, gaz):
-                if len(part) > MAX_NAME_WORDS:
+            for whole, role in _split_run(text, run, gaz):
+                if len(whole) > MAX_NAME_WORDS:
                     continue  # a passage set in title case, not a name
-                candidate = _trim(text, part, gaz, lower_words)
-                if candidate:
-                    candidate.caps_line = caps
-                    candidate.role_before = role or candidate.role_before
-                    candidate.owner = _owner(text, tokens, candidate, gaz)
-                    candidates.append(candidate)
+                for part in _country_apart(whole, gaz):
+                    candidate = _trim(text, part, gaz, lower_words)
+                    if candidate:
+                        candidate.caps_line = caps
+                        candidate.role_before = (role if part is whole or part[0] is not whole[0] else "") \
+                            or candidate.role_before
+                        candidate.owner = _owner(text, tokens, candidate, gaz)
+                        candidates.append(candidate)
     candidates = _bracketed_first_names(text, _without_ordinary_words(text, candidates, gaz), gaz)
     return _merge_acronym_owners(text, _outside_quoted_titles(text, candidates))
 
@@ -318,7 +322,8 @@ def _title_case(phrase: str) -> bool:
 def _bracketed_first_names(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
     """"(Tom) Seaver", "(Olympic champion Lindsay) Davenport": a given name in brackets right
     before a capitalised word is that person's first name, added by the writer to a quote; it is
-    no entity of its own, and it says the surname after it is a person's."""
+    no entity of its own, and it says the surname after it is a person's. "Saddam (Hussein)": a
+    word in brackets after a name completes it the same way."""
     kept: list[Candidate] = []
     for index, candidate in enumerate(candidates):
         after = candidates[index + 1] if index + 1 < len(candidates) else None
@@ -328,6 +333,10 @@ def _bracketed_first_names(text: str, candidates: list[Candidate], gaz: Gazettee
                 and text[candidate.end:after.start] == ") " and bracketed:
             after.first_name = candidate.text
             continue
+        if after is not None and len(candidate.words) == len(after.words) == 1 and not is_acronym(after.text) \
+                and text[candidate.end:after.start] == " (" and text.startswith(")", after.end) \
+                and not gaz.place_tier(after.text) and not gaz.place_tier(candidate.text):
+            candidate.surname = after.text  # "regime of Saddam (Hussein)": the writer completes the name
         kept.append(candidate)
     return kept
 
@@ -407,10 +416,24 @@ def _cues_after(run: list[Token], gaz: Gazetteer) -> list[bool]:
 
 def _before_title(part: list[Token], gaz: Gazetteer) -> list[Token]:
     """The words before a title, less its portfolio: "British" of "British Prime Minister", "Hong Kong"
-    of "Hong Kong Finance Secretary", nothing of "Privatisation Minister"."""
+    of "Hong Kong Finance Secretary" and "Hong Kong Financial Secretary", nothing of "Privatisation
+    Minister"."""
     while part and part[-1].text.lower() in gaz.common:
         part = part[:-1]
-    return [] if len(part) == 1 and _ordinary(part[0].text, gaz) else part
+    if len(part) > 1 and part[-1].text.endswith("al") and part[-1].text.lower() in gaz.words \
+            and gaz.place_tier(" ".join(t.text for t in part[:-1])):
+        part = part[:-1]  # "Hong Kong Financial Secretary": a place, then its title
+    if part and _ordinary(part[0].text, gaz) and not _names_something(part, gaz):
+        return []  # "Holy Roman" of "Holy Roman Emperor Charles VI": the title's own words
+    return part
+
+
+def _names_something(part: list[Token], gaz: Gazetteer) -> bool:
+    """Whether words before a title hold a place, a given name or a kind of organisation ("New
+    Zealand", "New Democratic Party"), so they may be a name of their own."""
+    words = [t.text for t in part]
+    return any(w in gaz.org_cues or _known_word(w, gaz) for w in words) or any(
+        gaz.place_tier(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
 
 
 def _is_date_word(text: str, token: Token, gaz: Gazetteer) -> bool:
@@ -424,6 +447,16 @@ def _is_date_word(text: str, token: Token, gaz: Gazetteer) -> bool:
         before and before.group(1).lower() in MONTH_BEFORE)
 
 
+def _country_apart(run: list[Token], gaz: Gazetteer) -> list[list[Token]]:
+    """"U.S. Federal Reserve", "U.S. Labour Day": a country's initials, then a name of its own (not
+    "U.S. Treasury Department", an organisation of the country's by its name)."""
+    at = next((i for i, t in enumerate(run) if t.text.lower() not in gaz.common), len(run))  # after "The"
+    if len(run) > at + 1 and "." in run[at].text and gaz.place_tier(run[at].text) \
+            and not any(t.text in gaz.org_cues for t in run[at + 1:]):
+        return [run[:at + 1], run[at + 1:]]
+    return [run]
+
+
 def _trim(text: str, run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> Candidate | None:
     run = list(run)
     role, title = _role_of_before(text, run[0].start, gaz), False
@@ -431,10 +464,7 @@ def _trim(text: str, run: list[Token], gaz: Gazetteer, lower_words: set[str]) ->
         title = title or run[0].text not in ORG_CONNECTORS
         run.pop(0)  # "Secretary of State Warren Christopher", "Archbishop of Cape Town" cut at the title
     while run and _drop_first(run, gaz, lower_words):
-        if len(run) > 1 and "." in run[0].text and gaz.place_tier(run[0].text):
-            run = run[:1]  # "U.S. Labour Day": the country, then an event
-        else:
-            run.pop(0)
+        run.pop(0)
     while run and run[-1].text.lower() in ORG_CONNECTORS | CONNECTORS:
         run.pop()
     if not run or _demonym_prefix(run, gaz) == len(run) or _bare_title(run, gaz):
@@ -460,7 +490,8 @@ def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool
     """Whether the run's first word is no part of the name ("The", "Afghan", a headline's "Top")."""
     first, word = run[0], run[0].text
     rest_has_cue = any(t.text in gaz.org_cues for t in run[1:])
-    if word.lower() in gaz.common and (first.initial or word in {"The", "A", "An"} or len(run) == 1):
+    if word.lower() in gaz.common and (first.initial or word in {"The", "A", "An"} or len(run) == 1) \
+            and not _starts_with_a_place(run, gaz):
         return True
     if len(run) == 1:
         return False
@@ -473,8 +504,21 @@ def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool
         return True  # "Three Russian soldiers"
     if "." in word and gaz.place_tier(word) and not rest_has_cue:
         return True
-    return first.initial and not _known_word(word, gaz) and (
-        word.lower() in lower_words or _known_rest(run, gaz))  # a headline's first word is capitalised anyway
+    if not first.initial or (word.isupper() and not run[1].text.isupper()):
+        return False  # "CITIC Pacific is ...": capitals mark an acronym, not a sentence's start
+    if word.lower() in gaz.words and word not in gaz.given_names and run[1].text in gaz.given_names \
+            and len(run) > 2:
+        return True  # "Centre Walter Little followed up": a word before a person's full name
+    if word in gaz.org_cues and gaz.place_tier(" ".join(t.text for t in run[1:])):
+        return False  # "(Air France chairman)": an organisation named after a place
+    return not _known_word(word, gaz) and (  # a headline's first word is capitalised anyway
+        word.lower() in lower_words or _known_rest(run, gaz, word.lower() in gaz.words))
+
+
+def _starts_with_a_place(run: list[Token], gaz: Gazetteer) -> bool:
+    """"New Zealand ...", "New York Mayor ...": the first word begins a place's name of several words."""
+    words = [t.text for t in run]
+    return any(gaz.place_tier(" ".join(words[:size])) for size in range(2, min(4, len(words)) + 1))
 
 
 def _demonym_prefix(run: list[Token], gaz: Gazetteer) -> int:
@@ -493,27 +537,44 @@ def _is_demonym(word: str, gaz: Gazetteer) -> bool:
     return word in gaz.demonyms or ("-" in word and all(p in gaz.demonyms for p in word.split("-")))
 
 
+# The words a name defined by its acronym is read in: "U.N." whole, and the small words that may
+# give a letter ("Interim Force in Lebanon (UNIFIL)") or not ("Bank of Japan (BOJ)" gives one).
+ACRONYM_WORD = re.compile(r"(?:[A-Z]\.){2,}|[\w'’-]+")
+ACRONYM_SMALL_WORDS = {"of", "for", "and", "in", "on", "the", "de"}
+
+
 def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candidate]:
-    """"Organization for Security and Cooperation in Europe (OSCE)": the initials show the whole name."""
+    """"Organization for Security and Cooperation in Europe (OSCE)", "U.N. Interim Force in Lebanon
+    (UNIFIL)": the initials show the whole name."""
     merged: list[Candidate] = []
     for match in ACRONYM_DEF.finditer(text):
         letters = match.group(1).replace(".", "").rstrip("s")
-        words = list(re.finditer(r"[\w'’-]+", text[max(0, match.start() - 120):match.start()]))
         base = max(0, match.start() - 120)
-        capitals = [w for w in words if w.group()[0].isupper()]
-        if len(letters) < 2 or len(capitals) < len(letters):
+        words = list(ACRONYM_WORD.finditer(text, base, match.start()))
+        if len(letters) < 2 or len(words) < 2:
             continue
-        chosen = capitals[-len(letters):]
-        if "".join(w.group()[0] for w in chosen) != letters or any(len(w.group()) < 2 for w in chosen):
-            continue
-        first = chosen[0]
-        inner = words[words.index(first):]
-        if any(not w.group()[0].isupper() and w.group() not in {"of", "for", "and", "in", "on", "the", "de"}
-               for w in inner):
-            continue
-        start, end = base + first.start(), base + inner[-1].end()
-        merged.append(Candidate(start, end, text[start:end], text[start:end].split(), False))
+        for first in range(len(words) - 1, max(-1, len(words) - 2 * len(letters) - 1), -1):
+            if words[first].group()[0].isupper() and _spells(letters, [w.group() for w in words[first:]]):
+                start, end = words[first].start(), words[-1].end()
+                merged.append(Candidate(start, end, text[start:end], text[start:end].split(), False))
+                break
     return sorted(_without_overlaps(candidates, merged), key=lambda c: c.start)
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    """Whether `words` give `letters`: each capitalised word its initial ("U.N." both letters), a
+    small word ("of", "in") its initial or nothing, and no other word."""
+    if not words:
+        return not letters
+    word, rest = words[0], words[1:]
+    if "." in word:
+        own = word.replace(".", "")
+        return own.isupper() and letters.startswith(own) and _spells(letters[len(own):], rest)
+    if word[0].isupper():
+        return len(word) > 1 and letters[:1] == word[0] and _spells(letters[1:], rest)
+    if word not in ACRONYM_SMALL_WORDS:
+        return False
+    return _spells(letters, rest) or (letters[:1] == word[0].upper() and _spells(letters[1:], rest))
 
 
 def _nearby(merged: list[Candidate], index: int):
@@ -560,11 +621,13 @@ def _owner(text: str, tokens: list[Token], candidate: Candidate, gaz: Gazetteer)
     return ""
 
 
-def _known_rest(run: list[Token], gaz: Gazetteer) -> bool:
-    """The run without its first word is a known place or starts with a given name, the whole is not."""
+def _known_rest(run: list[Token], gaz: Gazetteer, first_is_a_word: bool) -> bool:
+    """The run without its first word is a known place, or starts with a given name after an
+    English word (not "8 - Zinzan Brooke"); the whole is not a place."""
     whole = " ".join(t.text for t in run)
     rest = " ".join(t.text for t in run[1:])
-    return not gaz.place_tier(whole) and (bool(gaz.place_tier(rest)) or run[1].text in gaz.given_names)
+    return not gaz.place_tier(whole) and (
+        bool(gaz.place_tier(rest)) or (first_is_a_word and run[1].text in gaz.given_names))
 
 
 def _known_word(word: str, gaz: Gazetteer) -> bool:
@@ -714,8 +777,8 @@ def score_types(candidate: Candidate, text: str, gaz: Gazetteer, context_only: b
         scores["person"] += 4
     elif words[0] in gaz.given_names and not tier:
         scores["person"] += 2  # "Hector", "Rachel": a given name alone is still a person's
-    if candidate.role_before and not candidate.possessive:
-        scores["person"] += 3
+    if candidate.role_before and (not candidate.possessive or len(words) > 1):
+        scores["person"] += 3  # "President Hosni Mubarak's government" too
     if any(LINKED_NAME.fullmatch(word) for word in words):
         scores["person"] += 3  # "Inzamam-ul-Haq", "Ata-ur-Rehman": a given name joined by its particle
     _context_scores(scores, prev, nxt, after, candidate, tier)
@@ -762,16 +825,16 @@ def _place_of_a_place(words: list[str], gaz: Gazetteer) -> bool:
 
 
 def _named_after_a_place(words: list[str], gaz: Gazetteer) -> bool:
-    """A name of several words built on a well-known place, that is no person's and no place's
-    own: the place first ("Japan Tobacco") or beside an ordinary word ("Air France", "Rotor
-    Volgograd"); not led by a given name or title, nor ended by a place word ("Wall Street"). A
-    surname that is a place ("MaliVai Washington") stays a person's."""
+    """A name of several words built on a well-known place and an ordinary word, that is no
+    person's and no place's own ("Japan Tobacco", "Air France", "Rotor Volgograd"); not led by a
+    given name or title, nor ended by a place word ("Wall Street"). A surname that is a place
+    ("MaliVai Washington") stays a person's, and so does a first name that is one ("Chad Ogea")."""
     if len(words) < 2 or words[0] in gaz.given_names or words[0] in gaz.honorifics \
             or words[-1].lower() in PLACE_WORDS | PLACE_HEADS or "of" in words:
         return False
     places = [i for i, word in enumerate(words) if gaz.place_tier(word) == 1]
     others = [word for i, word in enumerate(words) if i not in places]
-    return bool(places) and (places[0] == 0 or any(word.lower() in gaz.words for word in others))
+    return bool(places) and any(word.lower() in gaz.words or word in gaz.org_cues for word in others)
 
 
 def context_scores(candidate: Candidate, text: str) -> dict[str, float]:

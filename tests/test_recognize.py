@@ -339,3 +339,52 @@ def test_name_joined_by_an_arabic_particle_is_a_person():
 def test_given_name_that_is_an_english_word_opening_a_sentence_is_no_name():
     found = links('"Will they come back?" he asked. Hope is fading in the valley.\n')
     assert found == []
+
+
+def names(text: str) -> list[str]:
+    from gloss.recognize import find_candidates
+    return [c.text for c in find_candidates(text)]
+
+
+def test_a_sentence_starting_with_a_place_of_several_words_keeps_its_first_word():
+    assert names("New Zealand won. New York Mayor Rudolph Giuliani spoke.") == [
+        "New Zealand", "New York", "Rudolph Giuliani"]
+
+
+def test_a_word_before_a_full_name_at_a_sentence_start_is_dropped_but_an_unknown_first_name_kept():
+    assert names("The team won. Centre Walter Little scored.") == ["Walter Little"]
+    assert names("The team: 8 - Zinzan Brooke, 7 - Josh Kronfeld") == ["Zinzan Brooke", "Josh Kronfeld"]
+
+
+def test_an_acronym_or_a_kind_of_organisation_starting_a_sentence_is_part_of_the_name():
+    assert names("Pirelli said. CITIC Pacific is a major company.") == ["Pirelli", "CITIC Pacific"]
+    assert names("He wants a promise from (Air France chairman) Christian Blanc.") == [
+        "Air France", "Christian Blanc"]
+
+
+def test_a_title_s_own_words_are_no_name():
+    assert names("The treaty was signed by the Holy Roman Emperor Charles VI and France.") == [
+        "Charles VI", "France"]
+
+
+def test_people_named_with_a_place_as_first_name_or_before_a_possessive_are_people():
+    found = links("Rodriguez homered off Chad Ogea (7-5) in the first. The group fought to topple "
+                  "President Hosni Mubarak's government.\n")
+    assert ("Chad Ogea", "chad-ogea", "person") in found
+    assert ("Hosni Mubarak", "hosni-mubarak", "person") in found
+
+
+def test_a_club_s_short_name_says_nothing_of_a_person():
+    found = links("Mauro Silva will miss the game with Real Madrid. Real started strongly, but Real said "
+                  "Silva had no passport. Real told reporters so.\n")
+    assert ("Real", "real-madrid", "organization") in found
+
+
+def test_a_country_s_initials_before_a_name_are_a_name_of_their_own():
+    assert names("The U.S. Federal Reserve met. U.S. Assistant Secretary of State John Kornblum spoke.") == [
+        "U.S.", "Federal Reserve", "U.S.", "John Kornblum"]
+    assert names("The U.S. Treasury Department said so.") == ["U.S. Treasury Department"]
+
+
+def test_a_place_s_title_of_several_words_leaves_the_place():
+    assert names("Hong Kong Financial Secretary Donald Tsang said so.") == ["Hong Kong", "Donald Tsang"]
