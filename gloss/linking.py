@@ -24,6 +24,7 @@ from .recognize import (
     Mention,
     NameIndex,
     NewEntity,
+    context_scores,
     describe,
     entity_id_for,
     find_candidates,
@@ -120,7 +121,10 @@ def _rest_is_a_name(text: str, run: Candidate, mention: Mention, index: NameInde
     if all(word in gaz.org_cues for word in rest.split()):
         return False  # "Minsk Group": an organisation named after the place, resolved as a whole
     key = match_key(rest)
-    return bool(gaz.place_tier(rest) or (index is not None and (key in index.keys or key in index.surnames)))
+    known = index is not None and (key in index.keys or key in index.surnames)
+    if known and " " not in rest + mention.text and not gaz.place_tier(mention.text) and not gaz.place_tier(rest):
+        return False  # "Saddam Hussein", "Fed Cup", though each word is known alone: one name
+    return bool(gaz.place_tier(rest) or known)
 
 
 class Linker(ShortFormRules, TypeRules):
@@ -147,6 +151,7 @@ class Linker(ShortFormRules, TypeRules):
         # first/last name word -> history (in text order); a part of a mentioned entity's name -> ids
         self.by_part: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.by_name_part: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.by_clipping: dict[str, set[str]] = defaultdict(set)  # first 3 letters of a longer name -> ids
         for mention in known:
             self._remember(mention.start, mention.entity)
         self.aliases: dict[str, list[str]] = defaultdict(list)  # existing id -> new aliases
@@ -157,6 +162,7 @@ class Linker(ShortFormRules, TypeRules):
         self.topic = ""  # the article's section, if the seed gives one ("cricket")
         self.teams = False  # whether that section's places' names stand for teams (gloss/teams.py)
         self.metonyms: set[tuple[int, int]] = set()  # spans of places' names read as their teams
+        self.full_names: dict[str, str] = {}  # see _names_after_places
         for mention in known:
             self.names.setdefault(match_key(mention.text), mention.entity)
 
@@ -172,6 +178,7 @@ class Linker(ShortFormRules, TypeRules):
             elif len(candidate.words) > 1 and not any(w in self.gaz.org_cues for w in candidate.words) \
                     and candidate.words[-1].lower() not in PLACE_WORDS | PLACE_HEADS:
                 self.name_parts.add(candidate.words[-1])
+        self.full_names = self._names_after_places(candidates)
         for candidate in candidates:
             if candidate.caps_line or (len(candidate.words) == 1 and not self._link_single(candidate, singles)):
                 deferred.append(candidate)
@@ -183,6 +190,7 @@ class Linker(ShortFormRules, TypeRules):
                     self._create_or_near(candidate)
         for candidate in deferred:
             self._link_deferred(candidate)
+        self._merge_registry_acronyms()
         self._people_before_registry_words()
         self._separate_metonyms()
         self._settle_types()
@@ -193,11 +201,28 @@ class Linker(ShortFormRules, TypeRules):
 
     # -- resolution
 
+    def _names_after_places(self, candidates: list[Candidate]) -> dict[str, str]:
+        """"White Sox" -> "Chicago White Sox", for every name of the text that is a place's name
+        before a name of two words or more (the body or team of that place); a tail two such names
+        share maps to neither."""
+        found: dict[str, str] = {}
+        for candidate in candidates:
+            words = candidate.words
+            for size in range(1, len(words) - 1):
+                if not candidate.caps_line and self.gaz.place_tier(" ".join(words[:size])):
+                    tail = match_key(" ".join(words[size:]))
+                    found[tail] = candidate.text if found.get(tail, candidate.text) == candidate.text else ""
+        return found
+
     def _link_single(self, candidate: Candidate, singles: dict[str, list[Candidate]]) -> bool:
         """Link a one-word name now if it is known, a short form, or plainly a new name."""
         word = candidate.words[0]
         if is_acronym(word.replace(".", "")):
             return False
+        if candidate.surname:  # "Saddam (Hussein)": the name in full, which the bracketed word then shortens
+            full = f"{word} {candidate.surname}"
+            self._attach(candidate, self._known(full) or self._create(candidate, name=full), short=True)
+            return True
         if known := self._known(word):
             self._attach(candidate, known)
             return True
@@ -206,6 +231,9 @@ class Linker(ShortFormRules, TypeRules):
             return True
         if target := self._short_form(candidate, before_only=True):
             self._attach(candidate, target, short=True)
+            return True
+        if target := self._clipped_organisation(word):
+            self._attach(candidate, target)
             return True
         if word in self.name_parts or (candidate.initial and not self._worth_creating(candidate, singles)):
             return False  # "Yeltsin" before "Boris Yeltsin": link it once the full name is known
@@ -243,9 +271,17 @@ class Linker(ShortFormRules, TypeRules):
         words = candidate.words
         if len(words) > 1 and words[-1].lower() in AREA_WORDS and (base := self._known(" ".join(words[:-1]))):
             return base
-        key = match_key(candidate.text)  # the latest entity whose name goes on with " of ..." / " for ..."
-        return self._latest([*self.by_name_part.get(("head", key), ()),  # or a person's ending with it:
-                             *(i for i in self.by_name_part.get(("tail", key), ()) if self._looks_person(i))])
+        key = match_key(candidate.text)  # the latest entity whose name goes on with " of ..." / " for ...",
+        return self._latest([*self.by_name_part.get(("head", key), ()),  # or a person's ending with it,
+                             *(i for i in self.by_name_part.get(("tail", key), ())  # or a country's body's
+                               if self._looks_person(i) or self._place_before(i, candidate.text))])
+
+    def _place_before(self, entity_id: str, tail: str) -> bool:
+        """Whether an organisation's name is a place's name before `tail` ("U.S. Agriculture
+        Department" for "Agriculture Department"): the body that place has of that kind."""
+        name = self._name_of(entity_id)
+        head = name[:len(name) - len(tail)].strip()
+        return bool(head) and bool(self.gaz.place_tier(head)) and self._looks_organization(entity_id)
 
     def _known(self, name: str) -> str | None:
         """The entity `name` means by its spelling alone: this text's names, then the registry's,
@@ -288,6 +324,8 @@ class Linker(ShortFormRules, TypeRules):
         parts = self._name_of(entity_id).split()
         for part in {parts[0], parts[-1]} if parts else ():
             bisect.insort(self.by_part[part], (start, entity_id))
+        if len(parts) > 1:
+            self.by_clipping[parts[0][:3]].add(entity_id)
 
     def _index_name(self, entity_id: str) -> None:
         """File a newly mentioned entity under the parts of its name that other names are compared
@@ -309,11 +347,17 @@ class Linker(ShortFormRules, TypeRules):
         return self.registry.by_id[entity_id].name if self.registry else entity_id
 
     def _create_or_near(self, candidate: Candidate) -> None:
-        """A new entity, unless the name is one letter away from a known one (then linked and flagged)."""
+        """A new entity, unless the name is one letter away from a known one (then linked and flagged).
+        A name the text gives in full further on ("the White Sox" before "Chicago White Sox") makes
+        the entity of the full name."""
         near = self._misspelt(candidate.text)
         if near:
             entity_id, known = near
             self._attach(candidate, entity_id, review=f"'{candidate.text}' looks like a misspelling of '{known}'")
+            return
+        full = self.full_names.get(match_key(candidate.text)) if len(candidate.words) > 1 else None
+        if full and full != candidate.text:
+            self._attach(candidate, self._create(candidate, name=full))
             return
         entity_id = self._create(candidate)
         duplicate = self._same_surname(candidate) or self._same_head(candidate)
@@ -354,8 +398,8 @@ class Linker(ShortFormRules, TypeRules):
         ids = sorted(i for i in self.index.heads.get(normalize_name(candidate.text), ()) if i in self.registry.by_id)
         return " or ".join(ids)
 
-    def _create(self, candidate: Candidate) -> str:
-        name = candidate.text
+    def _create(self, candidate: Candidate, name: str = "") -> str:
+        name = name or candidate.text
         if candidate.owner:
             name = f"{candidate.owner}'s {name}"
         taken = ChainMap(self.new, self.registry.by_id if self.registry else {})
@@ -382,7 +426,9 @@ class Linker(ShortFormRules, TypeRules):
             if not candidate.owner:  # "Foreign Ministry" alone would name every country's
                 self._learn_alias(entity_id, candidate.text)
         if not candidate.caps_line:  # registry entities too: their type is settled over the site (sitetypes)
-            for type_id, score in score_types(candidate, self.text, self.gaz, context_only=short).items():
+            scores = context_scores(candidate, self.text) if short and self._looks_organization(entity_id) \
+                else score_types(candidate, self.text, self.gaz, context_only=short)  # "Deportivo started"
+            for type_id, score in scores.items():
                 self.scores[entity_id][type_id] += score
         self._remember(candidate.start, entity_id)
         known_type = "" if entity_id in self.new else self.registry.by_id[entity_id].type

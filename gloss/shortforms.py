@@ -16,11 +16,13 @@ from .content import normalize_name
 from .names import match_key
 from .recognize import (
     ACRONYM_DEF,
+    COMPASS,
     OFFICERS,
     ORG_NOUNS,
     PLACE_WORDS,
     SPEECH_VERBS,
     Candidate,
+    Mention,
     is_acronym,
     neighbours,
 )
@@ -80,6 +82,9 @@ class ShortFormRules:
             near = [a for a in self._acronyms_filed(["".join(sorted(letters)), *deletions(letters)])
                     if not self.acronyms[a][1] and (sorted(a) == sorted(letters) or one_edit(a, letters))]
             if not near:
+                if named := self._named_with_initials(letters):
+                    self._attach(candidate, named)  # "NFL" in a text naming the National Football League
+                    return True
                 return self._link_registry_acronym(candidate, letters)
             definition, misspelt = self.acronyms[near[0]], True
         owner = self.names.get(match_key(definition[0]))
@@ -93,6 +98,41 @@ class ShortFormRules:
         else:
             self._attach(candidate, owner)
         return True
+
+    def _named_with_initials(self, letters: str) -> str | None:
+        """The one organisation or place this text names in full whose initials are `letters`."""
+        if len(letters) < 2:
+            return None
+        found = [entity_id for entity_id in self.recent
+                 if len(name := self._name_of(entity_id).split()) > 1 and not is_acronym(name[0])
+                 and letters in name_initials(name) and not self._looks_person(entity_id)]
+        return found[0] if len(found) == 1 else None
+
+    def _merge_registry_acronyms(self) -> None:
+        """"IRA", known to the registry by its acronym alone, in a text that names the Irish
+        Republican Army in full: the full name is the registry entity's, not a new one."""
+        for mention in [m for m in self.mentions if (m.start, m.end) in self.known]:
+            letters = mention.text.replace(".", "")
+            if not is_acronym(letters) or self._name_of(mention.entity).replace(".", "") != letters:
+                continue
+            named = self._named_with_initials(letters)
+            if named is not None and named in self.new:
+                self._merge_into(named, mention.entity)
+
+    def _merge_into(self, new_id: str, entity_id: str) -> None:
+        """Every mention of the new entity `new_id` becomes one of `entity_id`, which learns its name."""
+        known_type = "" if entity_id in self.new else self.registry.by_id[entity_id].type
+        for position, other in enumerate(self.mentions):
+            if other.entity == new_id:
+                self.mentions[position] = Mention(other.start, other.end, other.text, entity_id, known_type,
+                                                  other.review)
+        for type_id, score in self.scores.get(new_id, {}).items():
+            self.scores[entity_id][type_id] += score
+        if entity_id in self.new:
+            self.new[entity_id].aliases.append(self._name_of(new_id))
+        else:
+            self.aliases[entity_id].append(self._name_of(new_id))
+        self._forget(new_id)
 
     def _acronyms_filed(self, keys: list[str]) -> list[str]:
         """The defined acronyms filed under any of `keys`, in the order defined. Each (well-spelt) one
@@ -139,6 +179,20 @@ class ShortFormRules:
                 return max(fitting, key=counts.__getitem__)  # max keeps the nearest of a tie
         return None
 
+    def _clipped_organisation(self, word: str) -> str | None:
+        """"Fed" after "Federal Reserve": the organisation named before whose name's first word this
+        word clips (kept for the site, as an acronym is). Of several ("Federal Open Market
+        Committee"), the one named most often, as for a surname; none on a tie."""
+        if len(word) < 3 or not word.istitle():
+            return None
+        counts = Counter()
+        for entity_id in self.by_clipping.get(word[:3], ()):
+            first = self._name_of(entity_id).split()[0]
+            if first != word and first.startswith(word) and self._looks_organization(entity_id):
+                counts[entity_id] = sum(1 for _, i in self.by_part[first] if i == entity_id)
+        ranked = counts.most_common(2)
+        return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+
     def _fits_short_form(self, word: str, entity_id: str, before: bool = True) -> bool:
         """A person by surname, or by first name once named in full before ("Jansher" after
         "Jansher Khan"); an organisation by its own last word ("Yankees") or by its first when
@@ -149,6 +203,8 @@ class ShortFormRules:
             return False
         if self._looks_person(entity_id):
             return word == parts[-1] or (word == parts[0] and (before or word in self.gaz.given_names))
+        if word in COMPASS and self._is_place(entity_id):
+            return word == parts[0] and len(parts) == 2  # "the North" in a text about North Korea
         if not self._looks_organization(entity_id) or word.lower() in self.gaz.common:
             return False
         if word == parts[-1]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .data import gazetteer
+from .data import Gazetteer, gazetteer
 from .recognize import PLACE_WORDS, Candidate, find_candidates, neighbours, place_frame, team_cue
 
 # A team section: at least this many of its articles have a team cue, at least a third of them,
@@ -30,7 +30,7 @@ LOCATIVES = {"in", "at", "near", "across", "into", "outside", "inside", "through
 VENUES = {"stadium", "club"}  # "the Eschen stadium", "the north London club": a place's
 # "Sweden's Jesper Parnevik", "England's irrepressible midfielder Paul Gascoigne": a possessive
 # country before a person's full name is the person's country.
-BEFORE_A_PERSON = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,3}[A-Z][\w'’.-]+\s+[A-Z]")
+BEFORE_A_PERSON = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,3}([A-Z][\w'’.-]+)\s+[A-Z]")
 AFTER_A_PLACE = re.compile(r"([A-Z][\w.'’-]*),\s*$")  # "Chisinau, Moldova"
 
 
@@ -65,6 +65,12 @@ def reads_as_place(candidate: Candidate, text: str) -> bool:
     before = text[max(0, candidate.start - 40):candidate.start]
     if (found := AFTER_A_PLACE.search(before)) and gaz.place_tier(found.group(1)):
         return True
-    if BEFORE_A_PERSON.match(text, candidate.end):  # a country's player; a city's is its club's
-        return gaz.place_tier(candidate.text) == 1
-    return before.rstrip().endswith("(")
+    if (person := BEFORE_A_PERSON.match(text, candidate.end)) and _first_name_like(person.group(1), gaz):
+        return gaz.place_tier(candidate.text) == 1  # a country's player; a city's is its club's
+    return before.rstrip().endswith("(") and text[candidate.end:candidate.end + 2].lstrip().startswith(")")
+
+
+def _first_name_like(word: str, gaz: Gazetteer) -> bool:
+    """Whether a capitalised word may begin a person's name: not "World" of "England's opening
+    World Cup qualifier"."""
+    return word in gaz.given_names or word.lower() not in gaz.words

@@ -104,3 +104,8 @@ def test_the_words_that_keep_a_place_a_place_in_a_sports_report():
     assert not place("Foster outdueled Atlanta's Tom Glavine.", "Atlanta")  # a city's player: its club's
     assert not place("Hernandez made three of Chicago's four errors.", "Chicago")
     assert not place("Austria dominated their qualifier.", "Austria")
+
+
+def test_a_bracket_or_a_possessive_before_a_title_is_no_sign_of_the_place():
+    assert not place('"Bolesy (Florida manager John Boles) told me," he said.', "Florida")
+    assert not place("Both will miss England's opening World Cup qualifier against Moldova.", "England")
