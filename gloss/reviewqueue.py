@@ -477,8 +477,9 @@ def _section_uses(view: SiteView, short: Entity, long: Entity) -> list[Use]:
 def _shortened(view: SiteView, index: Index, entity: Entity, name: str, add: Add) -> None:
     """"Fed" for "Federal Reserve": a word that begins the first word of a name of the same type."""
     key = " ".join(_words(name))
-    if " " in key or len(key) < 3 or is_acronym(name):
-        return
+    own = _words(entity.name)
+    if " " in key or len(key) < 3 or is_acronym(name) or (own and own[0] != key and own[0].startswith(key)):
+        return  # an entity's own clipped name ("Fed" of Federal Reserve) is settled
     longer = [(first, other) for first in _starting_with(index["firsts"], key) for other in index["first"][first]
               if view.entities[other].type == entity.type]
     for first, other in longer:

@@ -393,3 +393,16 @@ def test_a_place_read_as_its_team_beside_the_teams_nickname_is_a_possible_duplic
     [item] = items_of(root, "duplicate")
     assert set(item.entities) == {"oskerville-baseball", "foxhounds"}
     assert "in roundup, 'Oskerville' stands for a team in the sentences that name Foxhounds" in item.why
+
+
+def test_an_entity_s_own_clipped_name_is_no_duplicate_of_another_name_it_begins(make_site):
+    root = make_site(dict([
+        ("content/entities/federal-reserve.md",
+         "---\nname: Federal Reserve\ntype: organization\naliases: [Fed]\n---\n"),
+        entity("federal-open-market-committee", "Federal Open Market Committee", "organization"),
+        entity("fed", "Fed", "organization"),
+        article("rates", "The [[federal-reserve|Fed]] met before the [[federal-open-market-committee|Federal Open "
+                         "Market Committee]] did. The [[fed|Fed]] said so.\n")]), theme=False)
+    duplicates = [set(i.entities) for i in items_of(root, "duplicate")]
+    assert {"fed", "federal-reserve"} in duplicates  # a "Fed" entity of its own may still be either
+    assert {"federal-reserve", "federal-open-market-committee"} not in duplicates
