@@ -34,7 +34,7 @@ from .recognize import (
     score_types,
 )
 from .seedtext import headline_end, parse_seed
-from .shortforms import ShortFormRules, one_edit
+from .shortforms import ShortFormRules, name_initials, one_edit
 from .spelling import NameTable
 
 # "Panjshir Valley", "Kabul province": the area a place gives its name to is linked to the place.
@@ -152,6 +152,7 @@ class Linker(ShortFormRules, TypeRules):
         self.by_part: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.by_name_part: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.by_clipping: dict[str, set[str]] = defaultdict(set)  # first 3 letters of a longer name -> ids
+        self.by_initials: dict[str, set[str]] = defaultdict(set)  # initials of a longer name -> ids
         for mention in known:
             self._remember(mention.start, mention.entity)
         self.aliases: dict[str, list[str]] = defaultdict(list)  # existing id -> new aliases
@@ -340,6 +341,9 @@ class Linker(ShortFormRules, TypeRules):
             self.by_name_part[("tail", full[at + 1:])].add(entity_id)
         if len(name.split()) > 1:
             self.by_name_part[("last", normalize_name(name.split()[-1]))].add(entity_id)
+            if not is_acronym(name.split()[0]):
+                for letters in name_initials(name.split()):
+                    self.by_initials[letters].add(entity_id)
 
     def _name_of(self, entity_id: str) -> str:
         if entity_id in self.new:

@@ -103,9 +103,8 @@ class ShortFormRules:
         """The one organisation or place this text names in full whose initials are `letters`."""
         if len(letters) < 2:
             return None
-        found = [entity_id for entity_id in self.recent
-                 if len(name := self._name_of(entity_id).split()) > 1 and not is_acronym(name[0])
-                 and letters in name_initials(name) and not self._looks_person(entity_id)]
+        found = [entity_id for entity_id in self.by_initials.get(letters, ())
+                 if entity_id in self.recent and not self._looks_person(entity_id)]
         return found[0] if len(found) == 1 else None
 
     def _merge_registry_acronyms(self) -> None:
