@@ -67,7 +67,8 @@ ORG_NOUNS = {"agency", "news", "newspaper", "daily", "weekly", "company", "firm"
              "team", "side", "network", "channel", "magazine", "unit", "subsidiary", "shares", "stock",
              "board", "management", "executives", "fans", "players", "coach", "manager", "striker",
              "midfielder", "defender", "goalkeeper", "skipper", "chairman", "shareholders",
-             "forward", "winger", "pitcher", "outfielder", "batsman", "bowler", "goal", "movement", "flight"}
+             "forward", "winger", "pitcher", "outfielder", "batsman", "bowler", "goal", "movement", "flight",
+             "guerrillas", "gunmen", "militants", "members", "supporters"}
 # Nouns that name what an organisation is, right before its name: "the news weekly Der Spiegel",
 # "the Yugoslav news agency Tanjug", "the official newspaper Granma", "the national airline El Al".
 ORG_BEFORE = {"agency", "newspaper", "daily", "weekly", "magazine", "airline", "carrier", "broadcaster",

@@ -388,3 +388,8 @@ def test_a_country_s_initials_before_a_name_are_a_name_of_their_own():
 
 def test_a_place_s_title_of_several_words_leaves_the_place():
     assert names("Hong Kong Financial Secretary Donald Tsang said so.") == ["Hong Kong", "Donald Tsang"]
+
+
+def test_a_group_s_fighters_after_its_name_say_organisation_even_in_a_list_with_a_place():
+    found = links("A committee monitoring the truce between Israel and Hizbollah guerrillas will meet.\n")
+    assert ("Hizbollah", "hizbollah", "organization") in found
