@@ -236,6 +236,9 @@ class Linker(ShortFormRules, TypeRules):
         if target := self._clipped_organisation(word):
             self._attach(candidate, target)
             return True
+        if target := self._half_of_a_divided_place(word):
+            self._attach(candidate, target, review=f"'{word}' read as {self._name_of(target)}, named in this text")
+            return True
         if word in self.name_parts or (candidate.initial and not self._worth_creating(candidate, singles)):
             return False  # "Yeltsin" before "Boris Yeltsin": link it once the full name is known
         if word in self.gaz.org_cues and (target := self._organisation_ending_with(word)):

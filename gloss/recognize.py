@@ -507,9 +507,9 @@ def _drop_first(run: list[Token], gaz: Gazetteer, lower_words: set[str]) -> bool
         return True
     if not first.initial or (word.isupper() and not run[1].text.isupper()):
         return False  # "CITIC Pacific is ...": capitals mark an acronym, not a sentence's start
-    if word.lower() in gaz.words and word not in gaz.given_names and run[1].text in gaz.given_names \
+    if word.lower() in lower_words | gaz.roles and word not in gaz.given_names and run[1].text in gaz.given_names \
             and len(run) > 2:
-        return True  # "Centre Walter Little followed up": a word before a person's full name
+        return True  # "Centre Walter Little followed up", after "from centre Walter Little": a word, then a name
     if word in gaz.org_cues and gaz.place_tier(" ".join(t.text for t in run[1:])):
         return False  # "(Air France chairman)": an organisation named after a place
     return not _known_word(word, gaz) and (  # a headline's first word is capitalised anyway

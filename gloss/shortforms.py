@@ -13,10 +13,9 @@ import re
 from collections import Counter, defaultdict
 
 from .content import normalize_name
-from .names import match_key
+from .names import equivalents, match_key
 from .recognize import (
     ACRONYM_DEF,
-    COMPASS,
     OFFICERS,
     ORG_NOUNS,
     PLACE_WORDS,
@@ -28,6 +27,8 @@ from .recognize import (
 )
 from .spelling import deletions
 
+# The halves of a divided place ("North Korea", "South Korea"), which a text calls "the North".
+HALVES = {"North": "South", "South": "North", "East": "West", "West": "East"}
 # A short form is weighed against this many of the nearest mentions that share its word: all of them
 # in any real article, and a bound on the work in a text that repeats one name 40,000 times.
 SHORT_FORM_REACH = 200
@@ -82,7 +83,7 @@ class ShortFormRules:
             near = [a for a in self._acronyms_filed(["".join(sorted(letters)), *deletions(letters)])
                     if not self.acronyms[a][1] and (sorted(a) == sorted(letters) or one_edit(a, letters))]
             if not near:
-                if named := self._named_with_initials(letters):
+                if not equivalents(candidate.text) and (named := self._named_with_initials(letters)):
                     self._attach(candidate, named)  # "NFL" in a text naming the National Football League
                     return True
                 return self._link_registry_acronym(candidate, letters)
@@ -178,12 +179,23 @@ class ShortFormRules:
                 return max(fitting, key=counts.__getitem__)  # max keeps the nearest of a tie
         return None
 
+    def _half_of_a_divided_place(self, word: str) -> str | None:
+        """"the North" in a text that names North Korea and South Korea: that half. Flagged by the
+        caller, since "the South" of a text naming both Carolinas may be the American South."""
+        other = HALVES.get(word)
+        if other is None:
+            return None
+        found = {entity_id for _, entity_id in self.by_part.get(word, ())
+                 if len(parts := self._name_of(entity_id).split()) == 2 and self._is_place(entity_id)
+                 and self.names.get(match_key(f"{other} {parts[1]}")) is not None}
+        return found.pop() if len(found) == 1 else None
+
     def _clipped_organisation(self, word: str) -> str | None:
         """"Fed" after "Federal Reserve": the organisation named before whose name's first word this
         word clips (kept for the site, as an acronym is). Of several ("Federal Open Market
         Committee"), the one named most often, as for a surname; none on a tie."""
-        if len(word) < 3 or not word.istitle():
-            return None
+        if len(word) < 3 or not word.istitle() or word in self.gaz.given_names or self.gaz.place_tier(word):
+            return None  # not "Chris" for the Christian Democratic Union
         counts = Counter()
         for entity_id in self.by_clipping.get(word[:3], ()):
             first = self._name_of(entity_id).split()[0]
@@ -202,8 +214,6 @@ class ShortFormRules:
             return False
         if self._looks_person(entity_id):
             return word == parts[-1] or (word == parts[0] and (before or word in self.gaz.given_names))
-        if word in COMPASS and self._is_place(entity_id):
-            return word == parts[0] and len(parts) == 2  # "the North" in a text about North Korea
         if not self._looks_organization(entity_id) or word.lower() in self.gaz.common:
             return False
         if word == parts[-1]:

@@ -352,7 +352,8 @@ def test_a_sentence_starting_with_a_place_of_several_words_keeps_its_first_word(
 
 
 def test_a_word_before_a_full_name_at_a_sentence_start_is_dropped_but_an_unknown_first_name_kept():
-    assert names("The team won. Centre Walter Little scored.") == ["Walter Little"]
+    assert names("Tries came from centre Walter Little. Centre Walter Little scored.") == ["Walter Little"] * 2
+    assert names("He left. Grant Michael Smith said so.") == ["Grant Michael Smith"]
     assert names("The team: 8 - Zinzan Brooke, 7 - Josh Kronfeld") == ["Zinzan Brooke", "Josh Kronfeld"]
 
 

@@ -213,10 +213,14 @@ def test_a_clipped_name_links_to_the_organisation_named_most():
     assert ("Fed", "federal-reserve") in found
 
 
-def test_the_north_links_to_the_north_named_in_the_article():
-    found = links("North Korea demanded that South Korea return a veteran who has been in the South since "
-                  "the war, if the North agreed.\n")
-    assert ("South", "south-korea") in found and ("North", "north-korea") in found
+def test_the_north_links_to_the_half_of_a_divided_place_named_in_the_article_and_is_flagged():
+    found = link_mentions("North Korea demanded that South Korea return a veteran who has been in the South "
+                          "since the war, if the North agreed.\n", None, TYPES).mentions
+    assert [(m.text, m.entity) for m in found if len(m.text) == 5] == [("South", "south-korea"),
+                                                                       ("North", "north-korea")]
+    assert all(m.review == f"'{m.text}' read as {m.text} Korea, named in this text" for m in found if len(m.text) == 5)
+    alone = links("Troops from South Carolina marched. The South lost the war.\n")
+    assert ("South", "south-carolina") not in alone
 
 
 def test_a_country_s_body_named_without_the_country_is_the_same_body():
@@ -253,3 +257,10 @@ def test_the_initials_show_a_name_with_a_place_in_it():
 def test_republic_of_ireland_is_ireland():
     registry = EntityRegistry([entity("ireland", "Ireland", "place")])
     assert links("The Republic of Ireland voted.\n", registry) == [("Republic of Ireland", "ireland")]
+
+
+def test_a_given_name_is_no_clipped_name_and_a_standard_abbreviation_no_initials():
+    found = links("The Christian Democratic Union met. Chris said he was glad. The United Steelworkers "
+                  "struck, and US officials said so.\n")
+    assert ("Chris", "christian-democratic-union") not in found
+    assert ("US", "united-states") in found
