@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import ChainMap, defaultdict
+from collections import ChainMap, Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .content import EntityRegistry, normalize_name
@@ -148,6 +148,7 @@ class Linker(ShortFormRules, TypeRules):
         self.names = NameTable()  # normalised name or alias -> id, for this text (also found by spelling)
         self.history: list[tuple[int, str]] = []  # (offset, id) of every mention so far
         self.recent: dict[str, int] = {}  # id -> its last mention's place in history (latest last)
+        self.mention_counts: Counter[str] = Counter()  # id -> mentions so far
         # first/last name word -> history (in text order); a part of a mentioned entity's name -> ids
         self.by_part: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.by_name_part: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -323,6 +324,7 @@ class Linker(ShortFormRules, TypeRules):
         if entity_id not in self.recent:
             self._index_name(entity_id)
         self.history.append((start, entity_id))
+        self.mention_counts[entity_id] += 1
         self.recent.pop(entity_id, None)
         self.recent[entity_id] = len(self.history)
         parts = self._name_of(entity_id).split()

@@ -564,18 +564,27 @@ def _merge_acronym_owners(text: str, candidates: list[Candidate]) -> list[Candid
 
 def _spells(letters: str, words: list[str]) -> bool:
     """Whether `words` give `letters`: each capitalised word its initial ("U.N." both letters), a
-    small word ("of", "in") its initial or nothing, and no other word."""
-    if not words:
-        return not letters
-    word, rest = words[0], words[1:]
-    if "." in word:
-        own = word.replace(".", "")
-        return own.isupper() and letters.startswith(own) and _spells(letters[len(own):], rest)
-    if word[0].isupper():
-        return len(word) > 1 and letters[:1] == word[0] and _spells(letters[1:], rest)
-    if word not in ACRONYM_SMALL_WORDS:
-        return False
-    return _spells(letters, rest) or (letters[:1] == word[0].upper() and _spells(letters[1:], rest))
+    small word ("of", "in") its initial or nothing, and no other word. (The letters each word may
+    have reached, word by word: linear, however many small words.)"""
+    reached = {0}
+    for word in words:
+        after = set()
+        for at in reached:
+            if "." in word:
+                own = word.replace(".", "")
+                if own.isupper() and letters.startswith(own, at):
+                    after.add(at + len(own))
+            elif word[0].isupper():
+                if len(word) > 1 and letters[at:at + 1] == word[0]:
+                    after.add(at + 1)
+            elif word in ACRONYM_SMALL_WORDS:
+                after.add(at)
+                if letters[at:at + 1] == word[0].upper():
+                    after.add(at + 1)
+        if not after:
+            return False
+        reached = after
+    return len(letters) in reached
 
 
 def _nearby(merged: list[Candidate], index: int):

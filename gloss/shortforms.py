@@ -171,9 +171,9 @@ class ShortFormRules:
         before = history[max(0, at - SHORT_FORM_REACH):at][::-1]
         after = [p for p in history[at:at + SHORT_FORM_REACH] if p[0] > candidate.start] if not before_only else []
         for side in (before, after):
-            fits: dict[str, bool] = {}
-            fitting = [entity_id for _, entity_id in side if fits.setdefault(
-                entity_id, self._fits_short_form(word, entity_id, side is before))]
+            fits = {entity_id: self._fits_short_form(word, entity_id, side is before)
+                    for entity_id in {entity_id for _, entity_id in side}}  # each entity judged once
+            fitting = [entity_id for _, entity_id in side if fits[entity_id]]
             if fitting:
                 counts = Counter(fitting)
                 return max(fitting, key=counts.__getitem__)  # max keeps the nearest of a tie
@@ -185,9 +185,9 @@ class ShortFormRules:
         other = HALVES.get(word)
         if other is None:
             return None
-        found = {entity_id for _, entity_id in self.by_part.get(word, ())
-                 if len(parts := self._name_of(entity_id).split()) == 2 and self._is_place(entity_id)
-                 and self.names.get(match_key(f"{other} {parts[1]}")) is not None}
+        found = {entity_id for entity_id in self.by_name_part.get(("start", match_key(word)), ())
+                 if entity_id in self.recent and len(parts := self._name_of(entity_id).split()) == 2
+                 and self._is_place(entity_id) and self.names.get(match_key(f"{other} {parts[1]}")) is not None}
         return found.pop() if len(found) == 1 else None
 
     def _clipped_organisation(self, word: str) -> str | None:
@@ -200,7 +200,7 @@ class ShortFormRules:
         for entity_id in self.by_clipping.get(word[:3], ()):
             first = self._name_of(entity_id).split()[0]
             if first != word and first.startswith(word) and self._looks_organization(entity_id):
-                counts[entity_id] = sum(1 for _, i in self.by_part[first] if i == entity_id)
+                counts[entity_id] = self.mention_counts[entity_id]
         ranked = counts.most_common(2)
         return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
 
