@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import slugify
+from .data import gazetteer
 from .errors import GlossError
+from .names import equivalents
 from .textfile import more_than, read_limited, utf16_byte_order, without_unpublishable
 
 MAX_TITLE_WORDS = 14
@@ -56,6 +58,7 @@ COPYRIGHT_LINE = re.compile(r"^(?:\(c\)|©|copyright\b)", re.IGNORECASE)
 MAX_DESK_WORDS = 15
 SECTION_HEADLINE = re.compile(r"^([A-Z][A-Z &/]+?)\s+-\s+(.+)$")
 # Abbreviations after which a full stop does not end a sentence.
+INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")  # "A.G" before its last full stop
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "st",
     "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun",
@@ -501,7 +504,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower()
-    return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or _initials_of_a_name(word.group(1))
+
+
+def _initials_of_a_name(token: str) -> bool:
+    """"A.G." of "A.G. Edwards", "J.P." of "J.P. Morgan": initials go on to a name, unless they are
+    a place's or a body's ("in the U.S. The next day")."""
+    if not INITIALS.fullmatch(token):
+        return False
+    written = token + "."
+    return not gazetteer().place_tier(written) and not equivalents(written)
 
 
 NEXT_CHARACTER = re.compile(r"\s*(\S)")

@@ -394,3 +394,9 @@ def test_a_place_s_title_of_several_words_leaves_the_place():
 def test_a_group_s_fighters_after_its_name_say_organisation_even_in_a_list_with_a_place():
     found = links("A committee monitoring the truce between Israel and Hizbollah guerrillas will meet.\n")
     assert ("Hizbollah", "hizbollah", "organization") in found
+
+
+def test_initials_go_on_to_the_name_after_them_but_a_country_s_may_end_a_sentence():
+    assert names("Shares of J.P. Morgan rose, said an analyst at A.G. Edwards & Sons.") == [
+        "J.P. Morgan", "A.G. Edwards & Sons"]
+    assert names("He lives in the U.S. The next day Smith left.") == ["U.S.", "Smith"]
