@@ -408,7 +408,7 @@ class Linker(ShortFormRules, TypeRules):
         return " or ".join(ids)
 
     def _create(self, candidate: Candidate, name: str = "") -> str:
-        name = name or candidate.text
+        name = name or (candidate.text if "(" not in candidate.text else " ".join(candidate.words))
         if candidate.owner:
             name = f"{candidate.owner}'s {name}"
         taken = ChainMap(self.new, self.registry.by_id if self.registry else {})

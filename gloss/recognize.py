@@ -301,7 +301,8 @@ def find_candidates(text: str) -> list[Candidate]:
                         candidate.owner = _owner(text, tokens, candidate, gaz)
                         candidates.append(candidate)
     candidates = _bracketed_first_names(text, _without_ordinary_words(text, candidates, gaz), gaz)
-    return _merge_acronym_owners(text, _outside_quoted_titles(text, candidates))
+    candidates = _merge_acronym_owners(text, _outside_quoted_titles(text, candidates))
+    return _names_around_brackets(text, candidates, gaz)
 
 
 def _outside_quoted_titles(text: str, candidates: list[Candidate]) -> list[Candidate]:
@@ -340,6 +341,26 @@ def _bracketed_first_names(text: str, candidates: list[Candidate], gaz: Gazettee
             candidate.surname = after.text  # "regime of Saddam (Hussein)": the writer completes the name
         kept.append(candidate)
     return kept
+
+
+def _names_around_brackets(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """"Alan John Percivale (A.J.P.) Taylor", "James Leander (Leo) Nichols": initials or a given name
+    in brackets inside a person's name; the whole is one name (its words without the bracket)."""
+    found = []
+    for candidate in candidates:
+        if len(candidate.words) < 2 or candidate.words[0] not in gaz.given_names:
+            continue
+        match = BRACKETED_MIDDLE.match(text, candidate.end)
+        if match and (INITIALS_WORD.fullmatch(match.group(1)) or match.group(1) in gaz.given_names) \
+                and not gaz.place_tier(match.group(2)) and match.group(2) not in gaz.org_cues:
+            found.append(Candidate(candidate.start, match.end(), text[candidate.start:match.end()],
+                                   [*candidate.words, match.group(2)], candidate.initial,
+                                   role_before=candidate.role_before))
+    if not found:
+        return candidates
+    covered = [(c.start, c.end) for c in found]
+    kept = [c for c in candidates if not any(start <= c.start and c.end <= end for start, end in covered)]
+    return sorted(kept + found, key=lambda c: c.start)
 
 
 def _without_ordinary_words(text: str, candidates: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
@@ -538,6 +559,9 @@ def _is_demonym(word: str, gaz: Gazetteer) -> bool:
     return word in gaz.demonyms or ("-" in word and all(p in gaz.demonyms for p in word.split("-")))
 
 
+# "(A.J.P.) Taylor" after a name: the bracket, then one capitalised word ending the name.
+BRACKETED_MIDDLE = re.compile(r" \(([^()\s]{1,12})\) ([A-Z][\w'’-]+)(?![\w'’-]| [A-Z])")
+INITIALS_WORD = re.compile(r"(?:[A-Z]\.){2,}")
 # The words a name defined by its acronym is read in: "U.N." whole, and the small words that may
 # give a letter ("Interim Force in Lebanon (UNIFIL)") or not ("Bank of Japan (BOJ)" gives one).
 ACRONYM_WORD = re.compile(r"(?:[A-Z]\.){2,}|[\w'’-]+")

@@ -400,3 +400,13 @@ def test_initials_go_on_to_the_name_after_them_but_a_country_s_may_end_a_sentenc
     assert names("Shares of J.P. Morgan rose, said an analyst at A.G. Edwards & Sons.") == [
         "J.P. Morgan", "A.G. Edwards & Sons"]
     assert names("He lives in the U.S. The next day Smith left.") == ["U.S.", "Smith"]
+
+
+def test_initials_or_a_nickname_in_brackets_inside_a_name_leave_one_person():
+    found = link_mentions("1990 - British historian Alan John Percivale (A.J.P.) Taylor died. A friend, James "
+                          "Leander (Leo) Nichols, spoke. John Major (Conservative) Labour won.\n", None, TYPES)
+    assert [(m.text, m.entity) for m in found.mentions][:2] == [
+        ("Alan John Percivale (A.J.P.) Taylor", "alan-john-percivale-taylor"),
+        ("James Leander (Leo) Nichols", "james-leander-nichols")]
+    assert found.new_entities["alan-john-percivale-taylor"].name == "Alan John Percivale Taylor"
+    assert ("John Major", "john-major") in [(m.text, m.entity) for m in found.mentions]
