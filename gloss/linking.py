@@ -193,6 +193,7 @@ class Linker(ShortFormRules, TypeRules):
         for candidate in deferred:
             self._link_deferred(candidate)
         self._merge_registry_acronyms()
+        self._merge_bracketed_people()
         self._people_before_registry_words()
         self._separate_metonyms()
         self._settle_types()

@@ -119,6 +119,17 @@ class ShortFormRules:
             if named is not None and named in self.new:
                 self._merge_into(named, mention.entity)
 
+    def _merge_bracketed_people(self) -> None:
+        """"Abu Ammar (Arafat)", "Boris Nikolayevich (Yeltsin)": a person's other name, new here,
+        glossed in brackets by the surname of a person the text names in full, is that person's."""
+        ordered = sorted(self.mentions, key=lambda m: m.start)
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            if self.text[before.end:after.start] == " (" and self.text.startswith(")", after.end) \
+                    and " " not in after.text and before.entity in self.new and after.entity != before.entity \
+                    and len(self._name_of(after.entity).split()) > 1 and self._looks_person(after.entity) \
+                    and self._looks_person(before.entity):
+                self._merge_into(before.entity, after.entity)
+
     def _merge_into(self, new_id: str, entity_id: str) -> None:
         """Every mention of the new entity `new_id` becomes one of `entity_id`, which learns its name."""
         known_type = "" if entity_id in self.new else self.registry.by_id[entity_id].type

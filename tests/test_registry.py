@@ -264,3 +264,10 @@ def test_a_given_name_is_no_clipped_name_and_a_standard_abbreviation_no_initials
                   "struck, and US officials said so.\n")
     assert ("Chris", "christian-democratic-union") not in found
     assert ("US", "united-states") in found
+
+
+def test_a_person_s_other_name_glossed_by_a_surname_in_brackets_is_that_person():
+    found = link_mentions("Yasser Arafat met the cabinet. Abu Ammar (Arafat) said so.\n", None, TYPES)
+    assert [(m.text, m.entity) for m in found.mentions] == [
+        ("Yasser Arafat", "yasser-arafat"), ("Abu Ammar", "yasser-arafat"), ("Arafat", "yasser-arafat")]
+    assert found.new_entities["yasser-arafat"].aliases == ["Abu Ammar"]
