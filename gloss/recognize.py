@@ -62,6 +62,8 @@ ACRONYM_DEF = re.compile(r"\s\(([A-Z][A-Z&.]{1,7}s?)\)")
 PLACE_HEADS = {"street", "square", "avenue", "road", "house", "republic", "east", "west", "north", "south",
                "ocean", "bay", "gulf", "airport", "stadium", "hospital", "park", "bridge", "palace", "hills",
                "beach", "coast", "strait", "canal", "heights", "plaza", "forest", "desert", "prison"}
+# Buildings and grounds after a place's name: "the Kosevo stadium", "Charles de Gaulle airport".
+FACILITIES = {"airport", "stadium", "hospital", "prison", "palace", "sanatorium", "hotel", "motel", "square"}
 # Nouns after an organisation's name ("Tanjug news agency", "Interfax said"): not people, not places.
 ORG_NOUNS = {"agency", "news", "newspaper", "daily", "weekly", "company", "firm", "group", "bank", "party", "club",
              "team", "side", "network", "channel", "magazine", "unit", "subsidiary", "shares", "stock",
@@ -931,8 +933,8 @@ def neighbours(text: str, candidate: Candidate) -> tuple[str, str, list[str]]:
 def _context_scores(scores: dict[str, float], prev: str, nxt: str, after: list[str], candidate: Candidate,
                     tier: int | None) -> None:
     """What the neighbouring words say: "in X", "X province", "X striker", "beat X", "the X"."""
-    if nxt in PLACE_WORDS:
-        scores["place"] += 3
+    if nxt in PLACE_WORDS or nxt in FACILITIES:
+        scores["place"] += 3  # "Yunnan province", "the Kosevo stadium"
     if prev in PLACE_PREPOSITIONS and not candidate.possessive:  # not "in Jordan's film"
         scores["place"] += 1
     if nxt in ORG_NOUNS or prev in TEAM_BEFORE or nxt in TEAM_AFTER or prev in ORG_BEFORE:

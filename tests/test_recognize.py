@@ -410,3 +410,9 @@ def test_initials_or_a_nickname_in_brackets_inside_a_name_leave_one_person():
         ("James Leander (Leo) Nichols", "james-leander-nichols")]
     assert found.new_entities["alan-john-percivale-taylor"].name == "Alan John Percivale Taylor"
     assert ("John Major", "john-major") in [(m.text, m.entity) for m in found.mentions]
+
+
+def test_a_building_or_ground_after_a_name_says_place():
+    found = links("Yeltsin travelled to spend the night at the Barvikha sanatorium. They met at the Kosevo "
+                  "stadium.\n")
+    assert ("Barvikha", "barvikha", "place") in found and ("Kosevo", "kosevo", "place") in found
