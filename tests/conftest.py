@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
@@ -10,10 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from gloss.testpoints import PAUSE_ENV
 
 # Tests interrupt Gloss with Ctrl+C (SIGINT). A shell starts a background job (`make test &`, nohup)
 # with SIGINT ignored, and every process it starts inherits that: the interrupted command would
@@ -70,6 +73,27 @@ def wait_stopped(process: subprocess.Popen) -> None:
             return
         time.sleep(0.005)
     raise AssertionError("the command never stopped")
+
+
+@contextlib.contextmanager
+def build_held_at(root: Path, point: str, *args: str, wait: bool = True) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """`build` in a subprocess whose processes each wait at a test point (gloss/testpoints.py) until
+    the file it yields exists: whatever the test does in between, the build is still running. With
+    `wait`, the `with` starts only once a process is there. Released and reaped at the end whatever
+    happened."""
+    release = root.parent / f"release-{point}"
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
+                              *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, PAUSE_ENV: f"{point}:{release}"})
+    try:
+        if wait:
+            wait_while_running(lambda: Path(f"{release}.waiting").exists(), build, f"the '{point}' point")
+        yield build, release
+    finally:
+        release.touch()
+        if build.poll() is None:
+            build.kill()
+        build.communicate()
 
 
 def interrupt_keeping_the_site(build: subprocess.Popen, signum: int, code: int) -> str:

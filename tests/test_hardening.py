@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, interrupt_keeping_the_site, run_gloss, tree_hash, wait_while_running
-
-from gloss.testpoints import PAUSE_ENV
+from conftest import ROOT, build_held_at, interrupt_keeping_the_site, run_gloss, tree_hash, wait_while_running
 
 ARTICLES = 500  # enough pages (PARALLEL_MIN) that they are rendered by worker processes
 
@@ -44,25 +39,6 @@ def big_site(big_site_template: Path, tmp_path: Path) -> Path:
     return root
 
 
-@contextlib.contextmanager
-def held_build(root: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
-    """A full `build` in a subprocess whose processes each wait after their first batch of pages until
-    the release file exists (gloss/testpoints.py): whatever the test does in between, the build is
-    still running. Released and reaped at the end whatever happened."""
-    release = root.parent / "release-the-build"
-    env = {**os.environ, PAUSE_ENV: f"render:{release}"}
-    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
-                              "--no-search"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=env)
-    try:
-        yield build, release
-    finally:
-        release.touch()
-        if build.poll() is None:
-            build.kill()
-            build.communicate()
-
-
 def wait_until_rendering(root: Path, build: subprocess.Popen) -> None:
     """Block until the build has written pages into its temporary output folder (not only the
     marker that it makes the folder with)."""
@@ -84,7 +60,7 @@ def stray_outputs(root: Path) -> list[str]:
 def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_site: Path, signum: int,
                                                                           code: int) -> None:
     before = tree_hash(big_site / "_site")
-    with held_build(big_site) as (build, _):
+    with build_held_at(big_site, "render", "--no-search", wait=False) as (build, _):
         wait_until_rendering(big_site, build)
         interrupt_keeping_the_site(build, signum, code)
     assert tree_hash(big_site / "_site") == before
@@ -92,7 +68,7 @@ def test_interrupted_build_keeps_last_good_site_and_leaves_no_temp_folder(big_si
 
 
 def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) -> None:
-    with held_build(big_site) as (build, _):
+    with build_held_at(big_site, "render", "--no-search", wait=False) as (build, _):
         wait_until_rendering(big_site, build)
         build.kill()  # SIGKILL: no chance to clean up
         build.communicate(timeout=60)  # its workers too: they hold its output pipes until they stop
@@ -104,7 +80,7 @@ def test_next_build_removes_temp_folders_left_by_a_killed_build(big_site: Path) 
 
 
 def test_second_build_started_at_once_is_refused_and_first_one_finishes(big_site: Path) -> None:
-    with held_build(big_site) as (first, release):
+    with build_held_at(big_site, "render", "--no-search", wait=False) as (first, release):
         wait_until_locked(big_site, first)
         wait_until_rendering(big_site, first)  # and held there, the lock still taken
         second = run_gloss(big_site, "build", "--no-ingest", "--no-search")

@@ -4,7 +4,6 @@ index brought up to date by the next build."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import resource
@@ -12,13 +11,18 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, interrupt_keeping_the_site, permissions_apply, run_gloss, wait_while_running
-
-from gloss.testpoints import PAUSE_ENV
+from conftest import (
+    FIXTURES,
+    ROOT,
+    build_held_at,
+    interrupt_keeping_the_site,
+    permissions_apply,
+    run_gloss,
+)
 
 TALKS = "content/articles/talks.md"
 KEPT = "the last good site was kept"
@@ -364,24 +368,6 @@ def test_pages_written_without_search_are_indexed_by_the_next_build_with_search(
     assert "nothing changed since the last build" in result.stdout
     assert search_ran(result)
     assert not search_ran(run_gloss(mini, "build"))  # up to date now: not run again
-
-
-@contextlib.contextmanager
-def build_held_at(root: Path, point: str, *args: str) -> Iterator[tuple[subprocess.Popen, Path]]:
-    """`build` in a subprocess, held at a test point (gloss/testpoints.py) once it gets there: yields
-    it and the file whose making releases it. Reaped at the end whatever happened."""
-    release = root.parent / f"release-{point}"
-    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--no-ingest",
-                              *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, PAUSE_ENV: f"{point}:{release}"})
-    try:
-        wait_while_running(lambda: Path(f"{release}.waiting").exists(), build, f"the '{point}' point")
-        yield build, release
-    finally:
-        release.touch()
-        if build.poll() is None:
-            build.kill()
-        build.communicate()
 
 
 def test_rebuild_interrupted_while_indexing_says_its_pages_are_written_and_next_build_indexes(mini: Path) -> None:
