@@ -112,6 +112,8 @@ def add_fix_parsers(commands: argparse._SubParsersAction) -> None:
     unlink.add_argument("id", metavar="ID", help="entity id")
     unlink.add_argument("--in", dest="article", metavar="ARTICLE", help="only in this article (its slug)")
     unlink.add_argument("--text", metavar="TEXT", help="only mentions showing this text")
+    unlink.add_argument("--line", dest="lines", metavar="N", type=int, action="append",
+                        help="only the mention on line N of the article's file (with --in; may be repeated)")
 
     split = commands.add_parser("split", help="move an entity's mentions in one article to another entity")
     split.add_argument("id", metavar="ID", help="entity id")
@@ -120,6 +122,8 @@ def add_fix_parsers(commands: argparse._SubParsersAction) -> None:
                        help="id of the entity the mentions move to (made if it does not exist)")
     split.add_argument("--name", help="the new entity's name (default: made from its id)")
     split.add_argument("--type", dest="entity_type", metavar="TYPE", help="the new entity's type (default: ID's)")
+    split.add_argument("--line", dest="lines", metavar="N", type=int, action="append",
+                       help="only the mention on line N of the article's file (may be repeated)")
 
     confirm = commands.add_parser("confirm", help="vouch for entities as they are: the review queue and ingest "
                                                   "leave them alone")

@@ -206,15 +206,19 @@ def _article_file(config: SiteConfig, site: _Site, article: str) -> ContentFile:
                      None, hint="give the article's slug, the name of its file in content/articles/ without .md")
 
 
-def plan_unlink(config: SiteConfig, entity_id: str, in_article: str | None = None, text: str | None = None) -> Plan:
-    """`unlink ID [--in ARTICLE] [--text TEXT]`: those mentions go back to plain text; the entity file
-    goes once nothing mentions it (its own notes aside)."""
+def plan_unlink(config: SiteConfig, entity_id: str, in_article: str | None = None, text: str | None = None,
+                lines: list[int] | None = None) -> Plan:
+    """`unlink ID [--in ARTICLE] [--text TEXT] [--line N]`: those mentions go back to plain text; the
+    entity file goes once nothing mentions it (its own notes aside)."""
     site = _Site.load(config)
     _require(site.registry, entity_id, config)
+    if lines and not in_article:
+        raise GlossError("--line needs --in: a line is a line of one article's file", None, None, None,
+                         hint=f"e.g. unlink {entity_id} --in ARTICLE --line {lines[0]}")
     files = [_article_file(config, site, in_article)] if in_article else site.files
     plan = Plan()
     for file in files:
-        mentions = [m for m in _mentions_of(file, site.registry, entity_id, by_id_only=False)
+        mentions = [m for m in _on_lines(_mentions_of(file, site.registry, entity_id, by_id_only=False), lines)
                     if text is None or normalize_name(_shown(file.text, m)[0]) == normalize_name(text)]
         if mentions:
             plan.writes[file.path] = _unlinked(file.text, mentions)
@@ -222,7 +226,7 @@ def plan_unlink(config: SiteConfig, entity_id: str, in_article: str | None = Non
     if (in_article or text) and not plan.rewritten:
         where = f" in {in_article}" if in_article else ""
         shown = f" shown as '{text}'" if text else ""
-        raise GlossError(f"no mention of {entity_id}{shown}{where}",
+        raise GlossError(f"no mention of {entity_id}{shown}{where}{_line_words(lines)}",
                          display_path(_entity_path(config, entity_id), config.root), None, None,
                          hint=f"`python build.py review` lists where {entity_id} is mentioned")
     gone = _delete_unmentioned(config, site, [entity_id], plan)
@@ -230,6 +234,17 @@ def plan_unlink(config: SiteConfig, entity_id: str, in_article: str | None = Non
                     f"{counted(len(plan.writes), 'file')}"
                     + (f"; deleted {', '.join(gone)}" if gone else ""))
     return plan
+
+
+def _on_lines(mentions: list[SourceMention], lines: list[int] | None) -> list[SourceMention]:
+    """The mentions on these lines of their file (all of them when no line is given)."""
+    return [m for m in mentions if not lines or m.line in lines]
+
+
+def _line_words(lines: list[int] | None) -> str:
+    if not lines:
+        return ""
+    return f" on line {lines[0]}" if len(lines) == 1 else f" on lines {', '.join(map(str, lines))}"
 
 
 def _delete_unmentioned(config: SiteConfig, site: _Site, ids: list[str], plan: Plan) -> list[str]:
@@ -247,15 +262,17 @@ def _delete_unmentioned(config: SiteConfig, site: _Site, ids: list[str], plan: P
 # ---------------------------------------------------------------- split
 
 def plan_split(config: SiteConfig, entity_id: str, in_article: str, new_id: str, name: str | None = None,
-               new_type: str | None = None) -> Plan:
-    """`split ID --in ARTICLE --as NEW`: the entity's mentions in that article move to NEW, an
-    entity made for them (named `--name`, else after its id), or one that exists already."""
+               new_type: str | None = None, lines: list[int] | None = None) -> Plan:
+    """`split ID --in ARTICLE --as NEW [--line N]`: the entity's mentions in that article (on those
+    lines) move to NEW, an entity made for them (named `--name`, else after its id), or one that
+    exists already."""
     site = _Site.load(config)
     old = _require(site.registry, entity_id, config)
     file = _article_file(config, site, in_article)
-    mentions = _mentions_of(file, site.registry, entity_id, by_id_only=False)
+    mentions = _on_lines(_mentions_of(file, site.registry, entity_id, by_id_only=False), lines)
     if not mentions:
-        raise GlossError(f"{file.shown} does not mention {entity_id}", file.shown, None, None,
+        raise GlossError(f"{file.shown} does not mention {entity_id}{_line_words(lines)}", file.shown,
+                         lines[0] if lines else None, None,
                          hint=f"`python build.py review` lists where {entity_id} is mentioned")
     if new_id == entity_id:
         raise GlossError(f"cannot split '{entity_id}' into itself", old.path, None, None,
@@ -356,9 +373,9 @@ def plan_fix(config: SiteConfig, args: argparse.Namespace) -> Plan:
     if command == "retype":
         return plan_retype(config, args.id, args.type)
     if command == "unlink":
-        return plan_unlink(config, args.id, args.article, args.text)
+        return plan_unlink(config, args.id, args.article, args.text, args.lines)
     if command == "split":
-        return plan_split(config, args.id, args.article, args.new, args.name, args.entity_type)
+        return plan_split(config, args.id, args.article, args.new, args.name, args.entity_type, args.lines)
     if command == "confirm":
         return plan_confirm(config, *args.ids)
     if command == "not-entity":

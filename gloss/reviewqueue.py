@@ -788,7 +788,7 @@ def _place_named(view: SiteView, entity: Entity, uses: list[Use], suspect: _Susp
         suspect.others.update(dict.fromkeys(places))
         for slug in sorted({u.slug for u in odd}):
             if places:
-                suspect.split(entity.id, slug, places[0])
+                suspect.split(entity.id, slug, places[0], *_only_lines(view, entity.id, slug, odd))
             else:
                 suspect.fix.append(command("unlink", entity.id, "--in", slug, "--text", odd[0].text))
 
@@ -826,15 +826,24 @@ def _other_type(view: SiteView, entity: Entity, uses: list[Use], suspect: _Suspe
         where = f"the {', '.join(sections)} articles" if sections else "articles"
         suspect.add(team, 0.6, f"{len(team)} mention(s) in {where}, where places' names stand for teams")
     for slug in sorted({u.slug for u in leaning + team}):
+        lines = _only_lines(view, entity.id, slug, leaning + team)
         teams = _teams_beside(view, entity, slug) if slug in view.team_articles else []
         suspect.others.update(dict.fromkeys(teams))
         if teams:
             names = " or ".join(view.entities[t].name for t in teams)
             suspect.reasons.append((0.6, f"in {slug}, '{view.articles[slug][entity.id][0].text}' may stand for "
                                          f"the {names}, named in the same sentence"))
-            suspect.split(entity.id, slug, teams[0])
+            suspect.split(entity.id, slug, teams[0], *lines)
         section = slugify(next(iter(view.tags.get(slug, [])), "organization"))
-        suspect.split(entity.id, slug, f"{entity.id}-{section}", "--type", "organization")
+        suspect.split(entity.id, slug, f"{entity.id}-{section}", "--type", "organization", *lines)
+
+
+def _only_lines(view: SiteView, entity_id: str, slug: str, doubtful: list[Use]) -> tuple[str, ...]:
+    """`--line N` for each line of the article holding a doubtful mention, when the entity has other
+    mentions there that a `split` should leave ("Baghdad" read as Iraq's government once in six)."""
+    lines = sorted({u.line for u in doubtful if u.slug == slug})
+    others = [u for u in view.articles[slug].get(entity_id, []) if u.line not in lines]
+    return tuple(word for line in lines for word in ("--line", str(line))) if others else ()
 
 
 def _teams_beside(view: SiteView, place: Entity, slug: str) -> list[str]:

@@ -134,6 +134,22 @@ def test_split_moves_an_articles_mentions_to_a_new_entity(site: Path):
     assert run_gloss(site, "check").returncode == 0
 
 
+def test_split_and_unlink_by_line_leave_the_article_s_other_mentions(site: Path):
+    before = texts(site)
+    out = fixed(site, "split", "kabul", "--in", "panjshir-falls", "--as", "kabul-province", "--line", "6",
+                "--line", "13")
+    assert "moved 2 mentions of kabul" in out
+    fixed(site, "unlink", "kabul", "--in", "panjshir-falls", "--line", "27")
+    expected = dict(before)
+    expected[ARTICLE] = replaced(
+        before[ARTICLE], ("spoke in [[Kabul]].", "spoke in [[kabul-province|Kabul]]."),
+        ("- [[kabul|the capital]] in a list", "- [[kabul-province|the capital]] in a list"),
+        ("in [[kabul]]<<}", "in kabul<<}"))
+    expected["content/entities/kabul-province.md"] = (
+        "---\nname: Kabul (province)\ntype: place\naliases: []\nsource: panjshir-falls\n---\n")
+    assert texts(site) == expected
+
+
 def test_split_into_an_entity_that_exists_only_moves_the_mentions(site: Path):
     before = texts(site)
     fixed(site, "split", "kabul", "--in", "second", "--as", "taliban", "--name", "ignored")
@@ -185,6 +201,9 @@ def test_not_entity_appends_to_the_rejected_list_as_written(site: Path):
      "the name 'Zabihullah' already belongs to zabihullah-mujahid"),
     (("split", "kabul", "--in", "second", "--as", "kabul-2", "--type", "planet"), "entity type 'planet'"),
     (("not-entity", " "), "give the name that is not an entity"),
+    (("unlink", "kabul", "--line", "6"), "--line needs --in"),
+    (("split", "kabul", "--in", "panjshir-falls", "--as", "x", "--line", "7"),
+     "does not mention kabul on line 7"),
 ])
 def test_a_refused_fix_changes_nothing(site: Path, args: tuple[str, ...], message: str):
     before = tree_hash(site)

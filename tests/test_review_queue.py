@@ -289,7 +289,8 @@ def test_a_place_standing_for_a_team_names_the_nickname_in_its_sentence(tmp_path
     assert item.mentions == 1  # "Oskerville has won six"; "In Oskerville" and the floods read as the place
     assert item.doubt == 0.6
     assert "in roundup, 'Oskerville' may stand for the Foxhounds, named in the same sentence" in item.why
-    assert item.fix[0] == "build.py split oskerville --in roundup --as foxhounds"
+    # only the mention that stands for the team moves: "In Oskerville" (line 6) stays the place
+    assert item.fix[0] == "build.py split oskerville --in roundup --as foxhounds --line 8"
 
 
 def test_a_place_whose_every_mention_stands_for_a_team_weighs_as_a_team_mention_does(tmp_path: Path):
