@@ -31,6 +31,10 @@ VENUES = {"stadium", "club"}  # "the Eschen stadium", "the north London club": a
 # "Sweden's Jesper Parnevik", "England's irrepressible midfielder Paul Gascoigne": a possessive
 # country before a person's full name is the person's country.
 BEFORE_A_PERSON = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,3}([A-Z][\w'’.-]+)\s+[A-Z]")
+# What a country has and a team has not: "a naturalised U.S. citizen", "the Brazil government".
+STATE_NOUNS = {"citizen", "citizens", "citizenship", "passport", "government", "embassy", "president",
+               "authorities", "police", "army", "troops", "parliament"}
+NAME_GOES_ON = re.compile(r" [A-Z][a-z]")  # a capitalised word right after the place's name
 AFTER_A_PLACE = re.compile(r"([A-Z][\w.'’-]*),\s*$")  # "Chisinau, Moldova"
 
 
@@ -59,8 +63,11 @@ def reads_as_place(candidate: Candidate, text: str) -> bool:
     "Greg Norman (Australia)"."""
     prev, nxt, _ = neighbours(text, candidate)
     possessive = text.startswith(("'s", "’s"), candidate.end)
-    if (prev in LOCATIVES and not possessive) or nxt in PLACE_WORDS | VENUES or place_frame(text, candidate):
+    if (prev in LOCATIVES and not possessive) or nxt in PLACE_WORDS | VENUES | STATE_NOUNS \
+            or place_frame(text, candidate):
         return True  # but "three of Chicago's four errors"
+    if NAME_GOES_ON.match(text, candidate.end):
+        return True  # "the U.S. Open": the place names an event, not a team
     gaz = gazetteer()
     before = text[max(0, candidate.start - 40):candidate.start]
     if (found := AFTER_A_PLACE.search(before)) and gaz.place_tier(found.group(1)):

@@ -106,6 +106,12 @@ def test_the_words_that_keep_a_place_a_place_in_a_sports_report():
     assert not place("Austria dominated their qualifier.", "Austria")
 
 
+def test_an_event_named_after_a_country_or_what_only_a_country_has_keeps_the_place():
+    assert place("Rios was upset at the U.S. Open on Friday.", "U.S.")
+    assert place("Seles, who became a naturalised U.S. citizen in 1994, won.", "U.S.")
+    assert not place("The U.S. team heads to the Netherlands.", "U.S.")
+
+
 def test_a_bracket_or_a_possessive_before_a_title_is_no_sign_of_the_place():
     assert not place('"Bolesy (Florida manager John Boles) told me," he said.', "Florida")
     assert not place("Both will miss England's opening World Cup qualifier against Moldova.", "England")
