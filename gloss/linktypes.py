@@ -100,8 +100,8 @@ class TypeRules:
                 continue
             candidate = self._candidate_at(position)
             person = self._short_form(candidate, before_only=True)
-            if person is None or person == mention.entity:
-                continue
+            if person is None or person == mention.entity or not self._looks_person(person):
+                continue  # not "Pirelli", the company, for "Pirelli Group"
             context = context_scores(candidate, self.text)
             if context.get("place", 0) or context.get("organization", 0) >= 2:
                 continue

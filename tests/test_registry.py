@@ -280,3 +280,9 @@ def test_a_registry_person_known_by_one_word_yields_to_the_full_name_the_article
                   registry)
     assert ("Clinton", "bill-clinton") in found
     assert ("Massoud", "ahmad-shah-massoud") in found  # an alias given in a person's full name stays
+
+
+def test_a_registry_company_keeps_its_one_word_name_beside_a_division_named_after_it():
+    registry = EntityRegistry([entity("pirelli", "Pirelli", "organization")])
+    found = links("The unit, Pirelli Group, will grow in China. Last year Pirelli was smaller.\n", registry)
+    assert ("Pirelli", "pirelli") in found
