@@ -191,15 +191,21 @@ class ShortFormRules:
         return None
 
     def _half_of_a_divided_place(self, word: str) -> str | None:
-        """"the North" in a text that names North Korea and South Korea: that half. Flagged by the
-        caller, since "the South" of a text naming both Carolinas may be the American South."""
+        """"the North" in a text that names North Korea and South Korea: that half of a divided
+        country (its people have a name of their own: North Koreans). Not "the South" of a text
+        naming both Carolinas, which is the American South. Flagged by the caller all the same."""
         other = HALVES.get(word)
         if other is None:
             return None
         found = {entity_id for entity_id in self.by_name_part.get(("start", match_key(word)), ())
                  if entity_id in self.recent and len(parts := self._name_of(entity_id).split()) == 2
-                 and self._is_place(entity_id) and self.names.get(match_key(f"{other} {parts[1]}")) is not None}
+                 and self._is_place(entity_id) and self.names.get(match_key(f"{other} {parts[1]}")) is not None
+                 and self._has_a_people(self._name_of(entity_id))}
         return found.pop() if len(found) == 1 else None
+
+    def _has_a_people(self, place: str) -> bool:
+        """Whether the gazetteer names a place's people ("North Korean", "South Sudanese")."""
+        return any(place + ending in self.gaz.demonyms for ending in ("n", "an", "ian", "ese", "i", "ish"))
 
     def _clipped_organisation(self, word: str) -> str | None:
         """"Fed" after "Federal Reserve": the organisation named before whose name's first word this
