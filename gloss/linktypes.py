@@ -91,12 +91,10 @@ class TypeRules:
     def _people_before_registry_words(self) -> None:
         """"Washington" after "MaliVai Washington" is the player, though the registry knows the
         city: a registry name found as written yields to the surname of a person this article
-        named in full before it, unless the words around it say place ("in Washington"). So does
-        a registry person known by that one word alone ("Rachel" after "Rachel Legeard"): a short
-        form holds in its own article."""
+        named in full before it, unless the words around it say place ("in Washington"). A
+        registry person keeps its name: the site's "Mujahid" may be the one the editor meant."""
         for position, mention in enumerate(self.mentions):
-            if (mention.start, mention.end) not in self.known or " " in mention.text or (
-                    mention.type == "person" and " " in self._name_of(mention.entity)):
+            if (mention.start, mention.end) not in self.known or " " in mention.text or mention.type == "person":
                 continue
             candidate = self._candidate_at(position)
             person = self._short_form(candidate, before_only=True)

@@ -273,15 +273,6 @@ def test_a_person_s_other_name_glossed_by_a_surname_in_brackets_is_that_person()
     assert found.new_entities["yasser-arafat"].aliases == ["Abu Ammar"]
 
 
-def test_a_registry_person_known_by_one_word_yields_to_the_full_name_the_article_gives():
-    registry = EntityRegistry([entity("clinton", "Clinton", "person"),
-                               entity("ahmad-shah-massoud", "Ahmad Shah Massoud", "person", ["Massoud"])])
-    found = links("President Bill Clinton spoke on Friday. Clinton said he would act. Massoud was not there.\n",
-                  registry)
-    assert ("Clinton", "bill-clinton") in found
-    assert ("Massoud", "ahmad-shah-massoud") in found  # an alias given in a person's full name stays
-
-
 def test_a_registry_company_keeps_its_one_word_name_beside_a_division_named_after_it():
     registry = EntityRegistry([entity("pirelli", "Pirelli", "organization")])
     found = links("The unit, Pirelli Group, will grow in China. Last year Pirelli was smaller.\n", registry)
