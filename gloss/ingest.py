@@ -23,7 +23,8 @@ from .errors import GlossError, Problems
 from .journal import changing_content, write_changes
 from .linking import NewEntity, Recognition, link_mentions
 from .markup import escape_markdown
-from .recognize import Mention, NameIndex
+from .nameindex import NameIndex
+from .recognize import Mention
 from .rejected import Rejected, load_rejected
 from .seedtext import MAX_SEED_BYTES, SeedDoc, headline_end, parse_seed, read_seed, safe_slug, summary_of
 from .sitetypes import EVIDENCE_FILE, TypeEvidence, evidence_text, file_sha, load_evidence, settle

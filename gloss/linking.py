@@ -16,21 +16,19 @@ from dataclasses import dataclass, field
 from .content import EntityRegistry, normalize_name
 from .data import gazetteer
 from .linktypes import TypeRules
+from .nameindex import NameIndex, name_index, registry_matches
 from .names import equivalents, match_key, usual_name
 from .recognize import (
     PLACE_HEADS,
     PLACE_WORDS,
     Candidate,
     Mention,
-    NameIndex,
     NewEntity,
     context_scores,
     describe,
     entity_id_for,
     find_candidates,
     is_acronym,
-    name_index,
-    registry_matches,
     score_types,
 )
 from .seedtext import headline_end, parse_seed
